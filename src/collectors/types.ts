@@ -1,0 +1,72 @@
+import type { Device } from '../core/device.js';
+
+/** How a collector talks to the device: one exec channel per command, or an interactive shell. */
+export type CollectorMode = 'exec' | 'shell';
+
+/**
+ * The commands that produce the configuration. `commands` run in order and their outputs are
+ * concatenated. When a command's output matches one of the collector's `syntaxErrorPatterns` and a
+ * `fallback` is given, the whole plan is retried once with the fallback (RouterOS: v7 form first,
+ * v6 form when the device does not know `show-sensitive`).
+ */
+export interface CommandPlan {
+  readonly commands: readonly string[];
+  readonly fallback?: readonly string[];
+}
+
+/**
+ * Vendor-specific normalization, applied by `normalizeConfig` between the common steps (decode,
+ * strip ANSI, line endings) and the common tail (trim trailing blanks, collapse blank lines, one
+ * final newline). See SPEC §4.
+ */
+export interface NormalizationRules {
+  /** Join a line ending in an odd number of `\` with the next (RouterOS export style). */
+  readonly joinBackslashContinuations?: boolean;
+  /** Whole lines to drop (tested against the line without its trailing white space). */
+  readonly dropLines?: readonly RegExp[];
+  /** Substitutions on each line, after `dropLines` (e.g. masking values that change on every read). */
+  readonly replaceInLines?: readonly (readonly [pattern: RegExp, replacement: string])[];
+  /** A last vendor step over all lines, for what the declarative rules cannot say. */
+  readonly transform?: (lines: string[]) => string[];
+}
+
+/** Context given to a collector's functions. */
+export interface CollectorContext {
+  readonly device: Device;
+}
+
+/**
+ * One vendor's way of getting and cleaning a configuration. Make one with `defineCollector`.
+ */
+export interface ConfigCollector {
+  /** Collector id, matched against `device.vendor`; published as `vendor`. */
+  readonly vendor: string;
+  /** Human name for messages, e.g. `MikroTik RouterOS`. */
+  readonly displayName: string;
+  readonly mode: CollectorMode;
+  /**
+   * Shell mode: commands sent after login whose output is discarded (paging off, width).
+   * Never commands that change the device's saved configuration.
+   */
+  setupCommands(context: CollectorContext): readonly string[];
+  /** The commands whose output is the configuration. */
+  commands(context: CollectorContext): CommandPlan;
+  /** Shell mode: what the learned prompt must look like (tested against the last line). */
+  readonly promptPattern: RegExp;
+  /** Shell mode: a pager prompt in the output (e.g. `--More--`), answered with `pagerResponse`. */
+  readonly pagerPattern: RegExp | undefined;
+  /** Shell mode: what to send to a pager prompt. Default a space. */
+  readonly pagerResponse: string;
+  /** Shell mode: the command that ends the session politely. */
+  readonly exitCommand: string | undefined;
+  /** Vendor error texts: output matching any of them is `command-failed`. */
+  readonly errorPatterns: readonly RegExp[];
+  /** Error texts that mean "the device does not know this command" — they trigger a `fallback`. */
+  readonly syntaxErrorPatterns: readonly RegExp[];
+  /**
+   * Whether the normalized text is a whole configuration. False → `truncated-output`, never
+   * published.
+   */
+  isComplete(normalizedText: string): boolean;
+  readonly normalization: NormalizationRules;
+}

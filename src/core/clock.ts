@@ -1,0 +1,46 @@
+import { abortReason, onAbort } from './abort.js';
+
+/**
+ * The source of time for everything in confsnap. Inject `FakeClock` from `confsnap/testing` to drive
+ * schedules and deadlines in tests without sleeping.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds. Rejects with `signal.reason` as soon as `signal` aborts, and
+   * releases its timer then.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The real clock: `Date.now()` and `setTimeout`.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from 'confsnap';
+ * await systemClock.sleep(1_000, AbortSignal.timeout(5_000));
+ * ```
+ */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  sleep: (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const timer = setTimeout(
+        () => {
+          detach();
+          resolve();
+        },
+        Math.max(0, ms),
+      );
+      const detach = onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(abortReason(signal!));
+      });
+    }),
+});

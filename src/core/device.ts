@@ -1,0 +1,44 @@
+/**
+ * One network device as confsnap sees it. Read fresh from the `DeviceSource` before every attempt.
+ */
+export interface Device {
+  /** Unique id; also a NATS subject token, so no `.`, `*`, `>` or white space. */
+  readonly id: string;
+  /** Host name or IP address. */
+  readonly host: string;
+  /** SSH port. Default 22. */
+  readonly port?: number;
+  /** Collector id, e.g. `routeros`, `cisco-ios`. */
+  readonly vendor: string;
+  /** Tenant the device belongs to; published as `tenant_id`. */
+  readonly tenantId?: string;
+  /**
+   * The pinned host-key fingerprint (`SHA256:…`), when the service keeps pins beside its device rows.
+   * Absent: trust on first use.
+   */
+  readonly hostKeyFingerprint?: string;
+  /** Software version hint, e.g. `7.16.2` for RouterOS; selects commands where vendors differ. */
+  readonly version?: string;
+}
+
+/** Answers keyboard-interactive prompts, in order. */
+export type KeyboardInteractiveResponder = (
+  prompts: readonly { prompt: string; echo: boolean }[],
+) => readonly string[] | Promise<readonly string[]>;
+
+/**
+ * How to log in to a device. Give at least one of `password`, `privateKey`, `keyboardInteractive`
+ * or `agent`. confsnap never logs these or puts them into an error.
+ */
+export interface Credentials {
+  readonly username: string;
+  readonly password?: string;
+  /** A private key in OpenSSH, PEM or PPK form. */
+  readonly privateKey?: string | Buffer;
+  /** Passphrase of `privateKey`. */
+  readonly passphrase?: string;
+  /** Answers for keyboard-interactive authentication: a list used for every round, or a function. */
+  readonly keyboardInteractive?: readonly string[] | KeyboardInteractiveResponder;
+  /** Path of an ssh-agent socket. */
+  readonly agent?: string;
+}
