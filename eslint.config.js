@@ -23,6 +23,10 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // Terminal output is full of control characters; matching them is the point.
+      'no-control-regex': 'off',
+      // Rejecting with signal.reason (typed unknown) is the AbortSignal contract.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
   {

@@ -8,9 +8,13 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'confsnap-pack-'));
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 try {
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'npm',
+    ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
+    {
+      encoding: 'utf8',
+    },
+  );
   const [{ filename, files }] = JSON.parse(out);
   const tarball = join(dir, filename);
   console.log(`packed ${filename}: ${files.length} files`);

@@ -98,7 +98,7 @@ export class ExponentialBackoff implements BackoffPolicy {
   readonly jitter: JitterMode;
   readonly #random: () => number;
 
-  /** @throws {RangeError} on a negative initial delay, max < initial or factor < 1. */
+  /** @throws {RangeError} on a negative initial delay, an infinite max, max < initial or factor < 1. */
   constructor(options: ExponentialBackoffOptions = {}) {
     const {
       initialMs = 5 * MINUTE,
@@ -110,14 +110,18 @@ export class ExponentialBackoff implements BackoffPolicy {
     if (!Number.isFinite(initialMs) || initialMs < 0) {
       throw new RangeError(`initialMs must be finite and >= 0, got ${String(initialMs)}`);
     }
-    if (!(maxMs >= initialMs)) {
-      throw new RangeError(`maxMs (${String(maxMs)}) must be >= initialMs (${String(initialMs)})`);
+    if (!Number.isFinite(maxMs) || !(maxMs >= initialMs)) {
+      throw new RangeError(
+        `maxMs must be finite and >= initialMs (${String(initialMs)}), got ${String(maxMs)}`,
+      );
     }
     if (!Number.isFinite(factor) || factor < 1) {
       throw new RangeError(`factor must be finite and >= 1, got ${String(factor)}`);
     }
     if (!['none', 'full', 'equal', 'decorrelated'].includes(jitter)) {
-      throw new RangeError(`jitter must be none, full, equal or decorrelated, got ${String(jitter)}`);
+      throw new RangeError(
+        `jitter must be none, full, equal or decorrelated, got ${String(jitter)}`,
+      );
     }
     this.initialMs = initialMs;
     this.maxMs = maxMs;
@@ -128,7 +132,7 @@ export class ExponentialBackoff implements BackoffPolicy {
 
   delay(failures: number): number {
     const n = checkFailures(failures);
-    const base = Math.min(this.maxMs, this.initialMs * this.factor ** (n - 1));
+    const base = this.#exactDelay(n);
     switch (this.jitter) {
       case 'none':
         return base;
@@ -138,10 +142,17 @@ export class ExponentialBackoff implements BackoffPolicy {
         return Math.round(base / 2 + this.#random() * (base / 2));
       case 'decorrelated': {
         // Stateless form: the "previous" delay is the un-jittered delay of failure n-1.
-        const previous = n === 1 ? this.initialMs : Math.min(this.maxMs, base / this.factor);
+        const previous = n === 1 ? this.initialMs : this.#exactDelay(n - 1);
         const upper = Math.min(this.maxMs, Math.max(this.initialMs, previous * 3));
         return Math.round(this.initialMs + this.#random() * (upper - this.initialMs));
       }
     }
+  }
+
+  /** The un-jittered delay of failure `n`: `min(max, initial × factor^(n-1))`. */
+  #exactDelay(n: number): number {
+    // factor^(n-1) overflows to Infinity for large n, and 0 × Infinity is NaN.
+    if (this.initialMs === 0) return 0;
+    return Math.min(this.maxMs, this.initialMs * this.factor ** (n - 1));
   }
 }

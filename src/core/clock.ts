@@ -14,6 +14,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The real clock: `Date.now()` and `setTimeout`.
  *
@@ -31,16 +34,23 @@ export const systemClock: Clock = Object.freeze({
         reject(abortReason(signal));
         return;
       }
-      const timer = setTimeout(
-        () => {
-          detach();
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      // setTimeout fires after 1 ms for a delay past 2^31 - 1 ms (~24.8 days), so a longer sleep
+      // waits in steps.
+      let remainingMs = Math.max(0, ms);
+      let timer: ReturnType<typeof setTimeout>;
+      const wait = (): void => {
+        const stepMs = Math.min(remainingMs, MAX_TIMER_MS);
+        remainingMs -= stepMs;
+        timer = setTimeout(remainingMs > 0 ? wait : done, stepMs);
+      };
+      const done = (): void => {
+        detach();
+        resolve();
+      };
       const detach = onAbort(signal, () => {
         clearTimeout(timer);
         reject(abortReason(signal!));
       });
+      wait();
     }),
 });

@@ -89,7 +89,13 @@ export class BackupError extends Error {
   }
 
   /** A plain object for logs and JSON: kind, message, deviceId, details — never the cause's secrets. */
-  toJSON(): { name: string; kind: BackupErrorKind; message: string; deviceId?: string; details: Record<string, string | number | boolean> } {
+  toJSON(): {
+    name: string;
+    kind: BackupErrorKind;
+    message: string;
+    deviceId?: string;
+    details: Record<string, string | number | boolean>;
+  } {
     return {
       name: this.name,
       kind: this.kind,

@@ -84,20 +84,8 @@ export class FakeClock implements Clock {
 
   /** Like {@link advance}, up to an absolute time. */
   async advanceTo(time: number): Promise<void> {
-    await settle();
-    for (;;) {
-      this.#dropCancelled();
-      const next = this.#sleepers.peek();
-      if (!next || next.dueAt > time) break;
-      this.#sleepers.pop();
-      this.#pending--;
-      next.cancelled = true;
-      if (next.dueAt > this.#now) this.#now = next.dueAt;
-      next.wake();
-      await settle();
-    }
-    if (time > this.#now) this.#now = time;
-    await settle();
+    if (Number.isNaN(time)) throw new RangeError('advanceTo() takes a time, got NaN');
+    await this.#wakeUntil(time, Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -117,13 +105,38 @@ export class FakeClock implements Clock {
    */
   async runAll(limit = 10_000): Promise<number> {
     let woken = 0;
-    while (woken < limit && (await this.runNext())) woken++;
+    while (woken < limit) {
+      const dueAt = this.nextDueAt();
+      if (dueAt === undefined) break;
+      woken += await this.#wakeUntil(dueAt, limit - woken);
+    }
     return woken;
   }
 
   /** Sets the time without waking anyone (e.g. to simulate a wall-clock jump). */
   setNow(time: number): void {
     this.#now = time;
+  }
+
+  /** Wakes at most `limit` sleepers due by `time`, in order, then moves to `time`. */
+  async #wakeUntil(time: number, limit: number): Promise<number> {
+    let woken = 0;
+    await settle();
+    while (woken < limit) {
+      this.#dropCancelled();
+      const next = this.#sleepers.peek();
+      if (!next || next.dueAt > time) break;
+      this.#sleepers.pop();
+      this.#pending--;
+      next.cancelled = true;
+      if (next.dueAt > this.#now) this.#now = next.dueAt;
+      next.wake();
+      woken++;
+      await settle();
+    }
+    if (time > this.#now) this.#now = time;
+    await settle();
+    return woken;
   }
 
   #dropCancelled(): void {

@@ -6,7 +6,15 @@
  * CONFSNAP_REQUIRE_SERVICES=1, where it fails them instead.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+  readFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -38,7 +46,9 @@ export function servicesAvailable(...services: ServiceName[]): boolean {
   if (missing.length === 0) return true;
   const message = `integration services missing: ${missing.join(', ')} — install them (Debian: redis-server, nats-server, openssh-server)`;
   if (servicesRequired) throw new Error(`${message}; CONFSNAP_REQUIRE_SERVICES=1 forbids skipping`);
-  console.warn(`\n${'!'.repeat(100)}\n!!! SKIPPING INTEGRATION TESTS: ${message}\n${'!'.repeat(100)}\n`);
+  console.warn(
+    `\n${'!'.repeat(100)}\n!!! SKIPPING INTEGRATION TESTS: ${message}\n${'!'.repeat(100)}\n`,
+  );
   return false;
 }
 
@@ -58,20 +68,35 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether something accepts TCP connections on the port. Resolves only once its socket is closed,
+ * so a probe leaves no handle behind.
+ */
+function probePort(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    let open = false;
+    const socket = createConnection({ host, port });
+    socket.once('connect', () => {
+      open = true;
+      socket.destroy();
+    });
+    socket.once('error', () => {});
+    socket.once('close', () => resolve(open));
+  });
+}
+
 /** Resolves once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, timeoutMs = 15_000, host = '127.0.0.1'): Promise<void> {
+export async function waitForPort(
+  port: number,
+  timeoutMs = 15_000,
+  host = '127.0.0.1',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host, port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    if (await probePort(port, host)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -80,15 +105,7 @@ export async function waitForPort(port: number, timeoutMs = 15_000, host = '127.
 async function waitForPortClosed(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (!open) return;
+    if (!(await probePort(port))) return;
     if (Date.now() > deadline) throw new Error(`port ${port} still open after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -132,7 +149,9 @@ export abstract class ManagedService {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${this.name} exited with ${String(code)}:\n${this.log}`))),
+      child.once('exit', (code) =>
+        reject(new Error(`${this.name} exited with ${String(code)}:\n${this.log}`)),
+      ),
     );
     exited.catch(() => {});
     child.once('exit', () => {
@@ -172,7 +191,18 @@ export class RedisService extends ManagedService {
   protected command(): { file: string; args: string[] } {
     return {
       file: findBinary('redis-server')!,
-      args: ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      args: [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+      ],
     };
   }
 }
@@ -227,9 +257,24 @@ export interface KeyFiles {
 }
 
 /** Makes a key pair with ssh-keygen (no passphrase unless given). */
-export function sshKeygen(dir: string, name: string, type: 'ed25519' | 'rsa' | 'ecdsa', passphrase = ''): KeyFiles {
+export function sshKeygen(
+  dir: string,
+  name: string,
+  type: 'ed25519' | 'rsa' | 'ecdsa',
+  passphrase = '',
+): KeyFiles {
   const privateKeyPath = join(dir, name);
-  const args = ['-q', '-t', type, '-N', passphrase, '-f', privateKeyPath, '-C', `confsnap-test-${name}`];
+  const args = [
+    '-q',
+    '-t',
+    type,
+    '-N',
+    passphrase,
+    '-f',
+    privateKeyPath,
+    '-C',
+    `confsnap-test-${name}`,
+  ];
   if (type === 'rsa') args.push('-b', '2048');
   execFileSync('ssh-keygen', args);
   return {
@@ -252,7 +297,9 @@ export class SshdService extends ManagedService {
   readonly forceCommandPath: string;
   readonly deviceOutputPath: string;
 
-  constructor(readonly options: { hostKeyTypes?: ('ed25519' | 'rsa')[]; extraConfig?: string[] } = {}) {
+  constructor(
+    readonly options: { hostKeyTypes?: ('ed25519' | 'rsa')[]; extraConfig?: string[] } = {},
+  ) {
     super('sshd');
     this.forceCommandPath = join(this.dir, 'device.sh');
     this.deviceOutputPath = join(this.dir, 'device-output');
