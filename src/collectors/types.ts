@@ -17,14 +17,28 @@ export interface CommandPlan {
 /**
  * Vendor-specific normalization, applied by `normalizeConfig` between the common steps (decode,
  * strip ANSI, line endings) and the common tail (trim trailing blanks, collapse blank lines, one
- * final newline). See SPEC §4.
+ * final newline), in this order: join continuations, `dropLines`, `replaceInLines`, `transform`.
+ * See SPEC §4.
+ *
+ * Rules must be idempotent: normalizing already normalized text must not change it (a replacement
+ * must match its own output or not match it at all).
  */
 export interface NormalizationRules {
-  /** Join a line ending in an odd number of `\` with the next (RouterOS export style). */
+  /**
+   * Join a line ending in an odd number of `\` with the next (RouterOS export style), removing that
+   * `\` and the next line's indentation. Before a blank line or the end, the `\` stays: the output
+   * was cut there.
+   */
   readonly joinBackslashContinuations?: boolean;
-  /** Whole lines to drop (tested against the line without its trailing white space). */
+  /**
+   * Whole lines to drop, tested with `RegExp.test` against one line at a time, without its
+   * trailing spaces and tabs. No `g` or `y` flag (they make `test` stateful).
+   */
   readonly dropLines?: readonly RegExp[];
-  /** Substitutions on each line, after `dropLines` (e.g. masking values that change on every read). */
+  /**
+   * Substitutions on each line, after `dropLines` (e.g. masking values that change on every read).
+   * A pattern with the `g` flag replaces every match in the line, one without only the first.
+   */
   readonly replaceInLines?: readonly (readonly [pattern: RegExp, replacement: string])[];
   /** A last vendor step over all lines, for what the declarative rules cannot say. */
   readonly transform?: (lines: string[]) => string[];
@@ -36,13 +50,20 @@ export interface CollectorContext {
 }
 
 /**
- * One vendor's way of getting and cleaning a configuration. Make one with `defineCollector`.
+ * One vendor's way of getting and cleaning a configuration. Make one with `defineCollector`, which
+ * fills in defaults and validates.
+ *
+ * The prompt, pager and error patterns are used with `RegExp.test`/`exec` and never have the `g`
+ * or `y` flag. Error patterns are tested against a command's whole raw output (in exec mode also
+ * its stderr), which may still hold `\r\n` line endings: anchor them with `^` and the `m` flag,
+ * and do not rely on `$` before a `\r`.
  */
 export interface ConfigCollector {
   /** Collector id, matched against `device.vendor`; published as `vendor`. */
   readonly vendor: string;
   /** Human name for messages, e.g. `MikroTik RouterOS`. */
   readonly displayName: string;
+  /** `exec`: one exec channel per command. `shell`: one interactive shell, prompt by prompt. */
   readonly mode: CollectorMode;
   /**
    * Shell mode: commands sent after login whose output is discarded (paging off, width).
@@ -68,5 +89,6 @@ export interface ConfigCollector {
    * published.
    */
   isComplete(normalizedText: string): boolean;
+  /** The vendor's part of `normalizeConfig`. */
   readonly normalization: NormalizationRules;
 }

@@ -1,0 +1,274 @@
+import type {
+  CollectorContext,
+  CollectorMode,
+  CommandPlan,
+  ConfigCollector,
+  NormalizationRules,
+} from './types.js';
+
+/**
+ * What a vendor declares; {@link defineCollector} fills in the rest. Only `vendor` and `commands`
+ * are required.
+ */
+export interface CollectorDefinition {
+  /** Collector id matched against `device.vendor`: lowercase letters, digits and inner hyphens. */
+  readonly vendor: string;
+  /** Human name for messages. Default: `vendor`. */
+  readonly displayName?: string;
+  /** Default `exec`. */
+  readonly mode?: CollectorMode;
+  /** Shell mode only: commands whose output is discarded (paging off). Default none. */
+  readonly setupCommands?: readonly string[] | ((context: CollectorContext) => readonly string[]);
+  /** The commands whose output is the configuration: a list, a plan, or a function of the device. */
+  readonly commands:
+    | readonly string[]
+    | CommandPlan
+    | ((context: CollectorContext) => readonly string[] | CommandPlan);
+  /** Default {@link DEFAULT_PROMPT_PATTERN}. */
+  readonly promptPattern?: RegExp;
+  /** Default none. */
+  readonly pagerPattern?: RegExp;
+  /** Default a space. */
+  readonly pagerResponse?: string;
+  /** Default `exit` in shell mode, none in exec mode. */
+  readonly exitCommand?: string;
+  /** Default none. */
+  readonly errorPatterns?: readonly RegExp[];
+  /** Default none. */
+  readonly syntaxErrorPatterns?: readonly RegExp[];
+  /** Default: the text holds something besides white space. */
+  readonly isComplete?: (normalizedText: string) => boolean;
+  /** Default: only the common rules of SPEC §4. */
+  readonly normalization?: NormalizationRules;
+}
+
+/**
+ * The prompt a collector accepts when it declares none: a last line ending in `>`, `#`, `$` or `%`,
+ * optionally followed by one space.
+ */
+export const DEFAULT_PROMPT_PATTERN: RegExp = /[>#$%]\s?$/;
+
+const VENDOR_ID = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Makes a validated, frozen {@link ConfigCollector} from a short declaration, with defaults: exec
+ * mode, {@link DEFAULT_PROMPT_PATTERN}, a space for pagers, no error patterns, and "complete when
+ * not empty". Throws a `TypeError` naming the field when the declaration is wrong, and, when
+ * `commands` is a function, when it returns no command.
+ *
+ * @example
+ * ```ts
+ * import { createCollectorRegistry, defineCollector } from 'confsnap';
+ *
+ * const edgeSwitch = defineCollector({
+ *   vendor: 'acme-edge',
+ *   displayName: 'ACME EdgeSwitch',
+ *   mode: 'shell',
+ *   promptPattern: /^[\w.-]+[>#] ?$/,
+ *   setupCommands: ['terminal length 0'],
+ *   commands: ['show running-config'],
+ *   pagerPattern: /--More--\s*$/,
+ *   errorPatterns: [/^% Invalid input/m],
+ *   isComplete: (text) => text.endsWith('\nend\n'),
+ *   normalization: { dropLines: [/^! Generated at /] },
+ * });
+ * const collectors = createCollectorRegistry([edgeSwitch]);
+ * ```
+ */
+export function defineCollector(definition: CollectorDefinition): ConfigCollector {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TypeError('defineCollector: expected a collector definition object');
+  }
+  const where = describe(definition.vendor);
+  const { vendor } = definition;
+  if (typeof vendor !== 'string' || !VENDOR_ID.test(vendor)) {
+    throw new TypeError(
+      `${where}: vendor must be a non-empty id of lowercase letters, digits and inner hyphens (e.g. "cisco-ios")`,
+    );
+  }
+  const mode = definition.mode ?? 'exec';
+  if (mode !== 'exec' && mode !== 'shell') {
+    throw new TypeError(`${where}: mode must be "exec" or "shell"`);
+  }
+  const promptPattern = checkPattern(
+    where,
+    'promptPattern',
+    definition.promptPattern ?? DEFAULT_PROMPT_PATTERN,
+  );
+  if (mode === 'shell' && promptPattern.test('')) {
+    throw new TypeError(
+      `${where}: promptPattern matches an empty line, so shell mode could never tell the prompt apart; make it require the prompt's characters`,
+    );
+  }
+  const pagerPattern =
+    definition.pagerPattern === undefined
+      ? undefined
+      : checkPattern(where, 'pagerPattern', definition.pagerPattern);
+  const errorPatterns = checkPatterns(where, 'errorPatterns', definition.errorPatterns);
+  const syntaxErrorPatterns = checkPatterns(
+    where,
+    'syntaxErrorPatterns',
+    definition.syntaxErrorPatterns,
+  );
+  const normalization = checkNormalization(where, definition.normalization ?? {});
+
+  const setupCommands = definition.setupCommands ?? [];
+  const staticSetup =
+    typeof setupCommands === 'function'
+      ? undefined
+      : checkCommandList(where, 'setupCommands', setupCommands, { allowEmpty: true });
+  if (mode === 'exec' && staticSetup !== undefined && staticSetup.length > 0) {
+    throw new TypeError(
+      `${where}: setupCommands only run in shell mode; in exec mode every command is its own channel`,
+    );
+  }
+  const commands = definition.commands;
+  const staticPlan = typeof commands === 'function' ? undefined : checkPlan(where, commands);
+
+  const pagerResponse = definition.pagerResponse ?? ' ';
+  if (typeof pagerResponse !== 'string') {
+    throw new TypeError(`${where}: pagerResponse must be a string`);
+  }
+  const exitCommand = definition.exitCommand ?? (mode === 'shell' ? 'exit' : undefined);
+  if (exitCommand !== undefined) checkCommand(where, 'exitCommand', exitCommand);
+  const isComplete = definition.isComplete ?? hasContent;
+  if (typeof isComplete !== 'function') {
+    throw new TypeError(`${where}: isComplete must be a function of the normalized text`);
+  }
+
+  return Object.freeze({
+    vendor,
+    displayName: definition.displayName ?? vendor,
+    mode,
+    setupCommands(context: CollectorContext): readonly string[] {
+      if (staticSetup !== undefined) return staticSetup;
+      const list = (setupCommands as (context: CollectorContext) => readonly string[])(context);
+      return checkCommandList(where, 'setupCommands', list, { allowEmpty: true });
+    },
+    commands(context: CollectorContext): CommandPlan {
+      return staticPlan ?? checkPlan(where, (commands as PlanFunction)(context));
+    },
+    promptPattern,
+    pagerPattern,
+    pagerResponse,
+    exitCommand,
+    errorPatterns,
+    syntaxErrorPatterns,
+    isComplete,
+    normalization,
+  });
+}
+
+type PlanFunction = (context: CollectorContext) => readonly string[] | CommandPlan;
+
+function hasContent(normalizedText: string): boolean {
+  return normalizedText.trim() !== '';
+}
+
+function describe(vendor: unknown): string {
+  return typeof vendor === 'string' && vendor !== ''
+    ? `defineCollector("${vendor}")`
+    : 'defineCollector';
+}
+
+function checkPattern(
+  where: string,
+  field: string,
+  pattern: unknown,
+  { allowGlobal = false }: { allowGlobal?: boolean } = {},
+): RegExp {
+  if (!(pattern instanceof RegExp)) throw new TypeError(`${where}: ${field} must be a RegExp`);
+  if (pattern.sticky || (pattern.global && !allowGlobal)) {
+    throw new TypeError(
+      `${where}: ${field} ${String(pattern)} has the g or y flag, which makes RegExp.test remember its last position; drop the flag`,
+    );
+  }
+  return pattern;
+}
+
+function checkPatterns(
+  where: string,
+  field: string,
+  patterns: readonly RegExp[] | undefined,
+): readonly RegExp[] {
+  if (patterns === undefined) return Object.freeze([]);
+  if (!Array.isArray(patterns))
+    throw new TypeError(`${where}: ${field} must be an array of RegExp`);
+  return Object.freeze(
+    patterns.map((pattern: unknown, index) => checkPattern(where, `${field}[${index}]`, pattern)),
+  );
+}
+
+function checkNormalization(where: string, rules: NormalizationRules): NormalizationRules {
+  if (typeof rules !== 'object' || rules === null) {
+    throw new TypeError(`${where}: normalization must be an object`);
+  }
+  const field = (name: string): string => `normalization.${name}`;
+  const replaceInLines = (rules.replaceInLines ?? []).map((entry: unknown, index) => {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[1] !== 'string') {
+      throw new TypeError(
+        `${where}: ${field('replaceInLines')}[${index}] must be [RegExp, string]`,
+      );
+    }
+    const [pattern, replacement] = entry as [unknown, string];
+    // `g` is fine here: String.replace restarts a global pattern at 0 and means "every match".
+    const checked = checkPattern(where, `${field('replaceInLines')}[${index}]`, pattern, {
+      allowGlobal: true,
+    });
+    return Object.freeze([checked, replacement] as const);
+  });
+  if (rules.transform !== undefined && typeof rules.transform !== 'function') {
+    throw new TypeError(`${where}: ${field('transform')} must be a function`);
+  }
+  return Object.freeze({
+    ...(rules.joinBackslashContinuations === true ? { joinBackslashContinuations: true } : {}),
+    ...(rules.dropLines
+      ? { dropLines: checkPatterns(where, field('dropLines'), rules.dropLines) }
+      : {}),
+    ...(replaceInLines.length > 0 ? { replaceInLines: Object.freeze(replaceInLines) } : {}),
+    ...(rules.transform ? { transform: rules.transform } : {}),
+  });
+}
+
+function checkCommand(where: string, field: string, command: unknown): string {
+  if (typeof command !== 'string' || command.trim() === '' || /[\r\n]/.test(command)) {
+    throw new TypeError(`${where}: ${field} must be a non-empty, single-line command`);
+  }
+  return command;
+}
+
+function checkCommandList(
+  where: string,
+  field: string,
+  list: unknown,
+  { allowEmpty }: { allowEmpty: boolean },
+): readonly string[] {
+  if (!Array.isArray(list)) throw new TypeError(`${where}: ${field} must be an array of commands`);
+  if (!allowEmpty && list.length === 0) {
+    throw new TypeError(`${where}: ${field} needs at least one command`);
+  }
+  list.forEach((command: unknown, index) => checkCommand(where, `${field}[${index}]`, command));
+  return freezeList(list as string[]);
+}
+
+function checkPlan(where: string, plan: readonly string[] | CommandPlan): CommandPlan {
+  if (Array.isArray(plan)) {
+    return Object.freeze({
+      commands: checkCommandList(where, 'commands', plan, { allowEmpty: false }),
+    });
+  }
+  if (typeof plan !== 'object' || plan === null) {
+    throw new TypeError(`${where}: commands must be a list of commands or { commands, fallback }`);
+  }
+  const { commands, fallback } = plan as CommandPlan;
+  return Object.freeze({
+    commands: checkCommandList(where, 'commands', commands, { allowEmpty: false }),
+    ...(fallback === undefined
+      ? {}
+      : { fallback: checkCommandList(where, 'fallback', fallback, { allowEmpty: false }) }),
+  });
+}
+
+function freezeList(list: readonly string[]): readonly string[] {
+  return Object.isFrozen(list) ? list : Object.freeze([...list]);
+}

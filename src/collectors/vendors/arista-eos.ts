@@ -1,0 +1,32 @@
+import { endsWithLine } from '../config-text.js';
+import { defineCollector } from '../define.js';
+import type { ConfigCollector } from '../types.js';
+
+/**
+ * Arista EOS over an interactive shell: paging off, then `show running-config`.
+ *
+ * Complete only when the last line is `end`. Normalization drops `! Time: …` and
+ * `! Startup-config last modified at …`; the `! device: … (EOS-<version>)` line is kept, so an
+ * upgrade shows as a change.
+ */
+export const aristaEos: ConfigCollector = defineCollector({
+  vendor: 'arista-eos',
+  displayName: 'Arista EOS',
+  mode: 'shell',
+  setupCommands: ['terminal length 0'],
+  commands: ['show running-config'],
+  promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
+  pagerPattern: /--More-- ?$/,
+  exitCommand: 'exit',
+  errorPatterns: [
+    /^[ \t]*% Invalid input/m,
+    /^[ \t]*% Incomplete command/m,
+    /^[ \t]*% Ambiguous command/m,
+    /^[ \t]*% Authorization denied for command/m,
+    /^[ \t]*% Unavailable command/m,
+  ],
+  isComplete: endsWithLine('end'),
+  normalization: {
+    dropLines: [/^! Time: /, /^! Startup-config last modified at /],
+  },
+});

@@ -1,0 +1,33 @@
+import { endsWithLine } from '../config-text.js';
+import { defineCollector } from '../define.js';
+import type { ConfigCollector } from '../types.js';
+
+/**
+ * Huawei VRP over an interactive shell: `screen-length 0 temporary` (for this session only), then
+ * `display current-configuration`.
+ *
+ * Complete only when the last line is `return`. Normalization drops
+ * `!Last configuration was updated at …` and `!Last configuration was saved at …` (VRP 8 and CE
+ * switches): a save without a change rewrites them. `!Software Version …` is kept, so an upgrade
+ * shows as a change.
+ */
+export const huaweiVrp: ConfigCollector = defineCollector({
+  vendor: 'huawei-vrp',
+  displayName: 'Huawei VRP',
+  mode: 'shell',
+  setupCommands: ['screen-length 0 temporary'],
+  commands: ['display current-configuration'],
+  // <AGG-01>, [AGG-01], [~AGG-01-GigabitEthernet0/0/1] (two-stage commit)
+  promptPattern: /^(?:<[~*]?[\w.:/-]+>|\[[~*]?[\w.:/-]+\]) ?$/,
+  pagerPattern: /---- More ----\s*$/,
+  exitCommand: 'quit',
+  errorPatterns: [
+    /^[ \t]*Error: (?:Unrecognized|Incomplete|Ambiguous) command found at '\^' position\./m,
+    /^[ \t]*Error: (?:Wrong parameter|Too many parameters) found at '\^' position\./m,
+    /^[ \t]*Error: You do not have permission to run the command/m,
+  ],
+  isComplete: endsWithLine('return'),
+  normalization: {
+    dropLines: [/^!Last configuration was (?:updated|saved) at /],
+  },
+});
