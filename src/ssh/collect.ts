@@ -1,0 +1,431 @@
+import type { Client } from 'ssh2';
+import { onAbort } from '../core/abort.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Credentials, Device } from '../core/device.js';
+import { BackupError, isBackupError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { startTimer } from '../core/timer.js';
+import { normalizeConfig } from '../collectors/normalize.js';
+import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
+import type { ConfigCollector } from '../collectors/types.js';
+import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
+import { Attempt } from './attempt.js';
+import { hostKeyMismatch } from './classify.js';
+import { connect } from './connect.js';
+import { runExec } from './exec.js';
+import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
+import { HostKeyVerifier } from './host-key-verifier.js';
+import { ShellSession } from './shell.js';
+import { isFingerprint } from './fingerprint.js';
+
+/** Default deadlines and limits of one collection (SPEC §1.8). */
+export const COLLECT_DEFAULTS: Readonly<CollectLimits> = Object.freeze({
+  connectTimeoutMs: 20_000,
+  commandTimeoutMs: 60_000,
+  timeLimitMs: 300_000,
+  maxOutputBytes: 16 * 1024 * 1024,
+});
+
+/** The deadlines and limits of one collection, in milliseconds and bytes. */
+export interface CollectLimits {
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  timeLimitMs: number;
+  maxOutputBytes: number;
+}
+
+/** Options of {@link collectConfig}. */
+export interface CollectOptions {
+  device: Device;
+  credentials: Credentials;
+  /**
+   * Where host-key pins are read and written (trust on first use). A pin in
+   * `device.hostKeyFingerprint` takes precedence over the store. Without either, any key is
+   * accepted and nothing is pinned.
+   */
+  hostKeys?: HostKeyPinning;
+  /** The vendors known. Default: the built-in collectors. */
+  collectors?: CollectorRegistry;
+  /** SSH algorithms; `'legacy'` adds what old devices need. Default: ssh2's defaults. */
+  algorithms?: AlgorithmsOption;
+  /** One deadline for TCP connect + key exchange + authentication. Default 20 s. */
+  connectTimeoutMs?: number;
+  /** Deadline of each command (and of the prompt). Default 60 s. */
+  commandTimeoutMs?: number;
+  /** Hard limit of the whole attempt; the socket is destroyed when it passes. Default 300 s. */
+  timeLimitMs?: number;
+  /** Output beyond this aborts with `output-too-large` without buffering the rest. Default 16 MiB. */
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+  /** Time source of the deadlines. Default the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** What {@link collectConfig} returns. */
+export interface CollectResult {
+  deviceId: string;
+  /** Collector id. */
+  vendor: string;
+  /** The normalized configuration (SPEC §4). */
+  text: string;
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
+  sha256: string;
+  /** `latin1` when the device did not send valid UTF-8. */
+  encoding?: 'latin1';
+  /** Software version the device reported in its output (e.g. RouterOS's export header). */
+  deviceVersion?: string;
+  /** The fingerprint of the host key the device presented. */
+  hostKeyFingerprint: string;
+  /** True when this attempt pinned the key (first use); false when it was already pinned or no store was given. */
+  hostKeyPinned: boolean;
+  collectedAt: Date;
+  durationMs: number;
+  /** Bytes received from the device over all channels. */
+  bytesReceived: number;
+}
+
+/**
+ * Backs up one device once: connects over SSH (checking its host key before any credential is
+ * sent), runs its vendor's commands, normalizes and hashes the output. Usable without a scheduler.
+ *
+ * Rejects with a {@link BackupError} whose `kind` says what went wrong; the message names the
+ * device and what to do, and never contains a secret or configuration text.
+ *
+ * @example
+ * ```ts
+ * import { collectConfig, FileHostKeyStore } from 'confsnap';
+ *
+ * const result = await collectConfig({
+ *   device: { id: 'core-r1', host: '192.0.2.1', vendor: 'routeros', version: '7.16.2' },
+ *   credentials: { username: 'backup', password: process.env.ROUTER_PASSWORD },
+ *   hostKeys: new FileHostKeyStore('./hostkeys.json'),
+ * });
+ * console.log(result.sha256, result.text.length);
+ * ```
+ */
+export async function collectConfig(options: CollectOptions): Promise<CollectResult> {
+  const settings = validateOptions(options);
+  const { device, credentials } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const registry = options.collectors ?? defaultRegistry();
+  const collector = registry.get(device.vendor);
+  if (!collector) {
+    throw new TypeError(
+      `collectConfig: device ${device.id} has vendor "${device.vendor}", which no collector handles (known: ${[...registry.vendors()].join(', ')})`,
+    );
+  }
+  const port = device.port ?? 22;
+  const target = `${device.host}:${port}`;
+  const startedAt = clock.now();
+  const attempt = new Attempt(
+    device.id,
+    target,
+    clock,
+    logger,
+    settings.commandTimeoutMs,
+    settings.maxOutputBytes,
+  );
+  const detachCaller = onAbort(options.signal, () =>
+    attempt.fail(
+      new BackupError({
+        kind: 'cancelled',
+        deviceId: device.id,
+        cause: options.signal?.reason,
+        message: `${device.id}: the backup was cancelled`,
+      }),
+    ),
+  );
+  const cancelTimeLimit = startTimer(clock, settings.timeLimitMs, () =>
+    attempt.fail(
+      new BackupError({
+        kind: 'time-limit',
+        deviceId: device.id,
+        message: `${device.id}: the backup of ${target} passed timeLimitMs (${settings.timeLimitMs} ms) and was aborted; a slow device may need a higher limit`,
+        details: { timeLimitMs: settings.timeLimitMs },
+      }),
+    ),
+  );
+
+  let client: Client | undefined;
+  try {
+    const pinned = await attempt.race(readPin(options, attempt.signal));
+    const verifier = new HostKeyVerifier(pinned);
+    logger.debug({ deviceId: device.id, target, vendor: collector.vendor }, 'connecting');
+    client = await connect(attempt, {
+      host: device.host,
+      port,
+      credentials,
+      verifier,
+      algorithms: resolveAlgorithms(options.algorithms),
+      connectTimeoutMs: settings.connectTimeoutMs,
+    });
+    const raw = await collectRaw(attempt, client, collector, device);
+    const normalized = normalizeConfig(collector, raw.bytes);
+    if (!collector.isComplete(normalized.text)) {
+      throw new BackupError({
+        kind: 'truncated-output',
+        deviceId: device.id,
+        message: `${device.id}: the ${collector.displayName} configuration is incomplete (its end marker is missing); nothing was published — the device may have cut the output short`,
+      });
+    }
+    // A re-key may have presented a different key after the first check: refuse to pin that.
+    if (verifier.rejected !== undefined) throw hostKeyMismatch(device.id, target, verifier);
+    const fingerprint = verifier.observed!;
+    const hostKeyPinned =
+      pinned === undefined ? await pinHostKey(options, fingerprint, attempt, logger) : false;
+    await closeGracefully(client, clock);
+    const finishedAt = clock.now();
+    logger.debug({ deviceId: device.id, bytes: attempt.bytesReceived }, 'collected');
+    return {
+      deviceId: device.id,
+      vendor: collector.vendor,
+      text: normalized.text,
+      sha256: normalized.sha256,
+      ...(normalized.encoding ? { encoding: normalized.encoding } : {}),
+      ...(raw.deviceVersion ? { deviceVersion: raw.deviceVersion } : {}),
+      hostKeyFingerprint: fingerprint,
+      hostKeyPinned,
+      collectedAt: new Date(finishedAt),
+      durationMs: finishedAt - startedAt,
+      bytesReceived: attempt.bytesReceived,
+    };
+  } catch (error) {
+    // The attempt's own failure (time limit, output limit, cancel) beats the error it caused.
+    const reason: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
+    throw asBackupError(reason, device.id);
+  } finally {
+    cancelTimeLimit();
+    detachCaller();
+    client?.destroy();
+  }
+}
+
+let builtins: CollectorRegistry | undefined;
+function defaultRegistry(): CollectorRegistry {
+  builtins ??= createCollectorRegistry();
+  return builtins;
+}
+
+interface RawOutput {
+  bytes: Buffer;
+  deviceVersion: string | undefined;
+}
+
+async function collectRaw(
+  attempt: Attempt,
+  client: Client,
+  collector: ConfigCollector,
+  device: Device,
+): Promise<RawOutput> {
+  const context = { device };
+  const plan = collector.commands(context);
+  const shell =
+    collector.mode === 'shell' ? await ShellSession.open(attempt, client, collector) : undefined;
+  if (shell) {
+    for (const command of collector.setupCommands(context)) {
+      const output = await shell.run(command);
+      const error = matchAny(collector.errorPatterns, output);
+      if (error !== undefined) {
+        attempt.logger.debug(
+          { deviceId: device.id, command, error },
+          'setup command failed; continuing',
+        );
+      }
+    }
+  }
+  const runPlan = async (commands: readonly string[]): Promise<Buffer[]> => {
+    const outputs: Buffer[] = [];
+    for (const command of commands) {
+      if (shell) {
+        const text = await shell.run(command);
+        checkOutput(attempt, collector, command, text, undefined, plan.fallback !== undefined);
+        outputs.push(Buffer.from(text, 'latin1'));
+      } else {
+        const result = await runExec(attempt, client, command);
+        const text = result.stdout.toString('latin1');
+        const errorText = result.stderr.toString('latin1');
+        checkOutput(
+          attempt,
+          collector,
+          command,
+          `${text}\n${errorText}`,
+          result.exitCode,
+          plan.fallback !== undefined,
+        );
+        outputs.push(result.stdout);
+      }
+    }
+    return outputs;
+  };
+  let outputs: Buffer[];
+  try {
+    outputs = await runPlan(plan.commands);
+  } catch (error) {
+    if (!(error instanceof FallbackNeeded) || !plan.fallback) throw error;
+    attempt.logger.debug(
+      { deviceId: device.id },
+      'device rejected the command syntax; using the fallback',
+    );
+    outputs = await runPlan(plan.fallback);
+  }
+  shell?.logout();
+  const bytes = joinOutputs(outputs);
+  return { bytes, deviceVersion: detectVersion(collector, bytes) };
+}
+
+class FallbackNeeded extends Error {}
+
+function checkOutput(
+  attempt: Attempt,
+  collector: ConfigCollector,
+  command: string,
+  text: string,
+  exitCode: number | undefined,
+  hasFallback: boolean,
+): void {
+  if (hasFallback && matchAny(collector.syntaxErrorPatterns, text) !== undefined) {
+    throw new FallbackNeeded();
+  }
+  const error = matchAny(collector.errorPatterns, text);
+  if (error !== undefined) {
+    throw new BackupError({
+      kind: 'command-failed',
+      deviceId: attempt.deviceId,
+      message: `${attempt.deviceId}: "${command}" failed on the device: ${error}; check the account's privileges and the device's software version`,
+      details: { command, deviceError: error },
+    });
+  }
+  if (exitCode !== undefined && exitCode !== 0) {
+    throw new BackupError({
+      kind: 'command-failed',
+      deviceId: attempt.deviceId,
+      message: `${attempt.deviceId}: "${command}" exited with status ${exitCode}`,
+      details: { command, exitCode },
+    });
+  }
+}
+
+/** The first match of any pattern, cut to a short single line (a vendor error, never config). */
+function matchAny(patterns: readonly RegExp[], text: string): string | undefined {
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match) return match[0].replace(/\s+/g, ' ').trim().slice(0, 160);
+  }
+  return undefined;
+}
+
+function joinOutputs(outputs: Buffer[]): Buffer {
+  if (outputs.length === 1) return outputs[0]!;
+  const parts: Buffer[] = [];
+  for (const output of outputs) {
+    parts.push(output);
+    if (output.length > 0 && output[output.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+const ROUTEROS_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
+
+function detectVersion(collector: ConfigCollector, bytes: Buffer): string | undefined {
+  if (collector.vendor !== 'routeros') return undefined;
+  const head = bytes.subarray(0, 512).toString('latin1');
+  return ROUTEROS_HEADER.exec(head)?.[1];
+}
+
+async function readPin(options: CollectOptions, signal: AbortSignal): Promise<string | undefined> {
+  const fromDevice = options.device.hostKeyFingerprint;
+  if (fromDevice !== undefined && fromDevice.trim() !== '') return fromDevice;
+  const store = options.hostKeys;
+  if (!store || isUpdaterPinning(store)) return undefined;
+  return store.get(options.device.id, signal);
+}
+
+async function pinHostKey(
+  options: CollectOptions,
+  fingerprint: string,
+  attempt: Attempt,
+  logger: Logger,
+): Promise<boolean> {
+  const store = options.hostKeys;
+  if (!store) return false;
+  const deviceId = options.device.id;
+  try {
+    if (isUpdaterPinning(store)) {
+      await attempt.race(store.updater.updateSSHHostKey(deviceId, fingerprint, attempt.signal));
+    } else {
+      // Another attempt may have pinned meanwhile; never overwrite a different pin.
+      const current = await attempt.race(store.get(deviceId, attempt.signal));
+      if (current !== undefined) return false;
+      await attempt.race(store.set(deviceId, fingerprint, attempt.signal));
+    }
+    logger.info({ deviceId, fingerprint }, 'pinned host key on first use');
+    return true;
+  } catch (error) {
+    if (attempt.signal.aborted) throw error;
+    logger.warn(
+      { deviceId, error: error instanceof Error ? error.message : String(error) },
+      'could not pin the host key; the next backup will trust on first use again',
+    );
+    return false;
+  }
+}
+
+async function closeGracefully(client: Client, clock: Clock): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const cancel = startTimer(clock, 1_000, resolve);
+    client.once('close', () => {
+      cancel();
+      resolve();
+    });
+    client.end();
+  });
+}
+
+function asBackupError(error: unknown, deviceId: string): BackupError {
+  if (isBackupError(error)) return error;
+  return new BackupError({
+    kind: 'unreachable',
+    deviceId,
+    cause: error,
+    message: `${deviceId}: the backup failed unexpectedly (${error instanceof Error ? error.name : 'error'}); see the cause`,
+  });
+}
+
+function validateOptions(options: CollectOptions): CollectLimits {
+  const { device, credentials } = options;
+  if (!device || typeof device.id !== 'string' || device.id === '') {
+    throw new TypeError('collectConfig: device.id must be a non-empty string');
+  }
+  if (typeof device.host !== 'string' || device.host.trim() === '') {
+    throw new TypeError(`collectConfig: device ${device.id} has no host`);
+  }
+  if (
+    device.port !== undefined &&
+    (!Number.isInteger(device.port) || device.port < 1 || device.port > 65_535)
+  ) {
+    throw new TypeError(
+      `collectConfig: device ${device.id} has an invalid port (${String(device.port)})`,
+    );
+  }
+  if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
+    throw new TypeError(`collectConfig: credentials for ${device.id} need a username`);
+  }
+  const pin = device.hostKeyFingerprint;
+  if (pin !== undefined && pin.trim() !== '' && !isFingerprint(pin)) {
+    throw new TypeError(
+      `collectConfig: device ${device.id} has an invalid hostKeyFingerprint; expected SHA256:<43 base64 characters> as ssh-keygen -l prints it`,
+    );
+  }
+  const settings: CollectLimits = { ...COLLECT_DEFAULTS };
+  for (const key of Object.keys(COLLECT_DEFAULTS) as (keyof CollectLimits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`collectConfig: ${key} must be a positive number, got ${String(value)}`);
+    }
+    settings[key] = value;
+  }
+  return settings;
+}

@@ -1,0 +1,28 @@
+/**
+ * SSH collection: one device, one attempt, with deadlines and trust-on-first-use host keys.
+ * Re-exported from the package root.
+ *
+ * @packageDocumentation
+ */
+export {
+  collectConfig,
+  COLLECT_DEFAULTS,
+  type CollectOptions,
+  type CollectResult,
+  type CollectLimits,
+} from './collect.js';
+export {
+  fingerprintOf,
+  canonicalFingerprint,
+  sameFingerprint,
+  isFingerprint,
+} from './fingerprint.js';
+export {
+  type HostKeyStore,
+  type SSHHostKeyUpdater,
+  type HostKeyPinning,
+  MemoryHostKeyStore,
+  FileHostKeyStore,
+  isUpdaterPinning,
+} from './host-keys.js';
+export { type AlgorithmsOption, LEGACY_ALGORITHMS } from './algorithms.js';

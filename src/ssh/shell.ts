@@ -1,0 +1,274 @@
+import type { Client, ClientChannel } from 'ssh2';
+import { BackupError } from '../core/errors.js';
+import type { ConfigCollector } from '../collectors/types.js';
+import type { Attempt } from './attempt.js';
+
+// CSI and OSC sequences and other two-byte escapes, as terminals send them around prompts.
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// What devices send to erase a pager prompt: backspaces, carriage returns, cursor moves, and the
+// spaces that blank it out (only between such controls, so indentation survives).
+const PAGER_ERASE = /^(?:\x08+|\r(?!\n)|\x1b\[[0-9;]*[A-Za-z]| +(?=[\x08\r\x1b]))+/;
+/** How much of the buffer's end is searched for a prompt or a pager. */
+const TAIL_CHARS = 512;
+/** How much of the buffer's start is searched for the command echo. */
+const HEAD_CHARS = 4096;
+const PROMPT_LEARNING_ROUNDS = 6;
+
+/** The last line of `text` without ANSI sequences, carriage returns and trailing blanks. @internal */
+export function lastLine(text: string): string {
+  const tail = text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
+  const line = tail.slice(tail.lastIndexOf('\n') + 1);
+  return line.replace(ANSI, '').replace(/\r/g, '').trimEnd();
+}
+
+/**
+ * Applies backspaces the way a terminal shows them: a character followed by a backspace is gone.
+ * @internal
+ */
+export function applyBackspaces(text: string): string {
+  if (!text.includes('\x08')) return text;
+  const out: string[] = [];
+  for (const char of text) {
+    if (char === '\x08') {
+      if (out.length > 0 && out[out.length - 1] !== '\n') out.pop();
+    } else {
+      out.push(char);
+    }
+  }
+  return out.join('');
+}
+
+/**
+ * Reads an interactive shell into latin1 text (one char per byte, so the bytes survive for decoding
+ * later), answering the vendor's pager as it goes. The text is kept as chunks plus a short copy of
+ * its start and end, so that waiting for a prompt costs the same on the last page of a 16 MiB
+ * configuration as on the first.
+ */
+class ShellReader {
+  #chunks: string[] = [];
+  /** Length of the text since the last `take()`. */
+  length = 0;
+  /** The first HEAD_CHARS chars of the text (where the echo is). */
+  head = '';
+  /** The last TAIL_CHARS chars of the text (where prompts and pagers are). */
+  tail = '';
+  closed = false;
+  #afterPager = false;
+  #notify: (() => void) | undefined;
+
+  constructor(
+    private readonly attempt: Attempt,
+    private readonly channel: ClientChannel,
+    private readonly collector: ConfigCollector,
+  ) {
+    const onData = (chunk: Buffer): void => {
+      if (!attempt.count(chunk.length)) return;
+      this.#append(chunk.toString('latin1'));
+    };
+    channel.on('data', onData);
+    channel.stderr.on('data', onData);
+    channel.on('close', () => {
+      this.closed = true;
+      this.#notify?.();
+    });
+  }
+
+  write(text: string): void {
+    this.channel.write(text);
+  }
+
+  /** Returns the text and starts anew. */
+  take(): string {
+    const text = this.#chunks.join('');
+    this.#chunks = [];
+    this.length = 0;
+    this.head = '';
+    this.tail = '';
+    return text;
+  }
+
+  /** Waits until `done()` holds, bounded by the command deadline. */
+  until(done: () => boolean, what: string): Promise<void> {
+    return this.attempt.wait<void>(
+      this.attempt.commandTimeoutMs,
+      () => this.attempt.commandTimeout(what),
+      (resolve, reject) => {
+        const check = (): void => {
+          if (done()) resolve();
+          else if (this.closed) {
+            // Let the transport's close be seen before deciding what kind of end this was.
+            setImmediate(() =>
+              reject(
+                new BackupError({
+                  kind: 'truncated-output',
+                  deviceId: this.attempt.deviceId,
+                  message: `${this.attempt.deviceId}: the ${this.attempt.connectionLost ? 'connection dropped' : 'device closed the shell'} while waiting for ${what}; nothing was published`,
+                }),
+              ),
+            );
+          }
+        };
+        this.#notify = check;
+        check();
+        return () => {
+          this.#notify = undefined;
+        };
+      },
+    );
+  }
+
+  #append(chunk: string): void {
+    let text = chunk;
+    if (this.#afterPager) {
+      text = text.replace(PAGER_ERASE, '');
+      if (text.length > 0) this.#afterPager = false;
+    }
+    if (text.length > 0) {
+      this.#chunks.push(text);
+      this.length += text.length;
+      if (this.head.length < HEAD_CHARS) this.head = (this.head + text).slice(0, HEAD_CHARS);
+      this.tail = (this.tail + text).slice(-TAIL_CHARS);
+    }
+    const pager = this.collector.pagerPattern;
+    if (pager) {
+      const line = lastLine(this.tail);
+      if (line !== '' && pager.test(line)) {
+        // Cut the pager prompt out of the output and ask for the next page.
+        this.#dropEnd(this.tail.length - (this.tail.lastIndexOf('\n') + 1));
+        this.#afterPager = true;
+        this.channel.write(this.collector.pagerResponse);
+      }
+    }
+    this.#notify?.();
+  }
+
+  /** Removes the last `count` chars of the text. */
+  #dropEnd(count: number): void {
+    let left = count;
+    while (left > 0 && this.#chunks.length > 0) {
+      const last = this.#chunks[this.#chunks.length - 1]!;
+      if (last.length <= left) {
+        this.#chunks.pop();
+        left -= last.length;
+      } else {
+        this.#chunks[this.#chunks.length - 1] = last.slice(0, last.length - left);
+        left = 0;
+      }
+    }
+    this.length -= count - left;
+    this.tail = this.tail.slice(0, Math.max(0, this.tail.length - count));
+    if (this.head.length > this.length) this.head = this.head.slice(0, this.length);
+  }
+}
+
+/**
+ * Drives an interactive shell: learns the literal prompt, sends the setup commands, runs the
+ * configuration commands and returns each one's output with the echo, pager prompts, backspaces and
+ * final prompt removed. Only the tail of the buffer is searched for the prompt.
+ * @internal
+ */
+export class ShellSession {
+  #reader!: ShellReader;
+  prompt = '';
+
+  private constructor(
+    private readonly attempt: Attempt,
+    private readonly collector: ConfigCollector,
+  ) {}
+
+  static async open(
+    attempt: Attempt,
+    client: Client,
+    collector: ConfigCollector,
+  ): Promise<ShellSession> {
+    const session = new ShellSession(attempt, collector);
+    const channel = await attempt.wait<ClientChannel>(
+      attempt.commandTimeoutMs,
+      () => attempt.commandTimeout('opening an interactive shell'),
+      (resolve, reject) => {
+        client.shell({ term: 'vt100', cols: 512, rows: 24 }, (error, stream) => {
+          if (error) {
+            reject(
+              new BackupError({
+                kind: 'command-failed',
+                deviceId: attempt.deviceId,
+                cause: error,
+                message: `${attempt.deviceId}: the device refused an interactive shell (${error.message})`,
+              }),
+            );
+          } else resolve(stream);
+        });
+      },
+    );
+    session.#reader = new ShellReader(attempt, channel, collector);
+    await session.#learnPrompt();
+    return session;
+  }
+
+  /**
+   * Sends a newline and takes the last line as the prompt; a second newline must show the same
+   * line, so a banner line that happens to end in `#` or `>` is never taken for the prompt.
+   */
+  async #learnPrompt(): Promise<void> {
+    const reader = this.#reader;
+    const pattern = this.collector.promptPattern;
+    let candidate: string | undefined;
+    for (let round = 0; round < PROMPT_LEARNING_ROUNDS; round++) {
+      reader.take();
+      reader.write('\n');
+      await reader.until(() => {
+        if (!reader.tail.includes('\n')) return false;
+        const line = lastLine(reader.tail);
+        return line !== '' && pattern.test(line);
+      }, 'the device prompt');
+      const line = lastLine(reader.tail);
+      if (line === candidate) {
+        this.prompt = line;
+        reader.take();
+        this.attempt.logger.debug(
+          { deviceId: this.attempt.deviceId, prompt: line },
+          'learned prompt',
+        );
+        return;
+      }
+      candidate = line;
+    }
+    throw new BackupError({
+      kind: 'command-timeout',
+      deviceId: this.attempt.deviceId,
+      message: `${this.attempt.deviceId}: the device prompt never settled after ${PROMPT_LEARNING_ROUNDS} newlines; check the collector's promptPattern`,
+    });
+  }
+
+  /** Runs one command and returns its output (latin1 text) without echo and prompt. */
+  async run(command: string): Promise<string> {
+    const reader = this.#reader;
+    reader.take();
+    reader.write(`${command}\n`);
+    const prompt = this.prompt;
+    let echoEnd = -1;
+    await reader.until(() => {
+      if (echoEnd < 0) {
+        // Stale prompts from earlier newlines may still arrive: the command's own echo comes first.
+        const at = reader.head.indexOf(command);
+        if (at < 0) return false;
+        const newline = reader.head.indexOf('\n', at + command.length);
+        if (newline < 0) return false;
+        echoEnd = newline + 1;
+      }
+      // The prompt must stand on a line of its own after the echo.
+      const promptLineStart =
+        reader.length - (reader.tail.length - (reader.tail.lastIndexOf('\n') + 1));
+      return promptLineStart >= echoEnd && lastLine(reader.tail) === prompt;
+    }, `the command "${command}"`);
+    const text = reader.take();
+    const promptStart = text.lastIndexOf('\n') + 1;
+    return applyBackspaces(text.slice(echoEnd, Math.max(echoEnd, promptStart)));
+  }
+
+  /** Leaves politely; the caller closes the connection. */
+  logout(): void {
+    const exit = this.collector.exitCommand;
+    if (exit !== undefined && !this.#reader.closed) this.#reader.write(`${exit}\n`);
+  }
+}

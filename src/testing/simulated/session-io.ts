@@ -1,0 +1,109 @@
+import type { Socket } from 'node:net';
+import type { Connection, ServerChannel } from 'ssh2';
+import { abortReason, linkedAbortController, onAbort } from '../../core/abort.js';
+import { systemClock } from '../../core/clock.js';
+
+/**
+ * One channel's output side, with every wait tied to one signal that aborts when the channel or
+ * the connection closes, or the device shuts down. Writes resolve only once ssh2 handed the bytes
+ * to the transport (i.e. the client's window had room), which is what bounds the simulator's memory
+ * however much it sends. Internal.
+ * @internal
+ */
+export class ChannelIO {
+  readonly #channel: ServerChannel;
+  readonly #connection: Connection;
+  readonly #socket: Socket | undefined;
+  readonly #controller: AbortController;
+  readonly #dispose: () => void;
+  readonly #onClose = (): void => this.#controller.abort(new Error('the channel closed'));
+
+  constructor(
+    channel: ServerChannel,
+    connection: Connection,
+    socket: Socket | undefined,
+    deviceSignal: AbortSignal,
+  ) {
+    this.#channel = channel;
+    this.#connection = connection;
+    this.#socket = socket;
+    const { controller, dispose } = linkedAbortController(deviceSignal);
+    this.#controller = controller;
+    this.#dispose = dispose;
+    channel.on('error', () => {});
+    channel.stderr.on('error', () => {});
+    channel.once('close', this.#onClose);
+    connection.once('close', this.#onClose);
+  }
+
+  /** Aborts when the channel, the connection or the device closes. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Sends `data` on stdout (or stderr) and resolves once the client's window took it. */
+  write(data: string | Buffer, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (data.length === 0) return Promise.resolve();
+    const target = stream === 'stderr' ? this.#channel.stderr : this.#channel;
+    return new Promise<void>((resolve, reject) => {
+      // ssh2 never calls back for a write to a closed channel: the abort settles it instead.
+      const detach = onAbort(signal, () => reject(abortReason(signal)));
+      target.write(data, (error) => {
+        detach();
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  /** Waits `ms` on a real timer that is cleared when the channel closes. */
+  sleep(ms: number): Promise<void> {
+    return systemClock.sleep(ms, this.signal);
+  }
+
+  /** Never resolves; rejects once the channel closes. A stalled device does exactly this. */
+  stall(): Promise<never> {
+    return new Promise<never>((_resolve, reject) => {
+      onAbort(this.signal, () => reject(abortReason(this.signal)));
+    });
+  }
+
+  /** Starts a key re-exchange with the client and resolves once it completed. */
+  rekey(): Promise<void> {
+    const signal = this.signal;
+    return new Promise<void>((resolve, reject) => {
+      const detach = onAbort(signal, () => reject(abortReason(signal)));
+      this.#connection.rekey((error?: unknown) => {
+        detach();
+        if (error)
+          reject(error instanceof Error ? error : new Error('re-key failed', { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
+  /** Drops the TCP connection without any SSH goodbye. */
+  destroyConnection(): void {
+    this.#socket?.destroy();
+  }
+
+  /** Closes the channel without an exit status. */
+  closeChannel(): void {
+    this.#channel.close();
+  }
+
+  /** Ends the channel cleanly: exit status, EOF, close. */
+  finish(exitStatus: number): void {
+    if (this.signal.aborted) return;
+    this.#channel.exit(exitStatus);
+    this.#channel.end();
+  }
+
+  /** Forgets the listeners this object added to the connection and the device. */
+  dispose(): void {
+    this.#connection.off('close', this.#onClose);
+    this.#dispose();
+  }
+}

@@ -1,0 +1,178 @@
+import {
+  BINARY_OUTPUT,
+  configOutputOptions,
+  truncateConfig,
+  writeEndless,
+  writeOutput,
+  type OutputEnd,
+  type OutputOptions,
+} from './output.js';
+import type { ChannelIO } from './session-io.js';
+import { EndOfInput, type TerminalInput } from './terminal.js';
+import { withFinalNewline } from './vendors/kit.js';
+import type {
+  SimulatedFaults,
+  SimulatedPersonality,
+  SimulatedReply,
+  SimulatedSession,
+} from './types.js';
+
+/** What a session needs from its device. Internal. */
+export interface SessionContext {
+  readonly personality: SimulatedPersonality;
+  readonly session: SimulatedSession;
+  readonly faults: SimulatedFaults;
+  /** Shell mode: the banner printed after login. */
+  readonly banner: string;
+  /** Records a command line in the device's `commands`. */
+  readonly recordCommand: (command: string) => void;
+}
+
+/** Longest shell line kept; further characters are ignored (and not echoed), as on a real CLI. */
+const MAX_LINE_CHARS = 4096;
+
+/** The device's answer to one command line, with the `commandError` fault applied. */
+function answer(command: string, context: SessionContext): SimulatedReply {
+  const { personality, session, faults } = context;
+  const reply =
+    personality.respond(command, session) ?? personality.invalidCommand(command, session);
+  return reply.kind === 'config' && faults.commandError
+    ? personality.invalidCommand(command, session)
+    : reply;
+}
+
+/** The bytes of a configuration answer after `binaryOutput` / `partialConfig`. */
+function configText(reply: SimulatedReply, faults: SimulatedFaults): string | Buffer {
+  if (faults.binaryOutput) return BINARY_OUTPUT;
+  return faults.partialConfig ? truncateConfig(reply.text ?? '') : (reply.text ?? '');
+}
+
+function withNewlines(text: string | Buffer, newline: string): Buffer {
+  if (Buffer.isBuffer(text)) return text;
+  const normalized = text.replace(/\r\n/g, '\n');
+  return Buffer.from(newline === '\n' ? normalized : normalized.replace(/\n/g, newline));
+}
+
+/**
+ * Sends a reply's stdout; for the configuration, with the output faults. `paging` is for shells.
+ * Resolves how the output ended.
+ */
+async function sendStdout(
+  io: ChannelIO,
+  reply: SimulatedReply,
+  context: SessionContext,
+  newline: string,
+  paging: OutputOptions['paging'],
+): Promise<OutputEnd> {
+  const { faults } = context;
+  if (reply.kind !== 'config')
+    return writeOutput(io, withNewlines(reply.text ?? '', newline), { paging });
+  if (faults.outputDelayMs !== undefined && faults.outputDelayMs > 0)
+    await io.sleep(faults.outputDelayMs);
+  const content = withNewlines(configText(reply, faults), newline);
+  if (faults.endlessOutput) return writeEndless(io, content, newline);
+  return writeOutput(io, content, { ...configOutputOptions(faults), paging });
+}
+
+/**
+ * Runs one exec channel: the command's answer on stdout and stderr, then the exit status, EOF and
+ * close. Never rejects.
+ */
+export async function runExec(
+  io: ChannelIO,
+  command: string,
+  context: SessionContext,
+): Promise<void> {
+  const newline = context.personality.newline ?? '\n';
+  try {
+    context.recordCommand(command);
+    const reply = answer(command.trim(), context);
+    if (reply.kind !== 'exit') {
+      if ((await sendStdout(io, reply, context, newline, undefined)) === 'gone') return;
+      await io.write(withNewlines(reply.stderr ?? '', newline), 'stderr');
+    }
+    io.finish(reply.exitStatus ?? 0);
+  } catch {
+    // Closed channel, connection or device: nothing left to do. Anything else (a personality that
+    // threw): end the channel rather than leave the client waiting.
+    if (!io.signal.aborted) io.closeChannel();
+  } finally {
+    io.dispose();
+  }
+}
+
+/**
+ * Reads one line like a terminal: echoes what is typed, handles backspace and Ctrl-C, ends at
+ * Enter (echoed as `\r\n`). Escape sequences (arrow keys) are ignored.
+ */
+async function readLine(io: ChannelIO, input: TerminalInput): Promise<string> {
+  let line = '';
+  for (;;) {
+    const typed = (await input.take(io.signal)).replace(/\x1b(\[[0-9;]*[@-~]|O.)?/g, '');
+    let echo = '';
+    for (let i = 0; i < typed.length; i++) {
+      const ch = typed[i]!;
+      if (ch === '\r' || ch === '\x03') {
+        input.unread(typed.slice(i + 1));
+        await io.write(`${echo}${ch === '\x03' ? '^C' : ''}\r\n`);
+        return ch === '\r' ? line : '';
+      }
+      if (ch === '\x7f' || ch === '\b') {
+        if (line.length > 0) {
+          line = line.slice(0, -1);
+          echo += '\b \b';
+        }
+      } else if (ch >= ' ' && line.length < MAX_LINE_CHARS) {
+        line += ch;
+        echo += ch;
+      }
+    }
+    await io.write(echo);
+  }
+}
+
+/**
+ * Runs an interactive shell: banner, then prompt, echo, command, answer (paged while paging is
+ * on) until `exit`, EOF from the client, or the channel closes. Never rejects.
+ */
+export async function runShell(
+  io: ChannelIO,
+  input: TerminalInput,
+  context: SessionContext,
+): Promise<void> {
+  const { personality, session, faults } = context;
+  const prompt = personality.prompt ?? '> ';
+  const pager = personality.pager;
+  try {
+    if (context.banner !== '') await io.write(withNewlines(`\n${context.banner}\n\n`, '\r\n'));
+    if (faults.promptNeverShown) await io.stall();
+    for (;;) {
+      await io.write(prompt);
+      const command = (await readLine(io, input)).trim();
+      if (command === '') continue;
+      context.recordCommand(command);
+      const reply = answer(command, context);
+      if (reply.kind === 'exit') break;
+      const paging =
+        pager && session.paging && reply.paged !== false
+          ? { pager, pageLines: session.pageLines, key: () => input.key(io.signal) }
+          : undefined;
+      const end = await sendStdout(
+        io,
+        { ...reply, text: withFinalNewline(reply.text ?? '') },
+        context,
+        '\r\n',
+        paging,
+      );
+      if (end === 'gone') return;
+      if (reply.kind === 'config' && faults.binaryOutput) await io.write('\r\n');
+      if (reply.kind === 'config' && faults.partialConfig) break;
+    }
+    io.finish(0);
+  } catch (error) {
+    if (error instanceof EndOfInput) io.finish(0);
+    else if (!io.signal.aborted) io.closeChannel();
+  } finally {
+    io.dispose();
+  }
+}

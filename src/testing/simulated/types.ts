@@ -1,0 +1,260 @@
+import type { SimulatedHostKey } from './host-key.js';
+
+/** The vendors a simulated device can play out of the box. */
+export type SimulatedVendorId =
+  | 'routeros'
+  | 'cisco-ios'
+  | 'cisco-nxos'
+  | 'cisco-iosxr'
+  | 'cisco-asa'
+  | 'junos'
+  | 'arista-eos'
+  | 'huawei-vrp'
+  | 'fortios'
+  | 'vyos'
+  | 'linux';
+
+/**
+ * What a device answers to one command line.
+ *
+ * - `config`: the configuration (with the vendor's header lines). The output faults
+ *   (`stallMidOutput`, `binaryOutput`, `partialConfig`, `commandError`, …) act on this answer only.
+ * - `output`: any other answer, including the vendor's error texts.
+ * - `exit`: the session ends cleanly (shell: `exit`, `quit`, `logout`).
+ *
+ * Text uses `\n`; the simulator turns it into `\r\n` on a shell (a pty does that) and on exec
+ * vendors whose {@link SimulatedPersonality.newline} is `\r\n`.
+ */
+export interface SimulatedReply {
+  readonly kind: 'config' | 'output' | 'exit';
+  /** What the device prints on stdout. */
+  readonly text?: string;
+  /** Exec mode: what the device prints on stderr. */
+  readonly stderr?: string;
+  /** Exec mode: the exit status sent before the channel closes. Default 0. */
+  readonly exitStatus?: number;
+  /** Shell mode: whether this answer is paged while paging is on. Default true. */
+  readonly paged?: boolean;
+}
+
+/**
+ * The per-session state a personality reads and changes while it answers commands.
+ */
+export interface SimulatedSession {
+  /** The device's configuration right now (the latest `setConfig`, or the start-up `config`). */
+  readonly config: string;
+  /** Files a `linux` device can `cat`, by absolute path. */
+  readonly files: Readonly<Record<string, string>>;
+  /** The host name shown in prompts and headers. */
+  readonly hostname: string;
+  /** The software version the device claims (the `version` option or the personality's default). */
+  readonly version: string;
+  /**
+   * A time for volatile header lines (`! Last configuration change at …`): it never goes backwards
+   * and moves at least one second per call, so two reads never print the same header.
+   */
+  volatileTime(): Date;
+  /** When the configuration last changed (start-up or the latest `setConfig`): stable between reads. */
+  readonly configChangedAt: Date;
+  /** Shell mode: whether long output stops at the pager prompt. Starts true. */
+  paging: boolean;
+  /** Shell mode: lines per page while paging is on. */
+  pageLines: number;
+  /** Free flags for a personality's own session modes (e.g. IOS XR's `no-timestamp`). */
+  readonly flags: Set<string>;
+}
+
+/** A pager prompt and the bytes that erase it once a key was pressed. */
+export interface SimulatedPager {
+  /** What the device prints when a page is full, e.g. ` --More-- `. */
+  readonly prompt: string;
+  /** What it prints after the key, e.g. backspaces over the prompt, or `\r\x1b[K`. */
+  readonly erase: string;
+}
+
+/**
+ * How one vendor's device behaves. The built-in vendors are personalities too
+ * ({@link simulatedPersonality}); pass your own as `vendor` to simulate a vendor confsnap does not
+ * ship.
+ *
+ * @example
+ * ```ts
+ * const acme: SimulatedPersonality = {
+ *   vendor: 'acme-os',
+ *   mode: 'shell',
+ *   prompt: 'acme> ',
+ *   pager: { prompt: '-- more --', erase: '\r          \r' },
+ *   respond(command, session) {
+ *     if (command === 'no page') {
+ *       session.paging = false;
+ *       return { kind: 'output' };
+ *     }
+ *     if (command === 'show config') return { kind: 'config', text: session.config };
+ *     return undefined;
+ *   },
+ *   invalidCommand: (command) => ({ kind: 'output', text: `% unknown command: ${command}\n` }),
+ * };
+ * await using device = await startSimulatedDevice({ vendor: acme, config: 'hostname acme\n' });
+ * ```
+ */
+export interface SimulatedPersonality {
+  /** Vendor id, e.g. `acme-os`. */
+  readonly vendor: string;
+  /** `exec`: one command per exec channel. `shell`: an interactive shell on a pty. */
+  readonly mode: 'exec' | 'shell';
+  /** The SSH software version after `SSH-2.0-`, e.g. `Cisco-1.25`. Default `OpenSSH_8.9`. */
+  readonly ident?: string;
+  /** Default host name (the `hostname` option wins). */
+  readonly hostname?: string;
+  /** Default software version (the `version` option wins). */
+  readonly version?: string;
+  /** Shell mode: the prompt printed after login and after every command (no newline). */
+  readonly prompt?: string;
+  /** Shell mode: the banner printed after login, unless the `banner` option replaces it. */
+  readonly banner?: string;
+  /** Shell mode: the pager. Absent: the device never pages. */
+  readonly pager?: SimulatedPager;
+  /** Shell mode: lines per page while paging is on. Default 24. */
+  readonly pageLines?: number;
+  /** Exec mode: the line ending of the output. Default `\n`. */
+  readonly newline?: '\n' | '\r\n';
+  /** The answer to one command line (trimmed), or `undefined` when the device does not know it. */
+  respond(command: string, session: SimulatedSession): SimulatedReply | undefined;
+  /**
+   * The vendor's answer to a command it does not know — also the answer to the configuration
+   * command under the `commandError` fault.
+   */
+  invalidCommand(command: string, session: SimulatedSession): SimulatedReply;
+}
+
+/** Who may log in. Default `{ username: 'admin', password: 'admin' }`. */
+export interface SimulatedCredentials {
+  readonly username: string;
+  /** Accepted by `password` and `keyboard-interactive` (one `Password:` prompt). Absent: both off. */
+  readonly password?: string;
+  /** Public keys (OpenSSH `ssh-ed25519 AAAA…` lines, or private keys) accepted by `publickey`. */
+  readonly authorizedKeys?: readonly (string | Buffer)[];
+}
+
+/** {@link SimulatedFaults.slowDrip} settings. */
+export interface SlowDripSettings {
+  /** Bytes per chunk. Default 64. */
+  readonly bytes?: number;
+  /** Pause between chunks. Default 20 ms. */
+  readonly intervalMs?: number;
+}
+
+/**
+ * Misbehaviours to switch on, all off by default. "Midway" means after half of the bytes of the
+ * configuration answer. Output faults act on the `config` answer only.
+ */
+export interface SimulatedFaults {
+  /** Reject every authentication attempt, whatever the method (`authAttempts` still counts them). */
+  readonly wrongCredentials?: boolean;
+  /** Accept TCP connections but never send the SSH identification line. */
+  readonly stallAfterAccept?: boolean;
+  /**
+   * Send the SSH identification and a KEXINIT, then nothing: the client's key exchange never
+   * completes.
+   */
+  readonly stallMidHandshake?: boolean;
+  /** Send half of the configuration, then nothing, with the channel left open. */
+  readonly stallMidOutput?: boolean;
+  /**
+   * Send the configuration and then filler lines forever. Writes wait for the client's window, so
+   * the simulator's own memory stays bounded however long it runs. Never paged.
+   */
+  readonly endlessOutput?: boolean;
+  /** Send 4 KiB of binary bytes (NULs, invalid UTF-8) instead of the configuration. */
+  readonly binaryOutput?: boolean;
+  /** Send the configuration in small chunks with pauses (`true`: 64 bytes every 20 ms). */
+  readonly slowDrip?: boolean | SlowDripSettings;
+  /**
+   * Send half of the configuration, then drop: `true` or `'connection'` destroys the TCP connection,
+   * `'channel'` closes the channel without an exit status.
+   */
+  readonly disconnectMidOutput?: boolean | 'connection' | 'channel';
+  /** Nothing listens on the returned port: connections are refused. */
+  readonly connectionRefused?: boolean;
+  /** Shell mode: the shell opens and prints the banner, but never a prompt; input is ignored. */
+  readonly promptNeverShown?: boolean;
+  /**
+   * The server starts a key re-exchange midway through the configuration and continues once it
+   * completed: the client's host-key verifier runs a second time.
+   */
+  readonly rekeyDuringOutput?: boolean;
+  /**
+   * The configuration is cut after half of its lines (an IOS config loses its `end`), then the
+   * channel closes normally: exit status 0 and EOF, no prompt after it.
+   */
+  readonly partialConfig?: boolean;
+  /** The configuration command answers with the vendor's error text (exec: its error exit status). */
+  readonly commandError?: boolean;
+  /** Wait this long before answering the configuration command (a slow but healthy device). */
+  readonly outputDelayMs?: number;
+}
+
+/** Options of {@link startSimulatedDevice}. */
+export interface SimulatedDeviceOptions {
+  /** A built-in vendor id, or a {@link SimulatedPersonality} for your own vendor. */
+  readonly vendor: SimulatedVendorId | SimulatedPersonality;
+  /** The configuration the device holds, with `\n` line ends (the vendor's headers are added). */
+  readonly config: string;
+  /**
+   * The host key: a private key (OpenSSH or PEM, any type ssh2 reads — ed25519, RSA, ECDSA) or a
+   * {@link SimulatedHostKey} (e.g. another device's `hostKey`, to share one). Default: a new
+   * ed25519 key.
+   */
+  readonly hostKey?: string | Buffer | SimulatedHostKey;
+  /**
+   * The host-key algorithms offered, in order, e.g. `['rsa-sha2-512']` with an RSA key. A client
+   * restricted to others fails key exchange. Default: every algorithm the key supports.
+   */
+  readonly hostKeyAlgorithms?: readonly string[];
+  /** Who may log in. Default `{ username: 'admin', password: 'admin' }`. */
+  readonly credentials?: SimulatedCredentials;
+  /** Misbehaviours; all off by default. */
+  readonly faults?: SimulatedFaults;
+  /** Software version, e.g. `6.48.6` makes a RouterOS v6. Default: the personality's. */
+  readonly version?: string;
+  /** Shell mode: the banner printed after login. Default: one containing `#` and `>`. */
+  readonly banner?: string;
+  /** Host name shown in prompts and headers. Default per vendor (`router1`, `asa1`, `HUAWEI`, …). */
+  readonly hostname?: string;
+  /** Listen address: a loopback address `127.x.y.z`. Default `127.0.0.1`. Never anything else. */
+  readonly host?: string;
+  /**
+   * `linux`: files `cat` can read, by absolute path. The `config` is the file
+   * {@link SIMULATED_LINUX_CONFIG_PATH} unless this replaces it.
+   */
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A running simulated device: a real SSH server on a loopback port. Counters are live.
+ * Close it with `close()` or `await using`.
+ */
+export interface SimulatedDevice extends AsyncDisposable {
+  /** Vendor id it plays. */
+  readonly vendor: string;
+  /** Loopback address it listens on. */
+  readonly host: string;
+  /** TCP port it listens on (with `connectionRefused`, a port nothing listens on). */
+  readonly port: number;
+  /** `SHA256:` + unpadded base64 of SHA-256 over the host key blob, as `ssh-keygen -l` prints it. */
+  readonly hostKeyFingerprint: string;
+  /** The host key (public forms, and the private key so another device can reuse it). */
+  readonly hostKey: SimulatedHostKey;
+  /** Authentication requests seen, of any method, including `none`. */
+  readonly authAttempts: number;
+  /** Session channels opened. */
+  readonly sessions: number;
+  /** Command lines received, in order (exec commands and non-empty shell lines; the last 1000). */
+  readonly commands: readonly string[];
+  /** TCP connections open right now. */
+  readonly openConnections: number;
+  /** Replaces the configuration for later commands and sessions. */
+  setConfig(text: string): void;
+  /** Destroys every connection and stops listening; resolves once nothing of the device is left. */
+  close(): Promise<void>;
+}

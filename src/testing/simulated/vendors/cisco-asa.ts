@@ -1,0 +1,77 @@
+import type { SimulatedPersonality } from '../types.js';
+import {
+  DEFAULT_BANNER,
+  abbreviatingCli,
+  caretLine,
+  clockTimeMs,
+  configReply,
+  dayAndDate,
+  setPageLength,
+  type CommandSyntax,
+  type PersonalitySettings,
+} from './kit.js';
+
+type AsaCommand = 'pager' | 'show-run' | 'exit';
+
+const SYNTAX: readonly CommandSyntax<AsaCommand>[] = [
+  { id: 'pager', words: ['terminal', 'pager', '<n>'] },
+  { id: 'pager', words: ['terminal', 'pager', 'lines', '<n>'] },
+  { id: 'show-run', words: ['more', 'system:running-config'] },
+  { id: 'show-run', words: ['show', 'running-config'] },
+  { id: 'exit', words: ['exit'] },
+  { id: 'exit', words: ['quit'] },
+  { id: 'exit', words: ['logout'] },
+];
+
+const PAGER = '<--- More --->';
+
+/**
+ * Cisco ASA: prompt `asa1#`, pager `<--- More --->` erased with `\r`, spaces, `\r`;
+ * `terminal pager 0` turns it off. `more system:running-config` (and `show running-config`) print
+ * `: Saved`, `: Serial Number: …`, `: Hardware: …` and `: Written by enable_15 at …` (changes on
+ * every read) before the configuration. Errors start with `ERROR: % Invalid input detected`.
+ */
+export function ciscoAsa(settings: PersonalitySettings = {}): SimulatedPersonality {
+  const hostname = settings.hostname ?? 'asa1';
+  const prompt = `${hostname}#`;
+  return {
+    vendor: 'cisco-asa',
+    mode: 'shell',
+    ident: 'Cisco-1.25',
+    hostname,
+    version: settings.version ?? '9.12(4)',
+    prompt,
+    banner: DEFAULT_BANNER,
+    pager: { prompt: PAGER, erase: `\r${' '.repeat(PAGER.length)}\r` },
+    ...abbreviatingCli({
+      syntax: SYNTAX,
+      handle(id, args, session) {
+        switch (id) {
+          case 'pager':
+            return setPageLength(session, args[0]);
+          case 'exit':
+            return { kind: 'exit' };
+          case 'show-run': {
+            const now = session.volatileTime();
+            const written = `${clockTimeMs(now)} UTC ${dayAndDate(now)} ${now.getUTCFullYear()}`;
+            return configReply(
+              [
+                ': Saved',
+                ':',
+                ': Serial Number: JAD2101000A',
+                ': Hardware:   ASA5516, 8192 MB RAM, CPU Atom C2000 series 2416 MHz, 1 CPU (8 cores)',
+                `: Written by enable_15 at ${written}`,
+                '!',
+              ],
+              session.config,
+            );
+          }
+        }
+      },
+      invalidText: (errorAt, incomplete) =>
+        incomplete
+          ? `ERROR: % Incomplete command\n`
+          : `${caretLine(prompt, errorAt)}\nERROR: % Invalid input detected at '^' marker.\n`,
+    }),
+  };
+}

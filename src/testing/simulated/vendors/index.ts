@@ -1,0 +1,66 @@
+import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
+import { aristaEos } from './arista-eos.js';
+import { ciscoAsa } from './cisco-asa.js';
+import { ciscoIos } from './cisco-ios.js';
+import { ciscoIosxr } from './cisco-iosxr.js';
+import { ciscoNxos } from './cisco-nxos.js';
+import { fortios } from './fortios.js';
+import { huaweiVrp } from './huawei-vrp.js';
+import { junos } from './junos.js';
+import type { PersonalitySettings } from './kit.js';
+import { linux } from './linux.js';
+import { routeros } from './routeros.js';
+import { vyos } from './vyos.js';
+
+export type { PersonalitySettings } from './kit.js';
+export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
+
+const FACTORIES: Readonly<
+  Record<SimulatedVendorId, (settings: PersonalitySettings) => SimulatedPersonality>
+> = {
+  routeros,
+  'cisco-ios': ciscoIos,
+  'cisco-nxos': ciscoNxos,
+  'cisco-iosxr': ciscoIosxr,
+  'cisco-asa': ciscoAsa,
+  junos,
+  'arista-eos': aristaEos,
+  'huawei-vrp': huaweiVrp,
+  fortios,
+  vyos,
+  linux,
+};
+
+/** Every built-in vendor id, in the order of SPEC §3. */
+export const SIMULATED_VENDOR_IDS: readonly SimulatedVendorId[] = Object.freeze(
+  Object.keys(FACTORIES) as SimulatedVendorId[],
+);
+
+/**
+ * A built-in vendor's personality, e.g. to wrap it with extra commands for a test.
+ *
+ * @throws {RangeError} for an id that is not a built-in vendor.
+ * @example
+ * ```ts
+ * const ios = simulatedPersonality('cisco-ios', { hostname: 'edge1' });
+ * const withVersion: SimulatedPersonality = {
+ *   ...ios,
+ *   respond: (command, session) =>
+ *     command === 'show version'
+ *       ? { kind: 'output', text: 'Cisco IOS Software, Version 15.2(4)M7\n' }
+ *       : ios.respond(command, session),
+ * };
+ * ```
+ */
+export function simulatedPersonality(
+  vendor: SimulatedVendorId,
+  settings: PersonalitySettings = {},
+): SimulatedPersonality {
+  const factory = Object.hasOwn(FACTORIES, vendor) ? FACTORIES[vendor] : undefined;
+  if (!factory) {
+    throw new RangeError(
+      `unknown simulated vendor ${JSON.stringify(vendor)}; built-in: ${SIMULATED_VENDOR_IDS.join(', ')}`,
+    );
+  }
+  return factory(settings);
+}

@@ -1,0 +1,105 @@
+/** Every built-in vendor end to end: collectConfig against its simulated device. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCollectorRegistry } from '../../src/collectors/registry.js';
+import { linuxCollector } from '../../src/collectors/vendors/linux.js';
+import { normalizeConfig } from '../../src/collectors/normalize.js';
+import { collectConfig } from '../../src/ssh/collect.js';
+import { startSimulatedDevice } from '../../src/testing/simulated/index.js';
+import type { SimulatedDevice, SimulatedVendorId } from '../../src/testing/simulated/index.js';
+import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+
+const credentials = { username: 'admin', password: 'admin' };
+const devices: SimulatedDevice[] = [];
+afterAll(async () => {
+  await Promise.all(devices.map((d) => d.close()));
+});
+
+const VENDORS: SimulatedVendorId[] = [
+  'routeros',
+  'cisco-ios',
+  'cisco-nxos',
+  'cisco-iosxr',
+  'cisco-asa',
+  'junos',
+  'arista-eos',
+  'huawei-vrp',
+  'fortios',
+  'vyos',
+];
+
+describe('collectConfig against each built-in vendor', () => {
+  for (const vendor of VENDORS) {
+    it(`collects and normalizes a ${vendor} configuration, the same hash twice`, async () => {
+      const config = SAMPLE_CONFIGS[vendor]!;
+      const device = await startSimulatedDevice({ vendor, config });
+      devices.push(device);
+      const target = { id: `sim-${vendor}`, host: device.host, port: device.port, vendor };
+      const first = await collectConfig({ device: target, credentials, commandTimeoutMs: 5_000 });
+      const second = await collectConfig({ device: target, credentials, commandTimeoutMs: 5_000 });
+      // Devices add stable header lines of their own (e.g. `!Command: show running-config`).
+      expect(first.text).toContain(normalizeConfig(vendor, config).text);
+      expect(first.vendor).toBe(vendor);
+      expect(first.hostKeyFingerprint).toBe(device.hostKeyFingerprint);
+      // Volatile header lines change on every read; the hash must not.
+      expect(second.sha256).toBe(first.sha256);
+      await device.close();
+    });
+  }
+
+  it('collects the configured files of a linux host', async () => {
+    const device = await startSimulatedDevice({
+      vendor: 'linux',
+      config: SAMPLE_CONFIGS.linux!,
+      files: { '/etc/hostname': 'host-1\n' },
+    });
+    devices.push(device);
+    const collectors = createCollectorRegistry();
+    collectors.register(linuxCollector({ files: ['/etc/hostname', '/etc/network/interfaces'] }), {
+      replace: true,
+    });
+    const result = await collectConfig({
+      device: { id: 'sim-linux', host: device.host, port: device.port, vendor: 'linux' },
+      credentials,
+      collectors,
+    });
+    expect(result.text).toContain('host-1\n');
+    expect(result.text).toContain('iface eth0 inet static\n');
+    await device.close();
+  });
+
+  it('uses /export show-sensitive on RouterOS 7 and /export on RouterOS 6', async () => {
+    const config = SAMPLE_CONFIGS.routeros!;
+    const v7 = await startSimulatedDevice({ vendor: 'routeros', config, version: '7.16.2' });
+    const v6 = await startSimulatedDevice({ vendor: 'routeros', config, version: '6.48.6' });
+    devices.push(v7, v6);
+    const r7 = await collectConfig({
+      device: { id: 'v7', host: v7.host, port: v7.port, vendor: 'routeros', version: '7.16.2' },
+      credentials,
+    });
+    const r6 = await collectConfig({
+      device: { id: 'v6', host: v6.host, port: v6.port, vendor: 'routeros', version: '6.48.6' },
+      credentials,
+    });
+    expect(v7.commands).toEqual(['/export show-sensitive']);
+    expect(v6.commands).toEqual(['/export']);
+    expect(r7.deviceVersion).toBe('7.16.2');
+    expect(r6.deviceVersion).toBe('6.48.6');
+    expect(r6.text).toBe(r7.text);
+  });
+
+  it('falls back to /export when a RouterOS of unknown version rejects show-sensitive', async () => {
+    const device = await startSimulatedDevice({
+      vendor: 'routeros',
+      config: SAMPLE_CONFIGS.routeros!,
+      version: '6.49.10',
+    });
+    devices.push(device);
+    const result = await collectConfig({
+      device: { id: 'v6-unknown', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials,
+    });
+    expect(device.commands).toEqual(['/export show-sensitive', '/export']);
+    expect(result.text).toBe(normalizeConfig('routeros', SAMPLE_CONFIGS.routeros!).text);
+    expect(result.deviceVersion).toBe('6.49.10');
+  });
+});
