@@ -3,4 +3,18 @@
  *
  * @packageDocumentation
  */
-export {};
+export {
+  NatsSnapshotPublisher,
+  type NatsSnapshotPublisherOptions,
+  type NatsSnapshotPublisherStats,
+  type NatsSnapshotStreamOptions,
+  type NatsOutboxOptions,
+  DEFAULT_SNAPSHOT_SUBJECT_PREFIX,
+} from './snapshot-publisher.js';
+export {
+  type EnsureStreamOutcome,
+  DEFAULT_SNAPSHOT_STREAM_NAME,
+  DEFAULT_SNAPSHOT_STREAM_SUBJECTS,
+  DEFAULT_SNAPSHOT_MAX_AGE_MS,
+  DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS,
+} from './stream.js';

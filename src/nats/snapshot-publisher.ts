@@ -1,0 +1,665 @@
+import { setMaxListeners } from 'node:events';
+import {
+  ErrorCode,
+  headers as natsHeaders,
+  type JetStreamClient,
+  type JetStreamPublishOptions,
+  type NatsConnection,
+} from 'nats';
+import { abortReason, linkedAbortController, onAbort } from '../core/abort.js';
+import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { BackupError, isBackupError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import {
+  isSubjectToken,
+  toWireJson,
+  type PublishOptions,
+  type PublishReceipt,
+  type Snapshot,
+  type SnapshotPublisher,
+} from '../publish/snapshot.js';
+import { Outbox, type SendFailure } from './outbox.js';
+import {
+  DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS,
+  DEFAULT_SNAPSHOT_MAX_AGE_MS,
+  DEFAULT_SNAPSHOT_STREAM_NAME,
+  DEFAULT_SNAPSHOT_STREAM_SUBJECTS,
+  apiErrorCode,
+  ensureSnapshotStream,
+  subjectCovers,
+  type EnsureStreamOutcome,
+  type SnapshotStreamSettings,
+} from './stream.js';
+
+/** Default subject prefix: snapshots go to `config.snapshot.create.<device_id>` (SPEC §5). */
+export const DEFAULT_SNAPSHOT_SUBJECT_PREFIX = 'config.snapshot.create';
+
+/** The JetStream stream {@link NatsSnapshotPublisher} publishes into. */
+export interface NatsSnapshotStreamOptions {
+  /**
+   * Name of the stream. Default `CONFIG_SNAPSHOTS`. When `stream` is given at all, every publish
+   * also tells the server to store it only in this stream (`Nats-Expected-Stream`), so a subject
+   * captured by some other stream fails loudly instead of landing elsewhere.
+   */
+  name?: string;
+  /**
+   * Create the stream, or bring an existing one to the settings below, before the first publish
+   * (idempotent; safe with many instances). Default `false`: the backend owns the stream.
+   * See `ensureStream()` for exactly what is set.
+   */
+  ensure?: boolean;
+  /** Subjects of a created stream. Default `config.snapshot.>` (or `<subjectPrefix>.>` if that does not cover the prefix). */
+  subjects?: readonly string[];
+  /** How long the stream keeps a snapshot for the backend to consume. Default 7 days; 0 = forever. */
+  maxAgeMs?: number;
+  /** JetStream dedup window for `Nats-Msg-Id`. Default 15 min (see `DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS`). */
+  duplicateWindowMs?: number;
+  /** Replicas of a created stream (clusters). Default 1. Not changed on an existing stream. */
+  replicas?: number;
+}
+
+/** Bounds of the outbox where publishes wait while NATS does not acknowledge them. */
+export interface NatsOutboxOptions {
+  /** Most publishes waiting at once; more are rejected with `publish-failed`. Default 1000. */
+  maxItems?: number;
+  /** Most encoded bytes waiting at once; more are rejected with `publish-failed`. Default 64 MiB. */
+  maxBytes?: number;
+  /** Most publishes awaiting a PubAck at once while NATS answers. Default 32. */
+  maxInFlight?: number;
+}
+
+/** Options of {@link NatsSnapshotPublisher}. */
+export interface NatsSnapshotPublisherOptions {
+  /** The service's existing connection. The publisher never closes it. */
+  connection: NatsConnection;
+  /** Snapshots go to `<subjectPrefix>.<device_id>`. Default `config.snapshot.create`. */
+  subjectPrefix?: string;
+  /**
+   * `true` (default): JetStream, at-least-once with server-side dedup — resolves only on a PubAck.
+   * `false`: core NATS for servers without JetStream, **at-most-once**: the publish resolves once
+   * the server has received the message (a flush round trip), nothing stores it, subscribers that
+   * are not connected at that moment never see it, and nothing is retried.
+   */
+  jetstream?: boolean;
+  /** The stream to publish into; see {@link NatsSnapshotStreamOptions}. JetStream only. */
+  stream?: NatsSnapshotStreamOptions;
+  /** How long one try waits for the PubAck (or, core mode, for the flush). Default 5 000 ms. */
+  ackTimeoutMs?: number;
+  /** Bounds of the outbox. JetStream only. */
+  outbox?: NatsOutboxOptions;
+  /**
+   * Delay between retry rounds while NATS does not acknowledge. Default exponential from 250 ms to
+   * 5 s with equal jitter.
+   */
+  retryBackoff?: BackoffPolicy;
+  /** Time source for retry delays and core-mode deadlines. Default `systemClock`. */
+  clock?: Clock;
+  /** Gets one warning per outage and one note per recovery; never a snapshot's text. */
+  logger?: Logger;
+}
+
+/** Counters of a {@link NatsSnapshotPublisher}. Every `publish` call ends up in exactly one of `published` or `failed`, or is still waiting in the outbox. */
+export interface NatsSnapshotPublisherStats {
+  /** Publishes waiting for a PubAck right now (queued or in flight). */
+  readonly outboxLength: number;
+  /** Encoded bytes (payload + headers) of those publishes. */
+  readonly outboxBytes: number;
+  /** Publishes acknowledged, duplicates included. */
+  readonly published: number;
+  /** Of `published`, those the stream already held (dedup-window hits). */
+  readonly duplicates: number;
+  /** Tries that failed in a retryable way (timeout, no responders, disconnect) and were queued again. */
+  readonly retries: number;
+  /** Publishes that rejected, for any reason, including a caller's abort and `close()`. */
+  readonly failed: number;
+}
+
+interface OutboundMessage {
+  readonly deviceId: string;
+  readonly subject: string;
+  readonly msgId: string;
+  readonly data: Uint8Array;
+  readonly bytes: number;
+}
+
+const DEFAULT_ACK_TIMEOUT_MS = 5_000;
+const DEFAULT_OUTBOX_MAX_ITEMS = 1_000;
+const DEFAULT_OUTBOX_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_IN_FLIGHT = 32;
+const MSG_ID_HEADER = 'Nats-Msg-Id';
+/** JetStream: "message size exceeds maximum allowed". */
+const JS_MESSAGE_TOO_LARGE = 10054;
+
+const RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
+  ErrorCode.Timeout,
+  ErrorCode.NoResponders, // also JetStream "not enabled" / temporarily unavailable: same code
+  ErrorCode.Disconnect,
+  ErrorCode.ConnectionRefused,
+  ErrorCode.ConnectionTimeout,
+  ErrorCode.JetStream408RequestTimeout,
+]);
+
+/**
+ * Publishes snapshots to NATS JetStream so that nothing acknowledged is ever lost (SPEC §5).
+ *
+ * - Subject `<subjectPrefix>.<device_id>`, header `Nats-Msg-Id: <device_id>:<sha256>`; resolves
+ *   only when the server's PubAck arrived, with `{ stream, seq, duplicate }`.
+ * - A message larger than the server's `max_payload` is rejected with `payload-too-large` before
+ *   anything is sent.
+ * - While NATS does not answer (timeout, no responders, disconnected), publishes wait in a bounded
+ *   FIFO outbox and are re-sent with the **same** msg id after a backoff until acknowledged — the
+ *   server's dedup window makes a re-send of a message that was in fact stored harmless. A full
+ *   outbox rejects new publishes with `publish-failed`; it never drops waiting ones. While sends
+ *   fail, one probe at a time goes out; the first acknowledgement opens the window again.
+ *   "No responders" is retried too, so a stream that does not exist (yet) shows as publishes
+ *   waiting in the outbox and one logged warning, until the stream appears or the caller aborts.
+ * - A stored message whose PubAck was lost is re-sent; the server reports it as a duplicate with
+ *   the original sequence, so the receipt then says `duplicate: true`. This holds as long as the
+ *   outage is shorter than the stream's duplicate window (default 15 min); after a longer one a
+ *   re-send can store a second copy — never zero copies.
+ * - A publish whose `signal` aborts rejects at once with `signal.reason` and is not retried any
+ *   more (it may still have been stored; it is never reported as stored).
+ * - `close()` stops retrying, rejects waiting publishes with `cancelled`, waits for the tries in
+ *   flight to settle and leaves no timer. It does not close the connection.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'nats';
+ * import { NatsSnapshotPublisher } from 'confsnap/nats';
+ *
+ * const nc = await connect({ servers: 'nats://nats:4222', maxReconnectAttempts: -1 });
+ * const publisher = new NatsSnapshotPublisher({
+ *   connection: nc,
+ *   stream: { ensure: true },
+ *   ackTimeoutMs: 5_000,
+ *   outbox: { maxItems: 1_000, maxBytes: 64 * 1024 * 1024 },
+ * });
+ * const receipt = await publisher.publish(snapshot, { signal });
+ * // { stream: 'CONFIG_SNAPSHOTS', seq: 42, duplicate: false }
+ * await publisher.close();
+ * ```
+ */
+export class NatsSnapshotPublisher implements SnapshotPublisher {
+  /** The subject prefix in use. */
+  readonly subjectPrefix: string;
+  /** Whether this publisher uses JetStream (`false`: core NATS, at-most-once). */
+  readonly jetstream: boolean;
+  readonly #connection: NatsConnection;
+  readonly #js: JetStreamClient | undefined;
+  readonly #ackTimeoutMs: number;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #stream: (SnapshotStreamSettings & { ensure: boolean }) | undefined;
+  readonly #outbox: Outbox<OutboundMessage, PublishReceipt>;
+  readonly #closeController = new AbortController();
+  readonly #coreSends = new Set<Promise<unknown>>();
+  #streamReady: Promise<EnsureStreamOutcome> | undefined;
+  #published = 0;
+  #duplicates = 0;
+  #failed = 0;
+  #closed = false;
+
+  /** @throws {RangeError} on an invalid subject prefix, timeout, bound or stream setting. */
+  constructor(options: NatsSnapshotPublisherOptions) {
+    this.#connection = options.connection;
+    this.subjectPrefix = options.subjectPrefix ?? DEFAULT_SNAPSHOT_SUBJECT_PREFIX;
+    if (!this.subjectPrefix.split('.').every(isSubjectToken)) {
+      throw new RangeError(
+        `subjectPrefix must be dot-separated NATS subject tokens without wildcards or white space, got ${JSON.stringify(this.subjectPrefix)}`,
+      );
+    }
+    this.jetstream = options.jetstream ?? true;
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    if (!Number.isInteger(this.#ackTimeoutMs) || this.#ackTimeoutMs < 1) {
+      throw new RangeError(
+        `ackTimeoutMs must be an integer >= 1, got ${String(options.ackTimeoutMs)}`,
+      );
+    }
+    this.#clock = options.clock ?? systemClock;
+    // Every core-mode publish waiting for its flush listens on this signal; a fleet has more than 10.
+    setMaxListeners(0, this.#closeController.signal);
+    this.#logger = options.logger ?? silentLogger;
+    if (!this.jetstream && options.stream) {
+      throw new RangeError('stream options need JetStream; remove them or set jetstream: true');
+    }
+    this.#stream = options.stream && streamSettings(options.stream, this.subjectPrefix);
+    this.#js = this.jetstream
+      ? this.#connection.jetstream({ timeout: this.#ackTimeoutMs })
+      : undefined;
+    this.#outbox = new Outbox<OutboundMessage, PublishReceipt>({
+      maxItems: options.outbox?.maxItems ?? DEFAULT_OUTBOX_MAX_ITEMS,
+      maxBytes: options.outbox?.maxBytes ?? DEFAULT_OUTBOX_MAX_BYTES,
+      maxInFlight: options.outbox?.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      clock: this.#clock,
+      backoff:
+        options.retryBackoff ??
+        new ExponentialBackoff({ initialMs: 250, maxMs: 5_000, jitter: 'equal' }),
+      send: (message) => this.#sendJetStream(message),
+      classify: (error, message) => this.#classify(error, message),
+      onOutage: (error, waiting) =>
+        this.#logger.warn(
+          { outboxLength: waiting, error: describeError(error) },
+          'NATS does not acknowledge snapshots; they wait in the outbox and are retried with the same msg id',
+        ),
+      onRecovery: (outageMs, waiting) =>
+        this.#logger.info(
+          { outageMs, outboxLength: waiting, retries: this.#outbox.retries },
+          'NATS acknowledges snapshots again',
+        ),
+    });
+  }
+
+  /**
+   * Publishes `snapshot` and resolves with the PubAck (JetStream) once it is stored.
+   *
+   * Rejects with a `BackupError`: `payload-too-large` (nothing was sent), `publish-failed` (invalid
+   * snapshot, outbox full, the server refused it, the connection is closed), `cancelled` (the
+   * publisher was closed while it waited) — or with `signal.reason` when `signal` aborts.
+   */
+  publish(snapshot: Snapshot, options: PublishOptions = {}): Promise<PublishReceipt> {
+    const result = this.#publish(snapshot, options.signal);
+    result.then(
+      (receipt) => {
+        this.#published++;
+        if (receipt.duplicate) this.#duplicates++;
+      },
+      () => {
+        this.#failed++;
+      },
+    );
+    return result;
+  }
+
+  /** Counters and the outbox's size right now. */
+  stats(): NatsSnapshotPublisherStats {
+    return {
+      outboxLength: this.#outbox.length,
+      outboxBytes: this.#outbox.bytes,
+      published: this.#published,
+      duplicates: this.#duplicates,
+      retries: this.#outbox.retries,
+      failed: this.#failed,
+    };
+  }
+
+  /**
+   * Creates the stream, or updates an existing one, to: the configured subjects (added when not
+   * covered), limits retention and file storage (when created), `max_age` = `maxAgeMs`, no message or
+   * byte limit (when created), `discard: new`, `duplicate_window` = `duplicateWindowMs`. Resolves with
+   * what it did; calling it again when nothing changed does nothing (`unchanged`).
+   *
+   * With `stream.ensure: true` the publisher calls this itself before its first publish; call it
+   * at start-up to fail fast on a misconfiguration.
+   *
+   * @throws {BackupError} `publish-failed` when NATS refuses or does not answer; rejects with
+   * `signal.reason` when `signal` aborts.
+   */
+  async ensureStream(options: PublishOptions = {}): Promise<EnsureStreamOutcome> {
+    if (!this.#js) {
+      throw new BackupError({
+        kind: 'publish-failed',
+        message: 'ensureStream() needs JetStream (jetstream: true)',
+      });
+    }
+    const settings = this.#stream ?? streamSettings({}, this.subjectPrefix);
+    try {
+      const outcome = await raceAbort(this.#ensureNow(settings), options.signal);
+      this.#streamReady ??= Promise.resolve(outcome);
+      return outcome;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new BackupError({
+        kind: 'publish-failed',
+        message: `could not create or update the JetStream stream ${settings.name}: ${describeError(error).message}`,
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Stops retrying, rejects every waiting publish with a `cancelled` BackupError, waits for tries in
+   * flight to settle (at most `ackTimeoutMs`), and resolves with no timer left. Later publishes
+   * reject with `publish-failed`. The connection stays open: it belongs to the service.
+   */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#closeController.abort();
+    }
+    await this.#outbox.close(
+      (message) =>
+        new BackupError({
+          kind: 'cancelled',
+          deviceId: message.deviceId,
+          message: `NatsSnapshotPublisher was closed before NATS acknowledged the snapshot of device ${message.deviceId}; it may not be stored — publish it again`,
+        }),
+    );
+    await Promise.allSettled([...this.#coreSends]);
+  }
+
+  /** Same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #publish(snapshot: Snapshot, signal: AbortSignal | undefined): Promise<PublishReceipt> {
+    if (signal?.aborted) throw abortReason(signal);
+    const deviceId = typeof snapshot?.deviceId === 'string' ? snapshot.deviceId : '(unknown)';
+    if (this.#closed) {
+      throw new BackupError({
+        kind: 'publish-failed',
+        deviceId,
+        message: `NatsSnapshotPublisher is closed; the snapshot of device ${deviceId} was not published`,
+      });
+    }
+    const message = this.#encode(snapshot, deviceId);
+    if (!this.#js) return this.#publishCore(message, signal);
+    if (!this.#outbox.hasRoomFor(message.bytes)) {
+      throw new BackupError({
+        kind: 'publish-failed',
+        deviceId,
+        message: `NATS outbox is full (${this.#outbox.length} snapshots, ${this.#outbox.bytes} bytes wait for an acknowledgement); the snapshot of device ${deviceId} (${message.bytes} bytes) was not queued — check the NATS server, it will be retried with the next attempt`,
+        details: {
+          outboxLength: this.#outbox.length,
+          outboxBytes: this.#outbox.bytes,
+          messageBytes: message.bytes,
+        },
+      });
+    }
+    return this.#outbox.push(message, message.bytes, signal);
+  }
+
+  #encode(snapshot: Snapshot, deviceId: string): OutboundMessage {
+    let json: string;
+    try {
+      json = toWireJson(snapshot);
+    } catch (error) {
+      throw new BackupError({
+        kind: 'publish-failed',
+        deviceId,
+        message: `invalid snapshot, not published: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
+    }
+    const data = new TextEncoder().encode(json);
+    const msgId = `${snapshot.deviceId}:${snapshot.sha256}`;
+    const bytes = data.byteLength + headerBytes(msgId);
+    const maxPayload = this.#connection.info?.max_payload;
+    if (maxPayload !== undefined && bytes > maxPayload) {
+      throw payloadTooLarge(deviceId, bytes, maxPayload);
+    }
+    return { deviceId, subject: `${this.subjectPrefix}.${snapshot.deviceId}`, msgId, data, bytes };
+  }
+
+  async #sendJetStream(message: OutboundMessage): Promise<PublishReceipt> {
+    if (this.#connection.isClosed()) throw connectionClosed(message.deviceId);
+    if (this.#stream?.ensure) {
+      try {
+        await this.#ensureOnce(this.#stream);
+      } catch (error) {
+        throw new StreamSetupError(this.#stream.name, error);
+      }
+    }
+    const options: Partial<JetStreamPublishOptions> = {
+      msgID: message.msgId,
+      timeout: this.#ackTimeoutMs,
+      ...(this.#stream ? { expect: { streamName: this.#stream.name } } : {}),
+    };
+    const ack = await this.#js!.publish(message.subject, message.data, options);
+    return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /** Ensures the stream once per publisher; a failed try is forgotten so the next send tries again. */
+  #ensureOnce(settings: SnapshotStreamSettings): Promise<EnsureStreamOutcome> {
+    if (!this.#streamReady) {
+      const ready = this.#ensureNow(settings);
+      this.#streamReady = ready;
+      ready.catch(() => {
+        if (this.#streamReady === ready) this.#streamReady = undefined;
+      });
+    }
+    return this.#streamReady;
+  }
+
+  async #ensureNow(settings: SnapshotStreamSettings): Promise<EnsureStreamOutcome> {
+    const jsm = await this.#connection.jetstreamManager({ timeout: this.#ackTimeoutMs });
+    return ensureSnapshotStream(jsm, settings);
+  }
+
+  #classify(error: unknown, message: OutboundMessage): SendFailure {
+    const { deviceId } = message;
+    if (isBackupError(error)) return { retry: false, error };
+    if (error instanceof StreamSetupError) {
+      if (isRetryable(error.cause)) return { retry: true };
+      return {
+        retry: false,
+        error: new BackupError({
+          kind: 'publish-failed',
+          deviceId,
+          message: `could not create or update the JetStream stream ${error.streamName}, so the snapshot of device ${deviceId} was not published: ${describeError(error.cause).message}`,
+          cause: error.cause,
+        }),
+      };
+    }
+    if (isRetryable(error)) return { retry: true };
+    const code = describeError(error).code;
+    if (code === ErrorCode.MaxPayloadExceeded) {
+      const maxPayload = this.#connection.info?.max_payload ?? 0;
+      return { retry: false, error: payloadTooLarge(deviceId, message.bytes, maxPayload, error) };
+    }
+    if (apiErrorCode(error) === JS_MESSAGE_TOO_LARGE) {
+      // The stream's own max_msg_size, which can be below the server's max_payload.
+      return { retry: false, error: payloadTooLarge(deviceId, message.bytes, 0, error) };
+    }
+    if (code === ErrorCode.ConnectionClosed || code === ErrorCode.ConnectionDraining) {
+      return { retry: false, error: connectionClosed(deviceId, error) };
+    }
+    return {
+      retry: false,
+      error: new BackupError({
+        kind: 'publish-failed',
+        deviceId,
+        message: `NATS refused the snapshot of device ${deviceId} on ${message.subject}: ${describeError(error).message}`,
+        cause: error,
+      }),
+    };
+  }
+
+  async #publishCore(
+    message: OutboundMessage,
+    signal: AbortSignal | undefined,
+  ): Promise<PublishReceipt> {
+    const { deviceId } = message;
+    if (this.#connection.isClosed()) throw connectionClosed(deviceId);
+    const headers = natsHeaders();
+    headers.set(MSG_ID_HEADER, message.msgId);
+    try {
+      this.#connection.publish(message.subject, message.data, { headers });
+    } catch (error) {
+      throw this.#classifyCore(error, message);
+    }
+    const flushed = this.#connection.flush();
+    const tracked = flushed.catch(() => {});
+    this.#coreSends.add(tracked);
+    void tracked.finally(() => this.#coreSends.delete(tracked));
+    const timer = new AbortController();
+    const { controller, dispose } = linkedAbortController(
+      signal,
+      this.#closeController.signal,
+      timer.signal,
+    );
+    try {
+      await Promise.race([
+        flushed,
+        this.#clock.sleep(this.#ackTimeoutMs, controller.signal).then(() => {
+          throw new BackupError({
+            kind: 'publish-failed',
+            deviceId,
+            message: `NATS did not confirm the snapshot of device ${deviceId} within ${this.#ackTimeoutMs} ms (core NATS, at-most-once: it may or may not have reached subscribers)`,
+          });
+        }),
+      ]);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (this.#closeController.signal.aborted) {
+        throw new BackupError({
+          kind: 'cancelled',
+          deviceId,
+          message: `NatsSnapshotPublisher was closed before the server confirmed the snapshot of device ${deviceId}; it may not have been delivered`,
+          cause: error,
+        });
+      }
+      if (isBackupError(error)) throw error;
+      throw this.#classifyCore(error, message);
+    } finally {
+      timer.abort();
+      dispose();
+    }
+    return { stream: '', seq: 0, duplicate: false };
+  }
+
+  #classifyCore(error: unknown, message: OutboundMessage): BackupError {
+    const failure = this.#classify(error, message);
+    if (!failure.retry && isBackupError(failure.error)) return failure.error;
+    return new BackupError({
+      kind: 'publish-failed',
+      deviceId: message.deviceId,
+      message: `NATS did not take the snapshot of device ${message.deviceId} (core NATS, not retried): ${describeError(error).message}`,
+      cause: error,
+    });
+  }
+}
+
+/** A failure to ensure the stream, kept apart from a failure to publish. */
+class StreamSetupError extends Error {
+  override readonly name = 'StreamSetupError';
+  constructor(
+    readonly streamName: string,
+    cause: unknown,
+  ) {
+    super(`could not ensure stream ${streamName}`, { cause });
+  }
+}
+
+function streamSettings(
+  options: NatsSnapshotStreamOptions,
+  subjectPrefix: string,
+): SnapshotStreamSettings & { ensure: boolean } {
+  const ownSubject = `${subjectPrefix}.*`;
+  const subjects = options.subjects
+    ? [...options.subjects]
+    : DEFAULT_SNAPSHOT_STREAM_SUBJECTS.some((subject) => subjectCovers(subject, ownSubject))
+      ? [...DEFAULT_SNAPSHOT_STREAM_SUBJECTS]
+      : [`${subjectPrefix}.>`];
+  if (!subjects.some((subject) => subjectCovers(subject, ownSubject))) {
+    throw new RangeError(
+      `stream subjects ${JSON.stringify(subjects)} do not cover the publish subjects ${ownSubject}`,
+    );
+  }
+  const settings = {
+    name: options.name ?? DEFAULT_SNAPSHOT_STREAM_NAME,
+    subjects,
+    maxAgeMs: options.maxAgeMs ?? DEFAULT_SNAPSHOT_MAX_AGE_MS,
+    duplicateWindowMs: options.duplicateWindowMs ?? DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS,
+    replicas: options.replicas ?? 1,
+    ensure: options.ensure ?? false,
+  };
+  if (!/^[^.*>\s/\\]+$/u.test(settings.name)) {
+    throw new RangeError(
+      `stream name ${JSON.stringify(settings.name)} is not a valid JetStream stream name`,
+    );
+  }
+  if (!Number.isFinite(settings.maxAgeMs) || settings.maxAgeMs < 0) {
+    throw new RangeError(
+      `stream maxAgeMs must be >= 0 (0 = no age limit), got ${String(settings.maxAgeMs)}`,
+    );
+  }
+  if (!Number.isFinite(settings.duplicateWindowMs) || settings.duplicateWindowMs <= 0) {
+    throw new RangeError(
+      `stream duplicateWindowMs must be > 0, got ${String(settings.duplicateWindowMs)}`,
+    );
+  }
+  if (settings.maxAgeMs > 0 && settings.duplicateWindowMs > settings.maxAgeMs) {
+    throw new RangeError(
+      `stream duplicateWindowMs (${settings.duplicateWindowMs}) must not exceed maxAgeMs (${settings.maxAgeMs})`,
+    );
+  }
+  if (!Number.isInteger(settings.replicas) || settings.replicas < 1) {
+    throw new RangeError(
+      `stream replicas must be an integer >= 1, got ${String(settings.replicas)}`,
+    );
+  }
+  return settings;
+}
+
+/** Bytes the `Nats-Msg-Id` header adds to the message, exactly as nats.js encodes it. */
+function headerBytes(msgId: string): number {
+  return Buffer.byteLength(`NATS/1.0\r\n${MSG_ID_HEADER}: ${msgId}\r\n\r\n`, 'utf8');
+}
+
+function isRetryable(error: unknown): boolean {
+  const { code } = describeError(error);
+  if (code !== undefined && RETRYABLE_CODES.has(code)) return true;
+  const apiError = (error as { api_error?: { code?: unknown } } | null)?.api_error;
+  // A JetStream 5xx (e.g. "insufficient resources", no leader yet) is a state that passes.
+  return typeof apiError?.code === 'number' && apiError.code >= 500;
+}
+
+function payloadTooLarge(
+  deviceId: string,
+  messageBytes: number,
+  maxPayloadBytes: number,
+  cause?: unknown,
+): BackupError {
+  return new BackupError({
+    kind: 'payload-too-large',
+    deviceId,
+    message:
+      maxPayloadBytes > 0
+        ? `the snapshot of device ${deviceId} is ${messageBytes} bytes as a NATS message, more than the server's max_payload of ${maxPayloadBytes} bytes; raise max_payload on the NATS server (nothing was sent)`
+        : `the stream refused the snapshot of device ${deviceId} (${messageBytes} bytes as a NATS message) as larger than its max_msg_size; raise the stream's max_msg_size`,
+    details: { messageBytes, maxPayloadBytes },
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+function connectionClosed(deviceId: string, cause?: unknown): BackupError {
+  return new BackupError({
+    kind: 'publish-failed',
+    deviceId,
+    message: `the NATS connection is closed, so the snapshot of device ${deviceId} cannot be published; the service must reconnect`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** A NATS error's code and message, for logs and error messages (no payload in either). */
+function describeError(error: unknown): { code: string | undefined; message: string } {
+  if (typeof error === 'object' && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    return {
+      code: typeof code === 'string' ? code : undefined,
+      message: typeof message === 'string' ? message : 'unknown error',
+    };
+  }
+  return { code: undefined, message: String(error) };
+}
+
+/** `promise`, or `signal.reason` as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const detach = onAbort(signal, () => reject(abortReason(signal)));
+    promise.then(
+      (value) => {
+        detach();
+        resolve(value);
+      },
+      (error: unknown) => {
+        detach();
+
+        reject(error);
+      },
+    );
+  });
+}
