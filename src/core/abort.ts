@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Small helpers for `AbortSignal`s. Internal: not part of the public surface.
  * @internal
@@ -53,6 +55,17 @@ export function linkedAbortController(...parents: (AbortSignal | undefined)[]): 
       detachers.length = 0;
     },
   };
+}
+
+/**
+ * An AbortController whose signal may have any number of listeners without Node's "possible
+ * memory leak" warning — for long-lived signals that every operation of a busy component listens
+ * to (and detaches from when done).
+ */
+export function unlimitedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 function noop(): void {}
