@@ -29,3 +29,8 @@ export {
   type Logger,
   silentLogger,
 } from './core/index.js';
+export type { Device, Credentials, KeyboardInteractiveResponder } from './core/device.js';
+export * from './ssh/index.js';
+export * from './collectors/index.js';
+export * from './publish/index.js';
+export * from './scheduler/index.js';

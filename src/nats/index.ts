@@ -18,3 +18,12 @@ export {
   DEFAULT_SNAPSHOT_MAX_AGE_MS,
   DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS,
 } from './stream.js';
+export {
+  TriggerResponder,
+  type TriggerResponderOptions,
+  type TriggerTarget,
+  type TriggerRequest,
+  type TriggerReply,
+  DEFAULT_TRIGGER_SUBJECT,
+  DEFAULT_TRIGGER_QUEUE,
+} from './trigger-responder.js';

@@ -5,3 +5,6 @@
  * @packageDocumentation
  */
 export { FakeClock } from './fake-clock.js';
+export { FakeCollector, type FakeCollectCall } from './fake-collector.js';
+export { MemorySnapshotPublisher, type MemoryPublisherFailOptions } from './memory-publisher.js';
+export * from './simulated/index.js';

@@ -1,0 +1,70 @@
+import type { BackupErrorKind } from '../core/errors.js';
+import type { PublishReceipt } from '../publish/snapshot.js';
+
+/** Why an attempt was started. */
+export type AttemptCause = 'schedule' | 'retry' | 'manual';
+
+/** Why a due attempt did not run. */
+export type SkipReason = 'offline' | 'locked' | 'fresh' | 'blocked' | 'backoff';
+
+/** What unblocked a blocked device. */
+export type UnblockReason = 'credentials' | 'host-key' | 'manual' | 'trigger';
+
+/** The events of a `BackupScheduler`, each an object carrying `deviceId`. */
+export interface SchedulerEvents {
+  'backup:start': (event: { deviceId: string; cause: AttemptCause; attempt: number }) => void;
+  'backup:success': (event: {
+    deviceId: string;
+    sha256: string;
+    /** Whether the configuration differs from the last one this scheduler (or the publisher) saw. */
+    changed: boolean;
+    durationMs: number;
+    receipt: PublishReceipt;
+  }) => void;
+  'backup:failure': (event: {
+    deviceId: string;
+    kind: BackupErrorKind;
+    message: string;
+    consecutiveFailures: number;
+    /** True for `auth-failed` and `host-key-mismatch`: the device is blocked now. */
+    permanent: boolean;
+    /** When the next attempt is due (ms epoch); absent while blocked. */
+    nextAttemptAt?: number;
+  }) => void;
+  'backup:skipped': (event: {
+    deviceId: string;
+    reason: SkipReason;
+    nextAttemptAt?: number;
+  }) => void;
+  'device:added': (event: { deviceId: string; firstAttemptAt: number }) => void;
+  'device:removed': (event: { deviceId: string }) => void;
+  /** A device record the scheduler cannot use; `index` is its position in the list. */
+  'device:invalid': (event: {
+    deviceId: string | undefined;
+    index: number;
+    field: string;
+    message: string;
+  }) => void;
+  /** A device whose vendor has no collector; reported once, then ignored. */
+  'device:unsupported': (event: { deviceId: string; vendor: string }) => void;
+  'device:blocked': (event: { deviceId: string; kind: BackupErrorKind; message: string }) => void;
+  'device:unblocked': (event: { deviceId: string; reason: UnblockReason }) => void;
+  'hostkey:pinned': (event: { deviceId: string; fingerprint: string }) => void;
+  'hostkey:mismatch': (event: {
+    deviceId: string;
+    expectedFingerprint: string;
+    observedFingerprint: string;
+  }) => void;
+  /** The device list could not be read; the scheduler keeps its current devices. */
+  'refresh:error': (event: { deviceId: undefined; error: unknown; message: string }) => void;
+  /** Something degraded but not failed, e.g. the lock backend is down and backups go on. */
+  warning: (event: { deviceId: string | undefined; code: WarningCode; message: string }) => void;
+}
+
+/** What a `warning` event is about. */
+export type WarningCode =
+  | 'lock-unavailable'
+  | 'lock-lost'
+  | 'last-success-unavailable'
+  | 'online-gate-failed'
+  | 'listener-error';

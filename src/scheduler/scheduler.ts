@@ -1,0 +1,1227 @@
+import { EventEmitter } from 'eventemitter3';
+import { abortReason, linkedAbortController, unlimitedController } from '../core/abort.js';
+import { SteppedBackoff, type BackoffPolicy } from '../core/backoff.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Device } from '../core/device.js';
+import { BackupError, isBackupError, type BackupErrorKind } from '../core/errors.js';
+import { MinHeap } from '../core/heap.js';
+import { uniformJitter } from '../core/jitter.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { Semaphore } from '../core/semaphore.js';
+import { startTimer } from '../core/timer.js';
+import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
+import {
+  createSnapshot,
+  type PublishReceipt,
+  type Snapshot,
+  type SnapshotPublisher,
+} from '../publish/snapshot.js';
+import type { AlgorithmsOption } from '../ssh/algorithms.js';
+import { collectConfig, type CollectOptions, type CollectResult } from '../ssh/collect.js';
+import { canonicalFingerprint } from '../ssh/fingerprint.js';
+import { isUpdaterPinning, type HostKeyPinning } from '../ssh/host-keys.js';
+import type {
+  AttemptCause,
+  SchedulerEvents,
+  SkipReason,
+  UnblockReason,
+  WarningCode,
+} from './events.js';
+import type { CredentialProvider, DeviceSource, VersionedCredentials } from './sources.js';
+import {
+  isLockUnavailableError,
+  type LastSuccessStore,
+  type Lock,
+  type Locker,
+  type OnlineGate,
+} from '../core/ports.js';
+import { checkDeviceRecord } from './validate.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** The longest single sleep of the timer loop (about 24 days, the limit of `setTimeout`). */
+const MAX_SLEEP_MS = 2_147_483_647;
+
+/** The same signature as {@link collectConfig}: what the scheduler calls to collect one device. */
+export type CollectFunction = (options: CollectOptions) => Promise<CollectResult>;
+
+/** Options of {@link BackupScheduler}. */
+export interface BackupSchedulerOptions {
+  /** Where devices come from; re-read every `refreshIntervalMs`, and before each attempt if it has `get`. */
+  devices: DeviceSource;
+  /** Credentials per device, read before each attempt. */
+  credentials: CredentialProvider;
+  /** Where snapshots go. An attempt succeeds only when the publisher acknowledged its snapshot. */
+  publisher: SnapshotPublisher;
+  /** Host-key pins: a store, or `{ updater }` when pins live beside the device rows. */
+  hostKeys?: HostKeyPinning;
+  /** Skips devices known to be offline. */
+  onlineGate?: OnlineGate;
+  /** Keeps several poller instances off the same device (e.g. `RedisLocker`). */
+  locker?: Locker;
+  /** Shares the time of each device's last success between instances (e.g. `RedisLastSuccessStore`). */
+  lastSuccess?: LastSuccessStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** The vendors known. Default: the built-in collectors. */
+  collectors?: CollectorRegistry;
+  /** Delay before a retry after failures. Default 5 min, 15 min, then 1 h. */
+  backoff?: BackoffPolicy;
+  /** Replaces the SSH collection, e.g. with `FakeCollector` from `confsnap/testing`. */
+  collect?: CollectFunction;
+  /** SSH algorithms for every device (`'legacy'` for old devices). */
+  algorithms?: AlgorithmsOption;
+  /** Time between regular backups of a device. Default 6 h. */
+  intervalMs?: number;
+  /** Range of the random delay of a device's first attempt after it joins. Default [30 s, 300 s]. */
+  initialJitterMs?: readonly [minMs: number, maxMs: number];
+  /** Devices worked on at once. Default 10. */
+  concurrency?: number;
+  /** Time between re-reads of the device list. Default 60 s. */
+  refreshIntervalMs?: number;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+  /** Hard limit of one attempt. Default 300 s. The lock's TTL is this plus 30 s. */
+  timeLimitMs?: number;
+  maxOutputBytes?: number;
+  /** What to do when the lock backend is unreachable. Default `proceed` (with a `warning` event). */
+  onLockUnavailable?: 'proceed' | 'skip';
+  /**
+   * Added to `timeLimitMs` for the lock's TTL, so a crashed instance's lock expires on its own.
+   * Default 30 s. The lock is extended every third of its TTL while the attempt runs.
+   */
+  lockTtlMarginMs?: number;
+  /** How long a manual trigger waits for a lock held by another instance. Default `timeLimitMs`. */
+  triggerLockWaitMs?: number;
+  /** How long `stop()` lets running attempts finish before aborting them. Default 30 s. */
+  stopGraceMs?: number;
+  /** Random source in [0, 1) for the jitter; inject one for deterministic tests. */
+  random?: () => number;
+}
+
+/** Where a device stands. */
+export type DeviceState = 'idle' | 'waiting' | 'running' | 'backoff' | 'blocked' | 'offline';
+
+/** One device's schedule and history, from {@link BackupScheduler.status}. */
+export interface DeviceStatus {
+  deviceId: string;
+  vendor: string;
+  tenantId: string | undefined;
+  state: DeviceState;
+  lastAttemptAt: Date | undefined;
+  lastSuccessAt: Date | undefined;
+  lastErrorKind: BackupErrorKind | undefined;
+  lastErrorMessage: string | undefined;
+  consecutiveFailures: number;
+  nextAttemptAt: Date | undefined;
+  lastSha256: string | undefined;
+}
+
+/** What one attempt came to, from {@link BackupScheduler.trigger}. */
+export interface AttemptOutcome {
+  status: 'success' | 'failed' | 'skipped' | 'locked';
+  kind?: BackupErrorKind;
+  sha256?: string;
+  changed?: boolean;
+  reason?: SkipReason;
+  /** For failures and skips: what happened, without secrets. */
+  message?: string;
+}
+
+/** Counters from {@link BackupScheduler.stats}. */
+export interface SchedulerStats {
+  devices: number;
+  blocked: number;
+  /** Attempts holding a concurrency slot now. */
+  inFlight: number;
+  /** Attempts due and waiting for a slot. */
+  queueLength: number;
+  outcomes: { success: number; failed: number; skipped: number; locked: number };
+  skipped: Record<SkipReason, number>;
+  failures: Partial<Record<BackupErrorKind, number>>;
+  /** The publisher's own counters (e.g. the NATS outbox), when it has a `stats()`. */
+  publisher?: unknown;
+}
+
+interface BlockCause {
+  kind: BackupErrorKind;
+  credentialVersion: string | undefined;
+  pin: string | undefined;
+}
+
+/** A device's record in the schedule. A class keeps one hidden shape for 100 000 of them. */
+class Entry {
+  gen = 0;
+  nextAt: number | undefined = undefined;
+  nextCause: AttemptCause = 'schedule';
+  /** When the next regular (non-retry) attempt is due. */
+  regularAt = 0;
+  state: DeviceState = 'idle';
+  lastAttemptAt: number | undefined = undefined;
+  lastSuccessAt: number | undefined = undefined;
+  lastErrorKind: BackupErrorKind | undefined = undefined;
+  lastErrorMessage: string | undefined = undefined;
+  failures = 0;
+  lastSha256: string | undefined = undefined;
+  blocked: BlockCause | undefined = undefined;
+  running: Promise<AttemptOutcome> | undefined = undefined;
+  controller: AbortController | undefined = undefined;
+  removed = false;
+
+  constructor(
+    readonly id: string,
+    public device: Device,
+  ) {}
+}
+
+interface TimerNode {
+  at: number;
+  gen: number;
+  entry: Entry;
+}
+
+/**
+ * Backs up every device of a {@link DeviceSource} on its own schedule: a random first attempt after
+ * it joins, then every `intervalMs`; real retries after failures; devices that failed
+ * authentication or presented another host key are blocked until what caused it changes. It holds
+ * one timer for the whole fleet.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new BackupScheduler({
+ *   devices,
+ *   credentials,
+ *   publisher: new NatsSnapshotPublisher({ connection: nc }),
+ *   hostKeys: { updater },
+ *   locker: new RedisLocker({ redis }),
+ *   lastSuccess: new RedisLastSuccessStore({ redis }),
+ * });
+ * scheduler.on('backup:failure', (e) => log.warn(e, 'backup failed'));
+ * await scheduler.start();
+ * // …
+ * await scheduler.stop();
+ * ```
+ */
+export class BackupScheduler extends EventEmitter<SchedulerEvents> {
+  readonly #devices: DeviceSource;
+  readonly #credentials: CredentialProvider;
+  readonly #publisher: SnapshotPublisher;
+  readonly #hostKeys: HostKeyPinning | undefined;
+  readonly #onlineGate: OnlineGate | undefined;
+  readonly #locker: Locker | undefined;
+  readonly #lastSuccess: LastSuccessStore | undefined;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #collectors: CollectorRegistry;
+  readonly #backoff: BackoffPolicy;
+  readonly #collect: CollectFunction;
+  readonly #algorithms: AlgorithmsOption | undefined;
+  readonly #intervalMs: number;
+  readonly #jitterMs: readonly [number, number];
+  readonly #refreshIntervalMs: number;
+  readonly #connectTimeoutMs: number | undefined;
+  readonly #commandTimeoutMs: number | undefined;
+  readonly #timeLimitMs: number;
+  readonly #maxOutputBytes: number | undefined;
+  readonly #onLockUnavailable: 'proceed' | 'skip';
+  readonly #triggerLockWaitMs: number;
+  readonly #lockTtlMs: number;
+  readonly #stopGraceMs: number;
+  readonly #random: () => number;
+  readonly #semaphore: Semaphore;
+
+  readonly #entries = new Map<string, Entry>();
+  readonly #timers = new MinHeap<TimerNode>((a, b) => a.at < b.at);
+  readonly #inFlight = new Set<Promise<AttemptOutcome>>();
+  readonly #reportedProblems = new Set<string>();
+  // Every attempt listens to this signal: thousands at once is normal, not a leak.
+  readonly #stop = unlimitedController();
+  #wake: AbortController | undefined;
+  #sleepingUntil = Number.POSITIVE_INFINITY;
+  #started = false;
+  #stopped: Promise<void> | undefined;
+  #loops: Promise<void>[] = [];
+  #queueLength = 0;
+  #running = 0;
+  readonly #outcomes = { success: 0, failed: 0, skipped: 0, locked: 0 };
+  readonly #skips: Record<SkipReason, number> = {
+    offline: 0,
+    locked: 0,
+    fresh: 0,
+    blocked: 0,
+    backoff: 0,
+  };
+  readonly #failureKinds: Partial<Record<BackupErrorKind, number>> = {};
+
+  /** @throws {RangeError} or {TypeError} when an option is invalid; the message names it. */
+  constructor(options: BackupSchedulerOptions) {
+    super();
+    const o = options;
+    requireObject(o, 'options');
+    requireMethod(o.devices, 'list', 'devices');
+    requireMethod(o.credentials, 'get', 'credentials');
+    requireMethod(o.publisher, 'publish', 'publisher');
+    this.#intervalMs = positive(o.intervalMs, 6 * HOUR, 'intervalMs');
+    this.#refreshIntervalMs = positive(o.refreshIntervalMs, MINUTE, 'refreshIntervalMs');
+    this.#timeLimitMs = positive(o.timeLimitMs, 5 * MINUTE, 'timeLimitMs');
+    this.#connectTimeoutMs = optionalPositive(o.connectTimeoutMs, 'connectTimeoutMs');
+    this.#commandTimeoutMs = optionalPositive(o.commandTimeoutMs, 'commandTimeoutMs');
+    this.#maxOutputBytes = optionalPositive(o.maxOutputBytes, 'maxOutputBytes');
+    this.#triggerLockWaitMs = nonNegative(
+      o.triggerLockWaitMs,
+      this.#timeLimitMs,
+      'triggerLockWaitMs',
+    );
+    this.#stopGraceMs = nonNegative(o.stopGraceMs, 30_000, 'stopGraceMs');
+    this.#lockTtlMs = this.#timeLimitMs + nonNegative(o.lockTtlMarginMs, 30_000, 'lockTtlMarginMs');
+    const concurrency = o.concurrency ?? 10;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(
+        `BackupScheduler: concurrency must be an integer >= 1, got ${String(concurrency)}`,
+      );
+    }
+    const [minMs, maxMs] = o.initialJitterMs ?? [30_000, 300_000];
+    if (!(Number.isFinite(minMs) && Number.isFinite(maxMs) && minMs >= 0)) {
+      throw new RangeError('BackupScheduler: initialJitterMs must be two finite numbers >= 0');
+    }
+    if (minMs > maxMs) {
+      throw new RangeError(
+        `BackupScheduler: initialJitterMs min (${minMs}) must be <= max (${maxMs})`,
+      );
+    }
+    const onLockUnavailable = o.onLockUnavailable ?? 'proceed';
+    if (onLockUnavailable !== 'proceed' && onLockUnavailable !== 'skip') {
+      throw new RangeError(
+        `BackupScheduler: onLockUnavailable must be 'proceed' or 'skip', got ${String(onLockUnavailable)}`,
+      );
+    }
+    this.#devices = o.devices;
+    this.#credentials = o.credentials;
+    this.#publisher = o.publisher;
+    this.#hostKeys = o.hostKeys;
+    this.#onlineGate = o.onlineGate;
+    this.#locker = o.locker;
+    this.#lastSuccess = o.lastSuccess;
+    this.#clock = o.clock ?? systemClock;
+    this.#logger = o.logger ?? silentLogger;
+    this.#collectors = o.collectors ?? createCollectorRegistry();
+    this.#backoff = o.backoff ?? new SteppedBackoff();
+    this.#collect = o.collect ?? collectConfig;
+    this.#algorithms = o.algorithms;
+    this.#jitterMs = [minMs, maxMs];
+    this.#onLockUnavailable = onLockUnavailable;
+    this.#random = o.random ?? Math.random;
+    this.#semaphore = new Semaphore(concurrency);
+  }
+
+  /**
+   * Reads the device list and starts the schedule. A failing first read is reported as a
+   * `refresh:error` event and retried at the next refresh; `start()` still resolves.
+   */
+  async start(): Promise<void> {
+    if (this.#stopped)
+      throw new Error('BackupScheduler: a stopped scheduler cannot be started again');
+    if (this.#started) return;
+    this.#started = true;
+    await this.refresh();
+    this.#loops = [this.#timerLoop(), this.#refreshLoop()];
+  }
+
+  /**
+   * Re-reads the device list now: new devices join, removed devices stop (an attempt in flight is
+   * aborted), changed records take effect at their next attempt. Resolves false when the list could
+   * not be read (a `refresh:error` event tells why; the current devices are kept).
+   */
+  async refresh(): Promise<boolean> {
+    let list: readonly Device[];
+    try {
+      list = await this.#devices.list(this.#stop.signal);
+      if (!Array.isArray(list)) throw new TypeError('DeviceSource.list() did not return an array');
+    } catch (error) {
+      if (this.#stop.signal.aborted) return false;
+      this.#emit('refresh:error', {
+        deviceId: undefined,
+        error,
+        message: `reading the device list failed (${errorText(error)}); keeping the current ${this.#entries.size} devices`,
+      });
+      return false;
+    }
+    if (this.#stop.signal.aborted) return false;
+    this.#reconcile(list);
+    return true;
+  }
+
+  /**
+   * Backs a device up now, bypassing the online gate, the interval and a block, but still within
+   * the concurrency limit and the lock (waiting up to `triggerLockWaitMs` for another instance to
+   * finish). If the device is being backed up already, resolves with that attempt's outcome. A
+   * success unblocks a blocked device.
+   */
+  async trigger(deviceId: string, options: { signal?: AbortSignal } = {}): Promise<AttemptOutcome> {
+    if (this.#stopped)
+      return { status: 'failed', kind: 'cancelled', message: 'the scheduler is stopped' };
+    let entry = this.#entries.get(deviceId);
+    if (!entry && this.#devices.get) {
+      const device = await this.#devices
+        .get(deviceId, options.signal ?? this.#stop.signal)
+        .catch(() => undefined);
+      if (
+        device &&
+        checkDeviceRecord(device) === undefined &&
+        this.#collectors.has(device.vendor)
+      ) {
+        entry = this.#add(device);
+      }
+    }
+    if (!entry) {
+      return { status: 'failed', message: `unknown device ${deviceId}` };
+    }
+    if (entry.running) return entry.running;
+    return this.#launch(entry, 'manual', options.signal);
+  }
+
+  /** Unblocks a device blocked by `auth-failed` or `host-key-mismatch` and schedules it now. */
+  unblock(deviceId: string): boolean {
+    const entry = this.#entries.get(deviceId);
+    if (!entry?.blocked) return false;
+    this.#unblock(entry, 'manual');
+    this.#schedule(entry, this.#clock.now(), 'schedule');
+    return true;
+  }
+
+  /** One device's status, or `undefined` for an unknown id. */
+  status(deviceId: string): DeviceStatus | undefined;
+  /** Every device's status. */
+  status(): DeviceStatus[];
+  status(deviceId?: string): DeviceStatus | DeviceStatus[] | undefined {
+    if (deviceId !== undefined) {
+      const entry = this.#entries.get(deviceId);
+      return entry && statusOf(entry);
+    }
+    return [...this.#entries.values()].map(statusOf);
+  }
+
+  /** Counters per outcome and error kind, attempts in flight and waiting. */
+  stats(): SchedulerStats {
+    let blocked = 0;
+    for (const entry of this.#entries.values()) if (entry.blocked) blocked++;
+    const publisherStats = (this.#publisher as { stats?: () => unknown }).stats;
+    return {
+      devices: this.#entries.size,
+      blocked,
+      inFlight: this.#running,
+      queueLength: this.#queueLength,
+      outcomes: { ...this.#outcomes },
+      skipped: { ...this.#skips },
+      failures: { ...this.#failureKinds },
+      ...(typeof publisherStats === 'function'
+        ? { publisher: publisherStats.call(this.#publisher) }
+        : {}),
+    };
+  }
+
+  /**
+   * Stops the schedule: no new attempt starts, attempts waiting for a slot are dropped, running
+   * attempts may finish within `graceMs` (default `stopGraceMs`; `graceful: false` means 0) and are
+   * aborted after that. When it resolves, no timer, socket or subscription of the scheduler is left.
+   * The publisher and the injected clients are the caller's to close.
+   */
+  stop(options: { graceful?: boolean; graceMs?: number } = {}): Promise<void> {
+    this.#stopped ??= this.#doStop(
+      options.graceful === false ? 0 : (options.graceMs ?? this.#stopGraceMs),
+    );
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Device list
+
+  #reconcile(list: readonly Device[]): void {
+    const seen = new Set<string>();
+    const now = this.#clock.now();
+    for (let index = 0; index < list.length; index++) {
+      const record = list[index];
+      const problem = checkDeviceRecord(record);
+      const id = (record as { id?: unknown } | undefined)?.id;
+      const deviceId = typeof id === 'string' ? id : undefined;
+      if (problem) {
+        this.#reportInvalid(deviceId, index, problem.field, problem.message);
+        // A known device whose record broke keeps its last good record until it is fixed.
+        if (deviceId !== undefined && this.#entries.has(deviceId)) seen.add(deviceId);
+        continue;
+      }
+      const device = record!;
+      if (seen.has(device.id)) {
+        this.#reportInvalid(
+          device.id,
+          index,
+          'id',
+          `duplicates an earlier device's id "${device.id}"`,
+        );
+        continue;
+      }
+      if (!this.#collectors.has(device.vendor)) {
+        const key = `unsupported:${device.id}:${device.vendor}`;
+        if (!this.#reportedProblems.has(key)) {
+          this.#reportedProblems.add(key);
+          this.#logger.warn(
+            { deviceId: device.id, vendor: device.vendor },
+            'no collector for this vendor; device ignored',
+          );
+          this.#emit('device:unsupported', { deviceId: device.id, vendor: device.vendor });
+        }
+        continue;
+      }
+      seen.add(device.id);
+      const entry = this.#entries.get(device.id);
+      if (!entry) {
+        this.#add(device, now);
+        continue;
+      }
+      const previousPin = entry.device.hostKeyFingerprint;
+      entry.device = device;
+      if (
+        entry.blocked?.kind === 'host-key-mismatch' &&
+        (device.hostKeyFingerprint ?? '') !== (previousPin ?? '') &&
+        !isStorePinning(this.#hostKeys)
+      ) {
+        // The operator re-pinned or reset the fingerprint beside the device row.
+        this.#unblock(entry, 'host-key');
+        this.#schedule(entry, now, 'schedule');
+      }
+    }
+    for (const entry of [...this.#entries.values()]) {
+      if (!seen.has(entry.id)) this.#remove(entry);
+    }
+  }
+
+  #add(device: Device, now = this.#clock.now()): Entry {
+    const entry = new Entry(device.id, device);
+    this.#entries.set(device.id, entry);
+    const firstAttemptAt = now + uniformJitter(this.#jitterMs[0], this.#jitterMs[1], this.#random);
+    entry.regularAt = firstAttemptAt;
+    this.#schedule(entry, firstAttemptAt, 'schedule');
+    this.#emit('device:added', { deviceId: device.id, firstAttemptAt });
+    return entry;
+  }
+
+  #remove(entry: Entry): void {
+    entry.removed = true;
+    entry.gen++;
+    entry.nextAt = undefined;
+    this.#entries.delete(entry.id);
+    entry.controller?.abort(
+      new BackupError({
+        kind: 'cancelled',
+        deviceId: entry.id,
+        message: `${entry.id}: the device was removed from the device list`,
+      }),
+    );
+    this.#emit('device:removed', { deviceId: entry.id });
+  }
+
+  #reportInvalid(
+    deviceId: string | undefined,
+    index: number,
+    field: string,
+    message: string,
+  ): void {
+    const key = `invalid:${index}:${deviceId ?? ''}:${field}:${message}`;
+    if (this.#reportedProblems.has(key)) return;
+    this.#reportedProblems.add(key);
+    this.#logger.warn({ deviceId, index, field }, `invalid device record: ${field} ${message}`);
+    this.#emit('device:invalid', {
+      deviceId,
+      index,
+      field,
+      message: `device #${index}${deviceId ? ` (${deviceId})` : ''}: ${field} ${message}`,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timers
+
+  #schedule(entry: Entry, at: number, cause: AttemptCause): void {
+    if (entry.removed || this.#stop.signal.aborted) return;
+    entry.gen++;
+    entry.nextAt = at;
+    entry.nextCause = cause;
+    this.#timers.push({ at, gen: entry.gen, entry });
+    if (at < this.#sleepingUntil) this.#wake?.abort();
+  }
+
+  async #timerLoop(): Promise<void> {
+    const stop = this.#stop.signal;
+    while (!stop.aborted) {
+      const node = this.#timers.peek();
+      if (node && (node.gen !== node.entry.gen || node.entry.removed)) {
+        this.#timers.pop();
+        continue;
+      }
+      const now = this.#clock.now();
+      if (node && node.at <= now) {
+        this.#timers.pop();
+        const entry = node.entry;
+        entry.nextAt = undefined;
+        if (!entry.running) void this.#launch(entry, entry.nextCause);
+        continue;
+      }
+      const wake = new AbortController();
+      const { controller, dispose } = linkedAbortController(stop, wake.signal);
+      this.#wake = wake;
+      this.#sleepingUntil = node ? node.at : Number.POSITIVE_INFINITY;
+      try {
+        await this.#clock.sleep(
+          node ? Math.min(node.at - now, MAX_SLEEP_MS) : MAX_SLEEP_MS,
+          controller.signal,
+        );
+      } catch {
+        // woken early: something was scheduled sooner, or the scheduler stops
+      } finally {
+        dispose();
+        this.#wake = undefined;
+        this.#sleepingUntil = Number.POSITIVE_INFINITY;
+      }
+    }
+  }
+
+  async #refreshLoop(): Promise<void> {
+    const stop = this.#stop.signal;
+    while (!stop.aborted) {
+      try {
+        await this.#clock.sleep(this.#refreshIntervalMs, stop);
+      } catch {
+        return;
+      }
+      await this.refresh();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Attempts
+
+  #launch(entry: Entry, cause: AttemptCause, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const promise = this.#attempt(entry, cause, signal).catch((error: unknown): AttemptOutcome => {
+      // #attempt handles its failures; reaching here is a bug, but must never crash the service.
+      this.#logger.error(
+        { deviceId: entry.id, error: errorText(error) },
+        'unexpected error in a backup attempt',
+      );
+      return { status: 'failed', message: errorText(error) };
+    });
+    entry.running = promise;
+    this.#inFlight.add(promise);
+    void promise.finally(() => {
+      this.#inFlight.delete(promise);
+      if (entry.running === promise) entry.running = undefined;
+    });
+    return promise;
+  }
+
+  async #attempt(
+    entry: Entry,
+    cause: AttemptCause,
+    callerSignal?: AbortSignal,
+  ): Promise<AttemptOutcome> {
+    const attemptController = new AbortController();
+    entry.controller = attemptController;
+    // Waiting (for a slot, a lock) ends with stop(); the work itself only after the grace period.
+    const waiting = linkedAbortController(
+      attemptController.signal,
+      this.#stop.signal,
+      callerSignal,
+    );
+    const working = linkedAbortController(attemptController.signal, callerSignal);
+    const manual = cause === 'manual';
+    let release: (() => void) | undefined;
+    let lock: Lock | undefined;
+    let stopExtending: (() => void) | undefined;
+    let credentials: VersionedCredentials | undefined;
+    let device = entry.device;
+    const startedAt = this.#clock.now();
+    try {
+      device = await this.#freshDevice(entry, waiting.controller.signal);
+      if (entry.removed) return this.#skipRemoved(entry);
+
+      if (!manual && this.#onlineGate) {
+        const online = await this.#checkOnline(device, waiting.controller.signal);
+        if (online === 'offline') {
+          entry.state = 'offline';
+          return this.#skip(entry, 'offline', startedAt + this.#intervalMs, 'schedule');
+        }
+      }
+
+      if (entry.blocked && !manual) {
+        const reason = await this.#unblockReason(entry, device, waiting.controller.signal);
+        if (!reason) return this.#skipBlocked(entry, startedAt);
+        this.#unblock(entry, reason);
+      }
+
+      if (entry.state !== 'blocked') entry.state = 'waiting';
+      this.#queueLength++;
+      try {
+        release = await this.#semaphore.acquire(waiting.controller.signal);
+      } finally {
+        this.#queueLength--;
+      }
+      this.#running++;
+      entry.state = 'running';
+
+      if (this.#locker) {
+        const taken = await this.#takeLock(entry, manual, waiting.controller.signal);
+        if (taken === 'held') {
+          return this.#skip(entry, 'locked', startedAt + this.#intervalMs, 'schedule');
+        }
+        if (taken !== 'unavailable') {
+          lock = taken;
+          stopExtending = this.#keepExtending(entry, lock);
+        }
+      }
+
+      if (!manual && this.#lastSuccess) {
+        const last = await this.#readLastSuccess(entry, waiting.controller.signal);
+        if (last !== undefined && startedAt - last < this.#intervalMs * 0.9) {
+          entry.lastSuccessAt = Math.max(entry.lastSuccessAt ?? 0, last);
+          return this.#skip(entry, 'fresh', last + this.#intervalMs, 'schedule');
+        }
+      }
+
+      entry.lastAttemptAt = startedAt;
+      this.#emit('backup:start', { deviceId: entry.id, cause, attempt: entry.failures + 1 });
+      const signal = working.controller.signal;
+
+      credentials = await this.#readCredentials(device, signal);
+      const result = await this.#collect({
+        device,
+        credentials,
+        signal,
+        clock: this.#clock,
+        logger: this.#logger,
+        collectors: this.#collectors,
+        ...(this.#hostKeys ? { hostKeys: this.#hostKeys } : {}),
+        ...(this.#algorithms ? { algorithms: this.#algorithms } : {}),
+        timeLimitMs: this.#timeLimitMs,
+        ...(this.#connectTimeoutMs ? { connectTimeoutMs: this.#connectTimeoutMs } : {}),
+        ...(this.#commandTimeoutMs ? { commandTimeoutMs: this.#commandTimeoutMs } : {}),
+        ...(this.#maxOutputBytes ? { maxOutputBytes: this.#maxOutputBytes } : {}),
+      });
+      if (result.hostKeyPinned) {
+        this.#emit('hostkey:pinned', {
+          deviceId: entry.id,
+          fingerprint: result.hostKeyFingerprint,
+        });
+      }
+      const receipt = await this.#publish(entry, device, result, signal);
+      return await this.#succeeded(entry, result, receipt, startedAt, manual);
+    } catch (error) {
+      const reason: unknown = attemptController.signal.aborted
+        ? attemptController.signal.reason
+        : error;
+      return this.#failed(entry, reason, credentials, startedAt, cause);
+    } finally {
+      stopExtending?.();
+      if (lock) {
+        lock.release().catch((error: unknown) => {
+          this.#logger.debug(
+            { deviceId: entry.id, error: errorText(error) },
+            'lock release failed; it expires at its TTL',
+          );
+        });
+      }
+      if (release) {
+        this.#running--;
+        release();
+      }
+      waiting.dispose();
+      working.dispose();
+      if (entry.controller === attemptController) entry.controller = undefined;
+    }
+  }
+
+  async #freshDevice(entry: Entry, signal: AbortSignal): Promise<Device> {
+    if (!this.#devices.get) return entry.device;
+    let device: Device | undefined;
+    try {
+      device = await this.#devices.get(entry.id, signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      this.#logger.warn(
+        { deviceId: entry.id, error: errorText(error) },
+        'reading the device failed; using the record from the last refresh',
+      );
+      return entry.device;
+    }
+    if (device === undefined) {
+      this.#remove(entry);
+      return entry.device;
+    }
+    const problem = checkDeviceRecord(device);
+    if (problem || device.id !== entry.id || !this.#collectors.has(device.vendor)) {
+      this.#reportInvalid(
+        entry.id,
+        -1,
+        problem?.field ?? 'vendor',
+        problem?.message ?? 'has no collector',
+      );
+      return entry.device;
+    }
+    entry.device = device;
+    return device;
+  }
+
+  async #checkOnline(
+    device: Device,
+    signal: AbortSignal,
+  ): Promise<'online' | 'offline' | 'unknown'> {
+    try {
+      return await this.#onlineGate!.check(device, signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      this.#warn(
+        device.id,
+        'online-gate-failed',
+        `the online gate failed (${errorText(error)}); trying the device anyway`,
+      );
+      return 'unknown';
+    }
+  }
+
+  async #unblockReason(
+    entry: Entry,
+    device: Device,
+    signal: AbortSignal,
+  ): Promise<UnblockReason | undefined> {
+    const blocked = entry.blocked!;
+    if (blocked.kind === 'host-key-mismatch') {
+      const pin = await this.#currentPin(device, signal);
+      if ((pin ?? '') !== (blocked.pin ?? '')) return 'host-key';
+    }
+    if (blocked.kind === 'auth-failed') {
+      const credentials = await this.#credentials.get(device, signal).catch(() => undefined);
+      if (credentials?.version !== undefined && credentials.version !== blocked.credentialVersion) {
+        return 'credentials';
+      }
+    }
+    return undefined;
+  }
+
+  async #currentPin(device: Device, signal: AbortSignal): Promise<string | undefined> {
+    if (device.hostKeyFingerprint) return canonicalFingerprint(device.hostKeyFingerprint);
+    const store = this.#hostKeys;
+    if (!store || isUpdaterPinning(store)) return undefined;
+    const pin = await store.get(device.id, signal).catch(() => undefined);
+    return pin === undefined ? undefined : canonicalFingerprint(pin);
+  }
+
+  async #takeLock(
+    entry: Entry,
+    manual: boolean,
+    signal: AbortSignal,
+  ): Promise<Lock | 'held' | 'unavailable'> {
+    const key = `backup:device:${entry.id}`;
+    const ttlMs = this.#lockTtlMs;
+    const deadline = this.#clock.now() + (manual ? this.#triggerLockWaitMs : 0);
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        const lock = await this.#locker!.acquire(key, ttlMs, signal);
+        if (lock) return lock;
+      } catch (error) {
+        if (signal.aborted) throw abortReason(signal);
+        if (!isLockUnavailableError(error) && !(error instanceof Error)) throw error;
+        if (this.#onLockUnavailable === 'skip') {
+          this.#warn(
+            entry.id,
+            'lock-unavailable',
+            `the lock backend is unreachable (${errorText(error)}); skipping the device as configured`,
+          );
+          return 'held';
+        }
+        this.#warn(
+          entry.id,
+          'lock-unavailable',
+          `the lock backend is unreachable (${errorText(error)}); backing up without the lock`,
+        );
+        return 'unavailable';
+      }
+      // Held by another instance. A manual trigger waits for it rather than answering "locked".
+      if (this.#clock.now() >= deadline) return 'held';
+      await this.#clock.sleep(Math.min(wait, Math.max(1, deadline - this.#clock.now())), signal);
+    }
+  }
+
+  #keepExtending(entry: Entry, lock: Lock): () => void {
+    const ttlMs = this.#lockTtlMs;
+    const everyMs = Math.max(50, Math.floor(ttlMs / 3));
+    let cancel: (() => void) | undefined;
+    const tick = (): void => {
+      lock.extend(ttlMs).then(
+        (held) => {
+          if (!held)
+            this.#warn(entry.id, 'lock-lost', `the lock ${lock.key} was lost during the backup`);
+        },
+        (error: unknown) => {
+          this.#logger.debug(
+            { deviceId: entry.id, error: errorText(error) },
+            'lock extension failed',
+          );
+        },
+      );
+      if (cancel) cancel = startTimer(this.#clock, everyMs, tick);
+    };
+    cancel = startTimer(this.#clock, everyMs, tick);
+    return () => {
+      const stop = cancel;
+      cancel = undefined;
+      stop?.();
+    };
+  }
+
+  async #readLastSuccess(entry: Entry, signal: AbortSignal): Promise<number | undefined> {
+    try {
+      return await this.#lastSuccess!.get(entry.id, signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      this.#warn(
+        entry.id,
+        'last-success-unavailable',
+        `the last-success store is unreachable (${errorText(error)}); backing up anyway`,
+      );
+      return undefined;
+    }
+  }
+
+  async #readCredentials(device: Device, signal: AbortSignal): Promise<VersionedCredentials> {
+    let credentials: VersionedCredentials | undefined;
+    try {
+      credentials = await this.#credentials.get(device, signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      throw new BackupError({
+        kind: 'credentials-unavailable',
+        deviceId: device.id,
+        cause: error,
+        message: `${device.id}: the credential provider failed (${errorText(error)}); check its backend`,
+      });
+    }
+    if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
+      throw new BackupError({
+        kind: 'credentials-unavailable',
+        deviceId: device.id,
+        message: `${device.id}: the credential provider has no credentials for this device`,
+      });
+    }
+    return credentials;
+  }
+
+  async #publish(
+    entry: Entry,
+    device: Device,
+    result: CollectResult,
+    signal: AbortSignal,
+  ): Promise<PublishReceipt> {
+    const routerosVersion =
+      result.vendor === 'routeros' ? (result.deviceVersion ?? device.version) : undefined;
+    let snapshot: Snapshot;
+    try {
+      snapshot = createSnapshot({
+        deviceId: entry.id,
+        tenantId: device.tenantId ?? '',
+        vendor: result.vendor,
+        configText: result.text,
+        collectedAt: result.collectedAt,
+        ...(routerosVersion ? { routerosVersion } : {}),
+        ...(result.encoding ? { encoding: result.encoding } : {}),
+      });
+    } catch (error) {
+      // Only a custom `collect` can hand over such a result; name the field, never the text.
+      throw new BackupError({
+        kind: 'invalid-output',
+        deviceId: entry.id,
+        cause: error,
+        message: `${entry.id}: the collected result cannot be published (${errorText(error)})`,
+      });
+    }
+    try {
+      return await this.#publisher.publish(snapshot, { signal });
+    } catch (error) {
+      if (isBackupError(error)) throw error;
+      if (signal.aborted) throw abortReason(signal);
+      throw new BackupError({
+        kind: 'publish-failed',
+        deviceId: entry.id,
+        cause: error,
+        message: `${entry.id}: publishing the snapshot failed (${errorText(error)})`,
+      });
+    }
+  }
+
+  async #succeeded(
+    entry: Entry,
+    result: CollectResult,
+    receipt: PublishReceipt,
+    startedAt: number,
+    manual: boolean,
+  ): Promise<AttemptOutcome> {
+    const now = this.#clock.now();
+    const changed =
+      entry.lastSha256 !== undefined ? entry.lastSha256 !== result.sha256 : !receipt.duplicate;
+    entry.lastSha256 = result.sha256;
+    entry.lastSuccessAt = now;
+    entry.failures = 0;
+    entry.lastErrorKind = undefined;
+    entry.lastErrorMessage = undefined;
+    if (entry.blocked) this.#unblock(entry, manual ? 'trigger' : 'manual');
+    entry.state = 'idle';
+    entry.regularAt = startedAt + this.#intervalMs;
+    this.#schedule(entry, entry.regularAt, 'schedule');
+    this.#outcomes.success++;
+    if (this.#lastSuccess) {
+      await this.#lastSuccess.set(entry.id, now).catch((error: unknown) => {
+        this.#warn(
+          entry.id,
+          'last-success-unavailable',
+          `recording the success failed (${errorText(error)})`,
+        );
+      });
+    }
+    this.#emit('backup:success', {
+      deviceId: entry.id,
+      sha256: result.sha256,
+      changed,
+      durationMs: now - startedAt,
+      receipt,
+    });
+    return { status: 'success', sha256: result.sha256, changed };
+  }
+
+  #failed(
+    entry: Entry,
+    reason: unknown,
+    credentials: VersionedCredentials | undefined,
+    startedAt: number,
+    cause: AttemptCause,
+  ): AttemptOutcome {
+    const error = isBackupError(reason)
+      ? reason
+      : new BackupError({
+          kind: this.#stop.signal.aborted ? 'cancelled' : 'unreachable',
+          deviceId: entry.id,
+          cause: reason,
+          message: `${entry.id}: the attempt failed (${errorText(reason)})`,
+        });
+    entry.state = entry.blocked ? 'blocked' : 'idle';
+    if (error.kind === 'cancelled' && (entry.removed || this.#stop.signal.aborted)) {
+      return { status: 'failed', kind: 'cancelled', message: error.message };
+    }
+    entry.failures++;
+    entry.lastErrorKind = error.kind;
+    entry.lastErrorMessage = error.message;
+    this.#outcomes.failed++;
+    this.#failureKinds[error.kind] = (this.#failureKinds[error.kind] ?? 0) + 1;
+    const now = this.#clock.now();
+    if (error.kind === 'host-key-mismatch') {
+      this.#emit('hostkey:mismatch', {
+        deviceId: entry.id,
+        expectedFingerprint: String(error.details.expectedFingerprint ?? ''),
+        observedFingerprint: String(error.details.observedFingerprint ?? ''),
+      });
+    }
+    let nextAttemptAt: number | undefined;
+    if (error.permanent) {
+      const pin = entry.device.hostKeyFingerprint;
+      entry.blocked = {
+        kind: error.kind,
+        credentialVersion: credentials?.version,
+        pin:
+          error.kind === 'host-key-mismatch'
+            ? String(error.details.expectedFingerprint ?? pin ?? '')
+            : undefined,
+      };
+      entry.state = 'blocked';
+      entry.regularAt = startedAt + this.#intervalMs;
+      // Blocked devices are not attempted; their cause is re-checked at every refresh interval.
+      this.#schedule(entry, now + this.#refreshIntervalMs, 'schedule');
+      this.#emit('device:blocked', {
+        deviceId: entry.id,
+        kind: error.kind,
+        message: error.message,
+      });
+    } else {
+      if (cause !== 'retry') entry.regularAt = startedAt + this.#intervalMs;
+      const retryAt = now + this.#backoff.delay(entry.failures);
+      const regularAt = entry.regularAt;
+      nextAttemptAt = Math.min(retryAt, regularAt);
+      entry.state = 'backoff';
+      this.#schedule(entry, nextAttemptAt, retryAt < regularAt ? 'retry' : 'schedule');
+    }
+    this.#logger.warn(
+      { deviceId: entry.id, kind: error.kind, failures: entry.failures },
+      error.message,
+    );
+    this.#emit('backup:failure', {
+      deviceId: entry.id,
+      kind: error.kind,
+      message: error.message,
+      consecutiveFailures: entry.failures,
+      permanent: error.permanent,
+      ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
+    });
+    return { status: 'failed', kind: error.kind, message: error.message };
+  }
+
+  #skip(entry: Entry, reason: SkipReason, nextAt: number, cause: AttemptCause): AttemptOutcome {
+    if (entry.state === 'running' || entry.state === 'waiting')
+      entry.state = entry.blocked ? 'blocked' : 'idle';
+    entry.regularAt = nextAt;
+    this.#schedule(entry, nextAt, cause);
+    if (reason === 'locked') this.#outcomes.locked++;
+    else this.#outcomes.skipped++;
+    this.#skips[reason]++;
+    this.#emit('backup:skipped', { deviceId: entry.id, reason, nextAttemptAt: nextAt });
+    return reason === 'locked'
+      ? { status: 'locked', reason, message: `${entry.id} is being backed up by another instance` }
+      : { status: 'skipped', reason };
+  }
+
+  #skipBlocked(entry: Entry, now: number): AttemptOutcome {
+    entry.state = 'blocked';
+    // Re-check the cause at every refresh interval; report the skip once per regular interval.
+    this.#schedule(entry, now + this.#refreshIntervalMs, 'schedule');
+    if (now >= entry.regularAt) {
+      entry.regularAt = now + this.#intervalMs;
+      this.#outcomes.skipped++;
+      this.#skips.blocked++;
+      this.#emit('backup:skipped', { deviceId: entry.id, reason: 'blocked' });
+    }
+    return {
+      status: 'skipped',
+      reason: 'blocked',
+      message: `${entry.id} is blocked by ${entry.blocked?.kind ?? 'a failure'}`,
+    };
+  }
+
+  #skipRemoved(entry: Entry): AttemptOutcome {
+    return { status: 'skipped', message: `${entry.id} was removed from the device list` };
+  }
+
+  #unblock(entry: Entry, reason: UnblockReason): void {
+    if (!entry.blocked) return;
+    entry.blocked = undefined;
+    entry.failures = 0;
+    if (entry.state === 'blocked') entry.state = 'idle';
+    this.#emit('device:unblocked', { deviceId: entry.id, reason });
+  }
+
+  async #doStop(graceMs: number): Promise<void> {
+    this.#stop.abort(new BackupError({ kind: 'cancelled', message: 'the scheduler is stopping' }));
+    this.#wake?.abort();
+    await Promise.all(this.#loops);
+    if (this.#inFlight.size > 0 && graceMs > 0) {
+      const grace = new AbortController();
+      await Promise.race([
+        Promise.allSettled([...this.#inFlight]),
+        this.#clock.sleep(graceMs, grace.signal).catch(() => {}),
+      ]);
+      grace.abort();
+    }
+    for (const entry of this.#entries.values()) {
+      entry.controller?.abort(
+        new BackupError({
+          kind: 'cancelled',
+          deviceId: entry.id,
+          message: `${entry.id}: the scheduler stopped`,
+        }),
+      );
+    }
+    await Promise.allSettled([...this.#inFlight]);
+    this.#timers.clear();
+  }
+
+  #warn(deviceId: string | undefined, code: WarningCode, message: string): void {
+    this.#logger.warn({ deviceId, code }, message);
+    this.#emit('warning', { deviceId, code, message });
+  }
+
+  /** Emits without letting a throwing listener break the scheduler. */
+  #emit<E extends keyof SchedulerEvents>(
+    event: E,
+    payload: Parameters<SchedulerEvents[E]>[0],
+  ): void {
+    try {
+      (this.emit as (event: E, payload: unknown) => boolean)(event, payload);
+    } catch (error) {
+      this.#logger.error({ event, error: errorText(error) }, 'a scheduler event listener threw');
+    }
+  }
+}
+
+function statusOf(entry: Entry): DeviceStatus {
+  return {
+    deviceId: entry.id,
+    vendor: entry.device.vendor,
+    tenantId: entry.device.tenantId,
+    state: entry.running && entry.state !== 'waiting' ? 'running' : entry.state,
+    lastAttemptAt: toDate(entry.lastAttemptAt),
+    lastSuccessAt: toDate(entry.lastSuccessAt),
+    lastErrorKind: entry.lastErrorKind,
+    lastErrorMessage: entry.lastErrorMessage,
+    consecutiveFailures: entry.failures,
+    nextAttemptAt: toDate(entry.nextAt),
+    lastSha256: entry.lastSha256,
+  };
+}
+
+function toDate(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+function isStorePinning(pinning: HostKeyPinning | undefined): boolean {
+  return pinning !== undefined && !isUpdaterPinning(pinning);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message.slice(0, 300);
+  return String(error).slice(0, 300);
+}
+
+function requireObject(value: unknown, name: string): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`BackupScheduler: ${name} must be an object`);
+  }
+}
+
+function requireMethod(value: unknown, method: string, name: string): void {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Record<string, unknown>)[method] !== 'function'
+  ) {
+    throw new TypeError(`BackupScheduler: options.${name} must have a ${method}() method`);
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(
+      `BackupScheduler: ${name} must be a positive number of ms, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function optionalPositive(value: number | undefined, name: string): number | undefined {
+  return value === undefined ? undefined : positive(value, 0, name);
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`BackupScheduler: ${name} must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
