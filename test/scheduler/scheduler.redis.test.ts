@@ -167,4 +167,23 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
     expect(await observer.get('backup:device:sim0')).toBeNull();
     await instance.stop();
   }, 20_000);
+
+  it('leaves no timer or socket of its own once stopped', async () => {
+    const redisClient = await client();
+    const leakable = () => {
+      const counts: Record<string, number> = { Timeout: 0, TCPSocketWrap: 0, TCPServerWrap: 0 };
+      for (const name of process.getActiveResourcesInfo()) if (name in counts) counts[name]!++;
+      return counts;
+    };
+    const before = leakable();
+    const instance = scheduler(redisClient, collectConfig, new MemorySnapshotPublisher(), 500);
+    await instance.start();
+    await pause(1_500);
+    await instance.stop();
+    await pause(50);
+    const after = leakable();
+    // Timers of the test runner may have finished meanwhile: none may have been added.
+    for (const [name, count] of Object.entries(after))
+      expect(count, name).toBeLessThanOrEqual(before[name]!);
+  }, 20_000);
 });
