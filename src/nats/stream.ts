@@ -37,7 +37,7 @@ export interface SnapshotStreamSettings {
   readonly replicas: number;
 }
 
-/** What {@link ensureSnapshotStream} did. */
+/** What `ensureSnapshotStream` did. */
 export type EnsureStreamOutcome = 'created' | 'updated' | 'unchanged';
 
 /**

@@ -718,9 +718,16 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       const receipt = await this.#publish(entry, device, result, signal);
       return await this.#succeeded(entry, result, receipt, startedAt, manual);
     } catch (error) {
-      const reason: unknown = attemptController.signal.aborted
-        ? attemptController.signal.reason
-        : error;
+      let reason: unknown = error;
+      if (attemptController.signal.aborted) reason = attemptController.signal.reason;
+      else if (callerSignal?.aborted && !isBackupError(error, 'cancelled')) {
+        reason = new BackupError({
+          kind: 'cancelled',
+          deviceId: entry.id,
+          cause: callerSignal.reason,
+          message: `${entry.id}: the backup was cancelled by its caller`,
+        });
+      }
       return this.#failed(entry, reason, credentials, startedAt, cause);
     } finally {
       stopExtending?.();
@@ -1014,7 +1021,12 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
           message: `${entry.id}: the attempt failed (${errorText(reason)})`,
         });
     entry.state = entry.blocked ? 'blocked' : 'idle';
-    if (error.kind === 'cancelled' && (entry.removed || this.#stop.signal.aborted)) {
+    if (error.kind === 'cancelled') {
+      // Whoever cancelled (the caller of a trigger, a removal, stop()) is no fault of the device:
+      // nothing is counted, and the regular schedule goes on.
+      if (!entry.removed && !this.#stop.signal.aborted) {
+        this.#schedule(entry, Math.max(entry.regularAt, this.#clock.now()), 'schedule');
+      }
       return { status: 'failed', kind: 'cancelled', message: error.message };
     }
     entry.failures++;

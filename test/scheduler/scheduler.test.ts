@@ -692,3 +692,23 @@ describe('BackupScheduler stop', () => {
     expect(clock.pendingSleepers).toBe(0);
   });
 });
+
+describe('BackupScheduler cancellation', () => {
+  it('does not count a cancelled manual trigger as a failure of the device', async () => {
+    const { clock, fake, scheduler, of, t0 } = setup();
+    fake.stall('r1');
+    await scheduler.start();
+    const controller = new AbortController();
+    const outcome = scheduler.trigger('r1', { signal: controller.signal });
+    await clock.advance(1_000);
+    controller.abort(new Error('caller gave up'));
+    expect(await outcome).toMatchObject({ status: 'failed', kind: 'cancelled' });
+    expect(of('backup:failure')).toHaveLength(0);
+    expect(scheduler.status('r1')).toMatchObject({ consecutiveFailures: 0, state: 'idle' });
+    // The regular first attempt still happens.
+    fake.heal('r1');
+    await clock.advance(30 * SECOND);
+    expect(fake.calls.map((c) => c.at - t0)).toEqual([0, 30 * SECOND]);
+    await scheduler.stop();
+  });
+});

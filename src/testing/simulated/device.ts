@@ -38,7 +38,7 @@ type AuthMethod = 'password' | 'publickey' | 'keyboard-interactive';
  * connections and resolves once nothing is left.
  *
  * @throws {RangeError} for a bad option (unknown vendor, non-loopback host, host-key algorithms the
- *   key cannot offer); {@link TypeError} for a key ssh2 cannot read.
+ *   key cannot offer); `TypeError` for a key ssh2 cannot read.
  * @example
  * ```ts
  * import { Client } from 'ssh2';
