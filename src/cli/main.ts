@@ -1,31 +1,32 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { runCli } from './run-cli.js';
 
-const USAGE = `Usage: confsnap <command> [options]
+// The one place that touches the process: signals, streams, exit code.
+const stop = new AbortController();
+let signals = 0;
+const onSignal = (name: NodeJS.Signals): void => {
+  signals++;
+  if (signals > 1) {
+    process.stderr.write(`\nconfsnap: ${name} again; quitting now\n`);
+    process.exit(130);
+  }
+  stop.abort(new Error(`received ${name}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
-Commands:
-  backup    back up every device of an inventory once
-  run       back up an inventory on a schedule, as a daemon
-  hostkeys  list or reset pinned host keys
-  demo      back up a simulated fleet
-
-The commands are not available in this version yet.
-Options:
-  --help     show this help
-  --version  print the version
-`;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-const args = process.argv.slice(2);
-if (args.includes('--version')) {
-  process.stdout.write(`${version()}\n`);
-} else {
-  process.stdout.write(USAGE);
-  process.exitCode = args.length === 0 || args.includes('--help') ? 0 : 2;
-}
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: stop.signal,
+});
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);
+process.exitCode = exitCode;
+// Everything is closed by now and the process ends by itself; should a stray handle keep it alive,
+// this ends it after a grace period instead of hanging (the timer itself does not keep it alive).
+setTimeout(() => process.exit(exitCode), 3_000).unref();

@@ -1,0 +1,421 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad usage: an unknown command or option, a missing or malformed value. Exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  /** The command whose `--help` to point at, when there is one. */
+  readonly command: string | undefined;
+
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
+
+/** The default name of the pin file inside the output directory. */
+export const DEFAULT_KNOWN_HOSTS_NAME = '.confsnap-hostkeys.json';
+/** Devices backed up at once unless `--concurrency` says otherwise (the library's default). */
+export const DEFAULT_CONCURRENCY = 10;
+/** `run`: time between two backups of a device unless `--interval` says otherwise. */
+export const DEFAULT_INTERVAL_MS = 6 * 3_600_000;
+
+/** What `backup` and `run` share: where devices come from and where their configs go. */
+export interface PipelineArgs {
+  /** Absolute path of the inventory file. */
+  readonly inventory: string;
+  /** Absolute path of the output directory. */
+  readonly out: string;
+  readonly git: boolean;
+  readonly concurrency: number;
+  /** Absolute path of the pin file. */
+  readonly knownHosts: string;
+  readonly natsUrl: string | undefined;
+  /** SSH connect and per-command deadline; the library's defaults when absent. */
+  readonly timeoutMs: number | undefined;
+  /** Also offer the SSH algorithms old devices need. */
+  readonly legacySsh: boolean;
+}
+
+/** `confsnap backup`. */
+export interface BackupArgs extends PipelineArgs {
+  readonly json: boolean;
+}
+
+/** `confsnap run`. */
+export interface RunArgs extends PipelineArgs {
+  readonly intervalMs: number;
+  readonly redisUrl: string | undefined;
+}
+
+/** `confsnap hostkeys`. */
+export type HostkeysArgs =
+  | { readonly action: 'list'; readonly knownHosts: string; readonly json: boolean }
+  | { readonly action: 'reset'; readonly deviceId: string; readonly knownHosts: string };
+
+export const MAIN_USAGE = `Usage: confsnap <command> [options]
+
+Back up the configuration of network devices over SSH.
+
+Commands:
+  backup     back up every device of an inventory once
+  run        back up an inventory on a schedule, as a daemon
+  hostkeys   list or reset pinned SSH host keys
+  demo       back up a simulated fleet of 50 devices (no network needed)
+
+Options:
+  -h, --help     show help (also: confsnap <command> --help)
+  -V, --version  print the version
+
+Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage or inventory.
+`;
+
+const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON; see docs/cli.md)   [required]
+  --out DIR            where <device_id>.cfg files go (created if missing)   [required]
+  --git                commit every changed config to a git repository in DIR
+  --concurrency N      devices worked on at once (default ${DEFAULT_CONCURRENCY})
+  --known-hosts FILE   pinned host keys (default DIR/${DEFAULT_KNOWN_HOSTS_NAME}; created on
+                       first use)
+  --timeout-ms N       per device: deadline of TCP connect + SSH key exchange + login, and of
+                       each command (defaults 20000 and 60000); each backup stays limited to 300 s
+  --nats URL           also publish each snapshot to NATS JetStream, subject
+                       config.snapshot.create.<device_id>
+  --legacy-ssh         also offer the SSH algorithms old devices need (SHA-1 key exchange,
+                       ssh-rsa host keys, CBC ciphers)
+  -h, --help           show this help`;
+
+export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
+
+Back up every device of the inventory once, then exit.
+
+Options:
+${PIPELINE_HELP}
+  --json               print one JSON summary on stdout instead of the table
+
+Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage or inventory.
+`;
+
+export const RUN_USAGE = `Usage: confsnap run --inventory FILE --out DIR [options]
+
+Back up the inventory on a schedule until SIGINT or SIGTERM. The inventory is re-read every
+minute; a device blocked by a wrong password or a changed host key is retried as soon as its
+secret or its pin changes.
+
+Options:
+${PIPELINE_HELP}
+  --interval DURATION  time between two backups of a device, e.g. 30m, 6h, 1d (default 6h);
+                       first backups start within min(DURATION, 1m), spread at random
+  --redis URL          share locks and last-success times with other instances through Redis,
+                       and skip devices whose device:<id>:status key is not "online"
+                       (--nats also answers manual triggers on config.backup.trigger)
+
+Exit codes: 0 stopped cleanly, 1 could not start (e.g. NATS unreachable), 2 bad usage or inventory.
+`;
+
+export const HOSTKEYS_USAGE = `Usage: confsnap hostkeys list --known-hosts FILE [--json]
+       confsnap hostkeys reset DEVICE --known-hosts FILE
+
+List the pinned SSH host-key fingerprints, or forget the pin of one device so that its next
+backup pins the key it presents (after a device was replaced or re-keyed on purpose).
+
+Options:
+  --known-hosts FILE   the pin file
+  --out DIR            instead of --known-hosts: DIR/${DEFAULT_KNOWN_HOSTS_NAME}
+  --json               list: print a JSON object { "<device_id>": "SHA256:…" }
+  -h, --help           show this help
+
+Exit codes: 0 done, 1 DEVICE has no pin, 2 bad usage.
+`;
+
+export const DEMO_USAGE = `Usage: confsnap demo
+
+Start 50 simulated devices of mixed vendors on loopback, a few of them faulty, back them up into
+./demo-output (a git repository; removed first), explain each failure, then show that a second
+run finds nothing changed and that a changed config shows up in git log -p. Needs git.
+
+Options:
+  -h, --help   show this help
+`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const HELP_OPTION: Options = { help: { type: 'boolean', short: 'h' } };
+
+const PIPELINE_OPTIONS: Options = {
+  ...HELP_OPTION,
+  inventory: { type: 'string' },
+  out: { type: 'string' },
+  git: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'known-hosts': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  nats: { type: 'string' },
+  'legacy-ssh': { type: 'boolean' },
+};
+
+const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
+const RUN_OPTIONS: Options = {
+  ...PIPELINE_OPTIONS,
+  interval: { type: 'string' },
+  redis: { type: 'string' },
+};
+const HOSTKEYS_OPTIONS: Options = {
+  ...HELP_OPTION,
+  'known-hosts': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface Parsed {
+  readonly values: Values;
+  readonly positionals: readonly string[];
+}
+
+/** `parseArgs` with messages that name the option and the command's `--help`. */
+function parse(command: string, argv: readonly string[], options: Options): Parsed | 'help' {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true }) as {
+      values: Values;
+      positionals: string[];
+    };
+  } catch (error) {
+    throw new UsageError(parseErrorText(error, options), command);
+  }
+  if (parsed.values.help === true) return 'help';
+  return parsed;
+}
+
+function parseErrorText(error: unknown, options: Options): string {
+  const err = error as { code?: string; message?: string };
+  const message = err.message ?? String(error);
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const name = option ?? message;
+      const suggestion = closestOption(name.replace(/^-+/, ''), Object.keys(options));
+      return `unknown option ${name}${suggestion ? ` (did you mean --${suggestion}?)` : ''}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = option ?? 'an option';
+      if (/ambiguous/.test(message)) {
+        return `${name} needs a value; write ${name}=-… for one that starts with "-"`;
+      }
+      if (/does not take/.test(message)) return `${name} does not take a value`;
+      return `${name} needs a value`;
+    }
+    default:
+      return message;
+  }
+}
+
+function closestOption(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function noPositionals(command: string, parsed: Parsed): void {
+  const extra = parsed.positionals[0];
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, command);
+}
+
+function requireString(command: string, values: Values, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--${name} is required`, command);
+  }
+  return value;
+}
+
+function optionalString(command: string, values: Values, name: string): string | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--${name} needs a value`, command);
+  }
+  return value;
+}
+
+/** A whole number within [min, max] from option `name`, or `fallback` when absent. */
+function integerOption(
+  command: string,
+  values: Values,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  const text = optionalString(command, values, name);
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+    throw new UsageError(
+      `--${name} must be a whole number from ${range.min} to ${range.max}, got "${text}"`,
+      command,
+    );
+  }
+  return value;
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * A duration such as `500ms`, `90s`, `30m`, `6h`, `1d`, or a combination such as `1h30m`. A unit is
+ * required: a bare number is ambiguous.
+ */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === '') return undefined;
+  let total = 0;
+  let rest = trimmed;
+  while (rest !== '') {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|min|s|m|h|d)/.exec(rest);
+    if (!match) return undefined;
+    total += Number(match[1]) * DURATION_UNITS_MS[match[2]!]!;
+    rest = rest.slice(match[0].length).trimStart();
+  }
+  return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+
+function urlOption(
+  command: string,
+  values: Values,
+  name: string,
+  schemes: readonly string[],
+): string | undefined {
+  const url = optionalString(command, values, name);
+  if (url === undefined) return undefined;
+  for (const part of url.split(',')) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(part.trim())?.[1]?.toLowerCase();
+    if (scheme === undefined ? !/^[\w.-]+(:\d+)?$/.test(part.trim()) : !schemes.includes(scheme)) {
+      throw new UsageError(
+        `--${name} must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+        command,
+      );
+    }
+  }
+  return url;
+}
+
+function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArgs {
+  const { values } = parsed;
+  noPositionals(command, parsed);
+  const inventory = resolve(cwd, requireString(command, values, 'inventory'));
+  const out = resolve(cwd, requireString(command, values, 'out'));
+  const knownHostsText = optionalString(command, values, 'known-hosts');
+  return {
+    inventory,
+    out,
+    git: values.git === true,
+    concurrency:
+      integerOption(command, values, 'concurrency', { min: 1, max: 1_000 }) ?? DEFAULT_CONCURRENCY,
+    knownHosts:
+      knownHostsText === undefined
+        ? resolve(out, DEFAULT_KNOWN_HOSTS_NAME)
+        : resolve(cwd, knownHostsText),
+    natsUrl: urlOption(command, values, 'nats', ['nats', 'tls', 'ws', 'wss']),
+    timeoutMs: integerOption(command, values, 'timeout-ms', { min: 1, max: 3_600_000 }),
+    legacySsh: values['legacy-ssh'] === true,
+  };
+}
+
+/** Parses `confsnap backup …`; `'help'` when `--help` was asked for. */
+export function parseBackupArgs(argv: readonly string[], cwd: string): BackupArgs | 'help' {
+  const parsed = parse('backup', argv, BACKUP_OPTIONS);
+  if (parsed === 'help') return 'help';
+  return { ...pipelineArgs('backup', parsed, cwd), json: parsed.values.json === true };
+}
+
+/** Parses `confsnap run …`; `'help'` when `--help` was asked for. */
+export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs | 'help' {
+  const parsed = parse('run', argv, RUN_OPTIONS);
+  if (parsed === 'help') return 'help';
+  const base = pipelineArgs('run', parsed, cwd);
+  const intervalText = optionalString('run', parsed.values, 'interval');
+  let intervalMs = DEFAULT_INTERVAL_MS;
+  if (intervalText !== undefined) {
+    const parsedMs = parseDuration(intervalText);
+    if (parsedMs === undefined || parsedMs < 1_000) {
+      throw new UsageError(
+        `--interval must be a duration of at least 1s with a unit, e.g. 30m, 6h or 1d; got "${intervalText}"`,
+        'run',
+      );
+    }
+    intervalMs = parsedMs;
+  }
+  return {
+    ...base,
+    intervalMs,
+    redisUrl: urlOption('run', parsed.values, 'redis', ['redis', 'rediss']),
+  };
+}
+
+/** Parses `confsnap hostkeys …`; `'help'` when `--help` was asked for. */
+export function parseHostkeysArgs(argv: readonly string[], cwd: string): HostkeysArgs | 'help' {
+  const parsed = parse('hostkeys', argv, HOSTKEYS_OPTIONS);
+  if (parsed === 'help') return 'help';
+  const { values, positionals } = parsed;
+  const knownHostsText = optionalString('hostkeys', values, 'known-hosts');
+  const outText = optionalString('hostkeys', values, 'out');
+  if (knownHostsText !== undefined && outText !== undefined) {
+    throw new UsageError('give --known-hosts FILE or --out DIR, not both', 'hostkeys');
+  }
+  if (knownHostsText === undefined && outText === undefined) {
+    throw new UsageError('--known-hosts FILE is required (or --out DIR)', 'hostkeys');
+  }
+  const knownHosts =
+    knownHostsText !== undefined
+      ? resolve(cwd, knownHostsText)
+      : resolve(cwd, outText!, DEFAULT_KNOWN_HOSTS_NAME);
+  const [action, deviceId, ...extra] = positionals;
+  if (action === 'list') {
+    if (deviceId !== undefined)
+      throw new UsageError(`unexpected argument "${deviceId}"`, 'hostkeys');
+    return { action, knownHosts, json: values.json === true };
+  }
+  if (action === 'reset') {
+    if (deviceId === undefined) throw new UsageError('reset needs a DEVICE id', 'hostkeys');
+    if (extra[0] !== undefined)
+      throw new UsageError(`unexpected argument "${extra[0]}"`, 'hostkeys');
+    if (values.json === true) throw new UsageError('--json applies to list only', 'hostkeys');
+    return { action, deviceId, knownHosts };
+  }
+  throw new UsageError(
+    action === undefined
+      ? 'say what to do: hostkeys list or hostkeys reset DEVICE'
+      : `unknown hostkeys action "${action}"; use list or reset`,
+    'hostkeys',
+  );
+}
+
+/** Parses `confsnap demo …`; `'help'` when `--help` was asked for. */
+export function parseDemoArgs(argv: readonly string[]): 'help' | 'run' {
+  const parsed = parse('demo', argv, HELP_OPTION);
+  if (parsed === 'help') return 'help';
+  noPositionals('demo', parsed);
+  return 'run';
+}

@@ -1,0 +1,225 @@
+import { setMaxListeners } from 'node:events';
+import {
+  BackupScheduler,
+  FileHostKeyStore,
+  type AttemptOutcome,
+  type Device,
+  type DeviceSource,
+} from '../index.js';
+import { adviceFor, type AdviceContext } from './advice.js';
+import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
+import { inventoryCredentials } from './credentials.js';
+import { EXIT } from './exit.js';
+import { loadInventory, type Inventory } from './inventory.js';
+import { errorText, writeLine, type CliIO } from './io.js';
+import { createProgress } from './progress.js';
+import { openPublisher, SetupError } from './publishers.js';
+import {
+  formatReport,
+  summarize,
+  summaryJson,
+  type BackupSummary,
+  type DeviceResult,
+} from './summary.js';
+
+/** What a `backup` came to: its exit code and, when devices were attempted, the summary. */
+export interface BackupRun {
+  readonly exitCode: number;
+  readonly summary?: BackupSummary;
+}
+
+/**
+ * `confsnap backup`: parses the arguments and backs up every device once. Bad usage, a bad
+ * inventory or a failed setup are thrown (see `reportCliError`); device failures are in the summary.
+ */
+export async function backupCommand(argv: readonly string[], io: CliIO): Promise<BackupRun> {
+  const args = parseBackupArgs(argv, io.cwd);
+  if (args === 'help') {
+    io.stdout.write(BACKUP_USAGE);
+    return { exitCode: EXIT.ok };
+  }
+  return backupInventory(args, io);
+}
+
+/**
+ * Backs up every device of the inventory once, with the library's own pipeline: a
+ * `BackupScheduler` over the inventory, `refresh()`, then `trigger()` for every device — so the
+ * concurrency limit, host-key pinning and publishing are exactly those of `confsnap run`. The
+ * schedule itself is never started.
+ */
+export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
+  const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  const hostKeys = await openHostKeys(args.knownHosts);
+  const opened = await openPublisher({
+    out: args.out,
+    git: args.git,
+    natsUrl: args.natsUrl,
+    warn: (message) => writeLine(io.stderr, `warning: ${message}`),
+  });
+  const began = performance.now();
+  let results: DeviceResult[];
+  try {
+    const scheduler = new BackupScheduler({
+      ...pipelineOptions(args),
+      devices: staticSource(inventory.devices),
+      credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
+      publisher: opened.publisher,
+      hostKeys,
+    });
+    try {
+      results = await triggerAll(scheduler, inventory.devices, args, io);
+    } finally {
+      await scheduler.stop({ graceful: false });
+    }
+  } finally {
+    await opened.close();
+  }
+  const summary = summarize(results);
+  if (args.json) {
+    writeLine(io.stdout, summaryJson(summary));
+  } else {
+    io.stdout.write(
+      formatReport(summary, {
+        out: args.out,
+        elapsedMs: performance.now() - began,
+        adviceFor: (result) =>
+          adviceFor(result.kind, adviceContext(args, inventory, result.id, 'backup')),
+      }),
+    );
+  }
+  return { exitCode: summary.succeeded === summary.total ? EXIT.ok : EXIT.failed, summary };
+}
+
+/** Triggers every device at once; the scheduler's semaphore lets `concurrency` of them run. */
+async function triggerAll(
+  scheduler: BackupScheduler,
+  devices: readonly Device[],
+  args: BackupArgs,
+  io: CliIO,
+): Promise<DeviceResult[]> {
+  const startedAt = new Map<string, number>();
+  scheduler.on('backup:start', ({ deviceId }) => startedAt.set(deviceId, performance.now()));
+  writeLine(
+    io.stderr,
+    `Backing up ${devices.length} device${devices.length === 1 ? '' : 's'} into ${args.out}` +
+      ` (${args.git ? 'git, ' : ''}${args.natsUrl ? 'NATS, ' : ''}${args.concurrency} at a time)`,
+  );
+  const progress = createProgress(
+    io,
+    devices.map((device) => device.id),
+  );
+  // Every waiting attempt listens to this signal: a fleet is more than Node's default of 10.
+  const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
+  const forwardCancel = (): void => cancel.abort(io.signal?.reason);
+  if (io.signal?.aborted) forwardCancel();
+  else io.signal?.addEventListener('abort', forwardCancel, { once: true });
+  try {
+    await scheduler.refresh();
+    return await Promise.all(
+      devices.map(async (device) => {
+        const outcome = await scheduler.trigger(device.id, { signal: cancel.signal });
+        const start = startedAt.get(device.id);
+        const result = toResult(
+          device.id,
+          outcome,
+          start === undefined ? undefined : performance.now() - start,
+        );
+        progress.deviceDone(result);
+        return result;
+      }),
+    );
+  } finally {
+    io.signal?.removeEventListener('abort', forwardCancel);
+    progress.stop();
+  }
+}
+
+/** The scheduler options `backup` and `run` share. */
+export function pipelineOptions(args: PipelineArgs) {
+  return {
+    concurrency: args.concurrency,
+    ...(args.timeoutMs === undefined
+      ? {}
+      : { connectTimeoutMs: args.timeoutMs, commandTimeoutMs: args.timeoutMs }),
+    ...(args.legacySsh ? { algorithms: 'legacy' as const } : {}),
+  };
+}
+
+/** The pin file, checked up front: a damaged file would otherwise fail every device. */
+export async function openHostKeys(path: string): Promise<FileHostKeyStore> {
+  const store = new FileHostKeyStore(path);
+  try {
+    await store.entries();
+  } catch (error) {
+    throw new SetupError(`the known-hosts file cannot be used: ${errorText(error)}`, 2);
+  }
+  return store;
+}
+
+/** What the advice for one device may refer to. */
+export function adviceContext(
+  args: PipelineArgs,
+  inventory: Inventory,
+  deviceId: string,
+  command: 'backup' | 'run',
+): AdviceContext {
+  const device = inventory.devices.find((candidate) => candidate.id === deviceId);
+  const credentials = inventory.credentials.get(deviceId);
+  return {
+    deviceId,
+    command,
+    knownHostsFile: args.knownHosts,
+    outDir: args.out,
+    legacySsh: args.legacySsh,
+    ...(device ? { host: device.host, ...(device.port ? { port: device.port } : {}) } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+    ...(args.natsUrl === undefined ? {} : { natsUrl: args.natsUrl }),
+  };
+}
+
+function staticSource(devices: readonly Device[]): DeviceSource {
+  const byId = new Map(devices.map((device) => [device.id, device]));
+  return {
+    list: () => Promise.resolve(devices),
+    get: (id) => Promise.resolve(byId.get(id)),
+  };
+}
+
+function toResult(
+  id: string,
+  outcome: AttemptOutcome,
+  durationMs: number | undefined,
+): DeviceResult {
+  const duration = { durationMs: Math.max(0, durationMs ?? 0) };
+  if (outcome.status === 'success') {
+    return {
+      id,
+      status: 'success',
+      ...(outcome.sha256 === undefined ? {} : { sha256: outcome.sha256 }),
+      changed: outcome.changed ?? false,
+      ...duration,
+    };
+  }
+  const message = outcome.message === undefined ? {} : { message: outcome.message };
+  // Cancelled before it started (Ctrl-C while it waited for a slot): not attempted, not failed.
+  if (outcome.status === 'failed' && !(outcome.kind === 'cancelled' && durationMs === undefined)) {
+    return {
+      id,
+      status: 'failed',
+      ...(outcome.kind ? { kind: outcome.kind } : {}),
+      ...message,
+      ...duration,
+    };
+  }
+  return {
+    id,
+    status: 'skipped',
+    ...(outcome.kind ? { kind: outcome.kind } : {}),
+    ...(outcome.message === undefined && outcome.reason !== undefined
+      ? { message: `skipped: ${outcome.reason}` }
+      : message),
+    ...duration,
+  };
+}

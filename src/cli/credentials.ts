@@ -1,0 +1,106 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import type { CredentialProvider, Device, VersionedCredentials } from '../index.js';
+import type { CredentialSpec } from './inventory.js';
+
+/** Where the provider finds each device's credential spec (the current inventory's). */
+export type CredentialLookup = (deviceId: string) => CredentialSpec | undefined;
+
+/**
+ * Reads each device's secrets when an attempt needs them — from the environment variable or file
+ * the inventory names — so a password file fixed while `confsnap run` runs is used at the next
+ * attempt.
+ *
+ * The returned `version` changes exactly when the username or a secret changes, which unblocks a
+ * device blocked by `auth-failed`. It is an HMAC under a key drawn at start-up, so it identifies
+ * the secret's content without being a reusable hash of it; it never leaves the process.
+ *
+ * Failures (a variable not set, a file not readable, a key that does not parse) reject with a
+ * message that names the variable or file — never its content — and the attempt fails with
+ * `credentials-unavailable`.
+ */
+export function inventoryCredentials(
+  lookup: CredentialLookup,
+  env: Readonly<Record<string, string | undefined>>,
+): CredentialProvider {
+  const versionKey = randomBytes(32);
+  return {
+    async get(device: Device, signal: AbortSignal): Promise<VersionedCredentials | undefined> {
+      const spec = lookup(device.id);
+      if (!spec) return undefined;
+      const version = createHmac('sha256', versionKey);
+      const add = (label: string, value: string | Buffer): void => {
+        version.update(`${label}:${Buffer.byteLength(value)}:`).update(value);
+      };
+      add('username', spec.username);
+      let password: string | undefined;
+      if (spec.passwordEnv !== undefined) {
+        password = fromEnv(env, spec.passwordEnv, 'password_env');
+      } else if (spec.passwordFile !== undefined) {
+        password = await secretFile(spec.passwordFile, 'password_file', signal);
+      }
+      if (password !== undefined) add('password', password);
+      let privateKey: Buffer | undefined;
+      let passphrase: string | undefined;
+      if (spec.privateKeyFile !== undefined) {
+        privateKey = await readSecret(spec.privateKeyFile, 'private_key_file', signal);
+        if (spec.passphraseEnv !== undefined) {
+          passphrase = fromEnv(env, spec.passphraseEnv, 'passphrase_env');
+        }
+        checkPrivateKey(privateKey, passphrase, spec);
+        add('key', privateKey);
+        if (passphrase !== undefined) add('passphrase', passphrase);
+      }
+      return {
+        username: spec.username,
+        ...(password === undefined ? {} : { password }),
+        ...(privateKey === undefined ? {} : { privateKey }),
+        ...(passphrase === undefined ? {} : { passphrase }),
+        version: version.digest('base64url').slice(0, 22),
+      };
+    },
+  };
+}
+
+function fromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  field: string,
+): string {
+  const value = env[name];
+  if (value === undefined) {
+    throw new Error(`the environment variable ${name} (${field}) is not set`);
+  }
+  if (value === '') throw new Error(`the environment variable ${name} (${field}) is empty`);
+  return value;
+}
+
+async function readSecret(path: string, field: string, signal: AbortSignal): Promise<Buffer> {
+  try {
+    return await readFile(path, { signal });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new Error(`${field} ${path} cannot be read (${code})`);
+  }
+}
+
+/** A password file's content without its final newline (editors add one). */
+async function secretFile(path: string, field: string, signal: AbortSignal): Promise<string> {
+  const text = (await readSecret(path, field, signal)).toString('utf8').replace(/\r?\n$/, '');
+  if (text === '') throw new Error(`${field} ${path} is empty`);
+  return text;
+}
+
+function checkPrivateKey(key: Buffer, passphrase: string | undefined, spec: CredentialSpec): void {
+  const parsed = ssh2.utils.parseKey(key, passphrase);
+  if (!(parsed instanceof Error)) return;
+  // ssh2's messages name the format or the missing passphrase, never key material.
+  const encrypted = /encrypted|passphrase/i.test(parsed.message);
+  throw new Error(
+    encrypted && passphrase === undefined
+      ? `private_key_file ${spec.privateKeyFile!} is encrypted; name the variable holding its passphrase in passphrase_env`
+      : `private_key_file ${spec.privateKeyFile!} is not a private key ssh2 can read (${parsed.message})`,
+  );
+}

@@ -1,0 +1,330 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { FileHostKeyStore, type BackupErrorKind } from '../index.js';
+import {
+  generateHostKey,
+  startSimulatedFleet,
+  type SimulatedDeviceOptions,
+  type SimulatedFleet,
+  type SimulatedVendorId,
+} from '../testing/index.js';
+import { DEFAULT_KNOWN_HOSTS_NAME, DEMO_USAGE, parseDemoArgs } from './args.js';
+import { backupCommand } from './backup.js';
+import { EXIT, reportCliError } from './exit.js';
+import { formatDuration, writeLine, type CliIO } from './io.js';
+import type { BackupSummary } from './summary.js';
+
+/** The devices of the demo fleet. */
+export const DEMO_FLEET_SIZE = 50;
+/** The demo's connect and command deadline: the stalled device fails after this long. */
+const DEMO_TIMEOUT_MS = 3_000;
+const PASSWORD_VARIABLE = 'CONFSNAP_DEMO_PASSWORD';
+const USERNAME = 'backup';
+
+/** A mix weighted like a real network: more routers than firewalls. */
+const VENDOR_CYCLE: readonly SimulatedVendorId[] = [
+  'routeros',
+  'cisco-ios',
+  'junos',
+  'arista-eos',
+  'routeros',
+  'cisco-nxos',
+  'huawei-vrp',
+  'fortios',
+  'vyos',
+  'cisco-iosxr',
+  'cisco-asa',
+  'linux',
+];
+
+/** The devices that fail on purpose, what is wrong with them, and the failure it must cause. */
+interface PlannedFault {
+  readonly id: string;
+  readonly what: string;
+  readonly expectedKind: BackupErrorKind;
+}
+
+const FAULTS: readonly PlannedFault[] = [
+  { id: 'r13', what: 'wrong password', expectedKind: 'auth-failed' },
+  { id: 'r27', what: 'changed host key', expectedKind: 'host-key-mismatch' },
+  { id: 'r41', what: 'stalled', expectedKind: 'connect-timeout' },
+];
+
+/** Why each fault ends in the failure it does, and what confsnap does about it. */
+const FAULT_EXPLANATIONS: Readonly<Record<string, string>> = {
+  r13: 'the device refused the login. confsnap run stops trying it until the secret changes, instead of piling up failed logins on the account.',
+  r27: 'the device presented another key than the one pinned, so confsnap sent no password at all. After a real swap: confsnap hostkeys reset r27.',
+  r41: `one deadline (--timeout-ms ${DEMO_TIMEOUT_MS}) covers TCP connect, key exchange and login, so a stalled device costs ${DEMO_TIMEOUT_MS / 1_000} s instead of holding a slot forever.`,
+};
+
+const FAULT_DETAILS: Readonly<Record<string, string>> = {
+  r13: 'the device does not accept the demo password',
+  r27: 'another key is already pinned for it, as if the device had been swapped',
+  r41: 'accepts TCP, then never finishes the SSH handshake',
+};
+
+/** The device whose configuration the demo changes before its third backup. */
+const CHANGED_DEVICE = 'r5';
+
+/**
+ * `confsnap demo`: backs up a simulated fleet with the same code as `confsnap backup`, explains
+ * the failures, then shows an unchanged second run and a change in `git log -p`.
+ */
+export async function demoCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  if (parseDemoArgs(argv) === 'help') {
+    io.stdout.write(DEMO_USAGE);
+    return EXIT.ok;
+  }
+  const began = performance.now();
+  const say = (line = ''): void => writeLine(io.stdout, line);
+  const out = resolve(io.cwd, 'demo-output');
+  const shownOut = relative(io.cwd, out) || out;
+  const password = randomBytes(18).toString('base64url');
+  const work = await mkdtemp(join(tmpdir(), 'confsnap-demo-'));
+  let fleet: SimulatedFleet | undefined;
+  try {
+    say('confsnap demo: backing up a simulated fleet. Nothing leaves this machine.');
+    say();
+    await rm(out, { recursive: true, force: true });
+
+    const specs = fleetSpecs(password);
+    say(`1. Starting ${specs.length} simulated SSH devices on 127.0.0.1 (${vendorCounts(specs)}).`);
+    fleet = await startSimulatedFleet(specs.map(({ options }) => options));
+    say(`   ${FAULTS.length} of them are faulty on purpose:`);
+    for (const fault of FAULTS) {
+      say(`     ${fault.id.padEnd(4)} ${fault.what.padEnd(17)} ${FAULT_DETAILS[fault.id] ?? ''}`);
+    }
+    const inventory = join(work, 'inventory.yaml');
+    await writeFile(inventory, inventoryYaml(specs, fleet));
+    // The pin a "changed host key" collides with: what an earlier backup would have left.
+    await new FileHostKeyStore(join(out, DEFAULT_KNOWN_HOSTS_NAME)).set(
+      'r27',
+      generateHostKey().fingerprint,
+    );
+    say(`   Inventory: ${inventory} (the password comes from $${PASSWORD_VARIABLE})`);
+    say();
+
+    const argvOf = [
+      '--inventory',
+      inventory,
+      '--out',
+      out,
+      '--git',
+      '--timeout-ms',
+      String(DEMO_TIMEOUT_MS),
+      '--concurrency',
+      '20',
+    ];
+    const env = { ...io.env, [PASSWORD_VARIABLE]: password };
+    /** Runs `confsnap backup` in-process; its report is printed whole, or only its first line. */
+    const backup = async (report: 'whole' | 'first-line'): Promise<BackupSummary | undefined> => {
+      let text = '';
+      const capture = { write: (chunk: string) => (text += chunk) };
+      try {
+        const run = await backupCommand(argvOf, { ...io, env, stdout: capture });
+        const lines = text.trimEnd().split('\n');
+        for (const line of report === 'whole' ? lines : lines.slice(0, 1)) {
+          say(`   ${line}`.trimEnd());
+        }
+        return run.summary;
+      } catch (error) {
+        reportCliError(error, io);
+        return undefined;
+      }
+    };
+
+    say(
+      `2. First backup: confsnap backup --inventory ${inventory} --out ${shownOut} --git --timeout-ms ${DEMO_TIMEOUT_MS} --concurrency 20`,
+    );
+    const first = await backup('whole');
+    if (!first) return EXIT.failed;
+    say();
+    say('   The failures, explained:');
+    let asPlanned = true;
+    for (const fault of FAULTS) {
+      const result = first.devices.find((device) => device.id === fault.id);
+      const kind = result?.kind ?? result?.status ?? 'missing';
+      say(`     ${fault.id}: ${fault.what} → ${kind}: ${FAULT_EXPLANATIONS[fault.id] ?? ''}`);
+      if (kind !== fault.expectedKind) {
+        asPlanned = false;
+        say(
+          `       (unexpected: the demo planned ${fault.expectedKind}; ${result?.message ?? ''})`,
+        );
+      }
+    }
+    const unplanned = first.devices.filter(
+      (device) => device.status !== 'success' && !FAULTS.some((fault) => fault.id === device.id),
+    );
+    for (const device of unplanned) {
+      asPlanned = false;
+      say(
+        `     ${device.id}: unexpected → ${device.kind ?? device.status}: ${device.message ?? ''}`,
+      );
+    }
+    const commitsAfterFirst = await commitCount(out);
+    say(
+      `   ${shownOut}/ now holds ${first.succeeded} .cfg files and ${commitsAfterFirst} commits, one per device.`,
+    );
+    say();
+
+    say('3. Second backup, with nothing changed on the devices:');
+    const second = await backup('first-line');
+    if (!second) return EXIT.failed;
+    const commitsAfterSecond = await commitCount(out);
+    say(
+      `   → nothing changed: the volatile lines (timestamps in the headers) are normalized away, so git got ${commitsAfterSecond - commitsAfterFirst} new commits.`,
+    );
+    if (second.changed !== 0) asPlanned = false;
+    say();
+
+    const index = Number(CHANGED_DEVICE.slice(1)) - 1;
+    const changedSpec = specs[index]!;
+    say(
+      `4. Adding a DNS server to ${CHANGED_DEVICE}'s configuration (${changedSpec.vendor}), then backing up again:`,
+    );
+    fleet.devices[index]!.setConfig(changedConfig(changedSpec));
+    const third = await backup('first-line');
+    if (!third) return EXIT.failed;
+    const changedIds = third.devices.filter((device) => device.changed).map((device) => device.id);
+    say(
+      `   → ${changedIds.join(', ') || 'nothing'} changed, one new commit: git -C ${shownOut} log -p -1 -- ${CHANGED_DEVICE}.cfg`,
+    );
+    say();
+    for (const line of (await gitLogPatch(out, `${CHANGED_DEVICE}.cfg`)).split('\n')) {
+      say(`     ${line}`.trimEnd());
+    }
+    say();
+    if (third.changed !== 1 || changedIds[0] !== CHANGED_DEVICE) asPlanned = false;
+
+    say(
+      `Done in ${formatDuration(performance.now() - began)}. Look around: ls ${shownOut}; git -C ${shownOut} log --stat`,
+    );
+    if (!asPlanned) {
+      say('Something did not go as the demo planned; see the lines marked "unexpected" above.');
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  } finally {
+    await fleet?.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+interface DemoDevice {
+  readonly id: string;
+  readonly vendor: SimulatedVendorId;
+  readonly version: string | undefined;
+  readonly options: SimulatedDeviceOptions;
+}
+
+function fleetSpecs(password: string): DemoDevice[] {
+  return Array.from({ length: DEMO_FLEET_SIZE }, (_, i) => {
+    const id = `r${i + 1}`;
+    const vendor = VENDOR_CYCLE[i % VENDOR_CYCLE.length]!;
+    // Every other RouterOS device runs v6, which needs the other export command.
+    const version = vendor === 'routeros' ? (i % 24 < 12 ? '7.16.2' : '6.49.10') : undefined;
+    const config = sampleConfig(vendor, id, i);
+    const wrongPassword = id === 'r13';
+    const options: SimulatedDeviceOptions = {
+      vendor,
+      config,
+      ...(version === undefined ? {} : { version }),
+      credentials: {
+        username: USERNAME,
+        password: wrongPassword ? randomBytes(18).toString('base64url') : password,
+      },
+      ...(id === 'r41' ? { faults: { stallMidHandshake: true } } : {}),
+      ...(vendor === 'linux' ? { files: linuxFiles(id) } : {}),
+    };
+    return { id, vendor, version, options };
+  });
+}
+
+function vendorCounts(specs: readonly DemoDevice[]): string {
+  const counts = new Map<string, number>();
+  for (const spec of specs) counts.set(spec.vendor, (counts.get(spec.vendor) ?? 0) + 1);
+  return [...counts].map(([vendor, count]) => `${vendor} ×${count}`).join(', ');
+}
+
+function inventoryYaml(specs: readonly DemoDevice[], fleet: SimulatedFleet): string {
+  const document = {
+    defaults: { username: USERNAME, password_env: PASSWORD_VARIABLE, tenant: 'demo' },
+    devices: specs.map((spec, i) => {
+      const device = fleet.devices[i]!;
+      return {
+        id: spec.id,
+        host: device.host,
+        port: device.port,
+        vendor: spec.vendor,
+        ...(spec.version === undefined ? {} : { version: spec.version }),
+      };
+    }),
+  };
+  return `# Written by confsnap demo: the simulated fleet on loopback.\n${stringify(document)}`;
+}
+
+function linuxFiles(id: string): Record<string, string> {
+  return {
+    '/etc/os-release':
+      'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
+    '/etc/hostname': `${id}\n`,
+    '/etc/hosts': `127.0.0.1\tlocalhost\n127.0.1.1\t${id}\n`,
+  };
+}
+
+/** A small configuration, complete by its vendor's rules; `n` makes addresses differ per device. */
+function sampleConfig(vendor: SimulatedVendorId, id: string, n: number): string {
+  const net = `10.${Math.floor(n / 250)}.${n % 250}`;
+  switch (vendor) {
+    case 'routeros':
+      return `# model = RB5009UG+S+\n/interface bridge\nadd name=bridge1\n/ip address\nadd address=${net}.1/24 interface=bridge1\n/system identity\nset name=${id}\n`;
+    case 'cisco-ios':
+      return `!\nversion 15.2\nhostname ${id}\n!\ninterface GigabitEthernet0/1\n description uplink\n ip address ${net}.1 255.255.255.0\n!\nline vty 0 4\n transport input ssh\n!\nend\n`;
+    case 'cisco-nxos':
+      return `version 9.3(8) Bios:version 05.45\nhostname ${id}\nfeature ssh\ninterface Ethernet1/1\n  description uplink\n  ip address ${net}.1/24\n  no shutdown\n`;
+    case 'cisco-iosxr':
+      return `hostname ${id}\ninterface GigabitEthernet0/0/0/0\n description peering\n ipv4 address ${net}.1 255.255.255.0\n!\nend\n`;
+    case 'cisco-asa':
+      return `ASA Version 9.8(4)\n!\nhostname ${id}\ninterface GigabitEthernet1/1\n nameif outside\n security-level 0\n ip address ${net}.1 255.255.255.0\n!\n: end\n`;
+    case 'junos':
+      return `version 21.4R3;\nsystem {\n    host-name ${id};\n}\ninterfaces {\n    ge-0/0/0 {\n        unit 0 {\n            family inet {\n                address ${net}.1/24;\n            }\n        }\n    }\n}\n`;
+    case 'arista-eos':
+      return `hostname ${id}\n!\ninterface Ethernet1\n   description spine\n   ip address ${net}.1/24\n!\nend\n`;
+    case 'huawei-vrp':
+      return `#\n sysname ${id}\n#\ninterface GigabitEthernet0/0/1\n description uplink\n ip address ${net}.1 255.255.255.0\n#\nreturn\n`;
+    case 'fortios':
+      return `config system global\n    set hostname "${id}"\n    set admintimeout 30\nend\nconfig system interface\n    edit "port1"\n        set ip ${net}.1 255.255.255.0\n    next\nend\n`;
+    case 'vyos':
+      return `set interfaces ethernet eth0 address '${net}.1/24'\nset system host-name '${id}'\nset service ssh port '22'\n`;
+    case 'linux':
+      return `auto eth0\niface eth0 inet static\n    address ${net}.1/24\n`;
+  }
+}
+
+/** The device's configuration with one more setting (a DNS server for RouterOS). */
+function changedConfig(spec: DemoDevice): string {
+  const config = spec.options.config;
+  return spec.vendor === 'routeros'
+    ? `${config}/ip dns\nset servers=192.0.2.53\n`
+    : config.replace(/\n$/, '\n! changed by the demo\n');
+}
+
+const execFileAsync = promisify(execFile);
+
+async function git(out: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', ['-C', out, ...args], { windowsHide: true });
+  return stdout;
+}
+
+async function commitCount(out: string): Promise<number> {
+  return Number((await git(out, ['rev-list', '--count', 'HEAD']).catch(() => '0')).trim());
+}
+
+async function gitLogPatch(out: string, file: string): Promise<string> {
+  return (await git(out, ['log', '-p', '-1', '--', file])).trimEnd();
+}

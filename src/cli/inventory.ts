@@ -1,0 +1,556 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import {
+  checkDeviceRecord,
+  createCollectorRegistry,
+  isValidDeviceId,
+  type CollectorRegistry,
+  type Device,
+} from '../index.js';
+
+/**
+ * Where one device's login comes from. Secrets are named here, never held: they are read from the
+ * environment or the files at every attempt (see `credentials.ts`).
+ */
+export interface CredentialSpec {
+  readonly username: string;
+  /** Name of the environment variable holding the password. */
+  readonly passwordEnv?: string;
+  /** Absolute path of a file holding the password. */
+  readonly passwordFile?: string;
+  /** Absolute path of a private key file (OpenSSH or PEM). */
+  readonly privateKeyFile?: string;
+  /** Name of the environment variable holding the passphrase of the private key. */
+  readonly passphraseEnv?: string;
+}
+
+/** A loaded, valid inventory. */
+export interface Inventory {
+  /** Absolute path of the file it was read from. */
+  readonly file: string;
+  /** The devices, in the order of the file. */
+  readonly devices: readonly Device[];
+  /** How each device logs in, by device id. */
+  readonly credentials: ReadonlyMap<string, CredentialSpec>;
+}
+
+/** One problem of an inventory: where it is (file, line, device position, field) and what. */
+export interface InventoryProblem {
+  /** The file as shown to the user. */
+  readonly file: string;
+  /** 1-based line, for YAML files. */
+  readonly line?: number;
+  /** `devices[3]`, `defaults`, or absent for the file as a whole. */
+  readonly position?: string;
+  readonly deviceId?: string;
+  readonly field?: string;
+  readonly message: string;
+}
+
+/** The inventory cannot be used; `problems` lists everything wrong with it. Exit code 2. */
+export class InventoryError extends Error {
+  override readonly name = 'InventoryError';
+  readonly problems: readonly InventoryProblem[];
+
+  constructor(problems: readonly InventoryProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.problems = problems;
+  }
+}
+
+/** `hosts.yaml:7: devices[1] (r2): port: must be …` */
+export function formatProblem(problem: InventoryProblem): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  const position =
+    problem.position === undefined
+      ? ''
+      : ` ${problem.position}${problem.deviceId === undefined ? '' : ` (${problem.deviceId})`}:`;
+  const field = problem.field === undefined ? '' : ` ${problem.field}:`;
+  return `${where}:${position}${field} ${problem.message}`;
+}
+
+/** Options of {@link loadInventory}. */
+export interface LoadInventoryOptions {
+  /** Relative paths in error messages are shown relative to this directory. */
+  readonly cwd?: string;
+  /** The vendors allowed. Default: the built-in collectors. */
+  readonly collectors?: CollectorRegistry;
+}
+
+/**
+ * Reads and validates an inventory file (YAML, or JSON by its `.json` extension or a leading `{`).
+ *
+ * @throws {InventoryError} naming the file, the line (YAML), the device's position and the field of
+ * every problem — never the value of a secret.
+ */
+export async function loadInventory(
+  file: string,
+  options: LoadInventoryOptions = {},
+): Promise<Inventory> {
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  const shown = displayPath(path, options.cwd);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not an inventory file'
+          : `cannot be read (${code ?? 'error'})`;
+    throw new InventoryError([{ file: shown, message }]);
+  }
+  return parseInventory(text, { ...options, file: path, shownFile: shown });
+}
+
+/** Options of {@link parseInventory}. */
+export interface ParseInventoryOptions extends LoadInventoryOptions {
+  /** Absolute path of the file: relative secret file paths are resolved against its directory. */
+  readonly file: string;
+  /** The file as shown in messages. Default `file`. */
+  readonly shownFile?: string;
+}
+
+/** Parses and validates the text of an inventory. @throws {InventoryError} */
+export function parseInventory(text: string, options: ParseInventoryOptions): Inventory {
+  const shown = options.shownFile ?? options.file;
+  const source = isJson(options.file, text) ? parseJson(text, shown) : parseYaml(text, shown);
+  return validate(source, {
+    file: options.file,
+    shown,
+    collectors: options.collectors ?? createCollectorRegistry(),
+  });
+}
+
+function displayPath(path: string, cwd: string | undefined): string {
+  if (cwd === undefined) return path;
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** The parsed document and, for YAML, where each value is. */
+interface Source {
+  readonly root: unknown;
+  /** The 1-based line of the value at `path`, when known. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+function isJson(file: string, text: string): boolean {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.json') return true;
+  if (extension === '.yaml' || extension === '.yml') return false;
+  return text.trimStart().startsWith('{');
+}
+
+function parseJson(text: string, shown: string): Source {
+  try {
+    return { root: JSON.parse(text) as unknown, lineOf: () => undefined };
+  } catch (error) {
+    // Newer V8 versions quote the text around the error; it may hold a secret, so only the
+    // position is reported.
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    const at = position === undefined ? undefined : lineAndColumn(text, Number(position));
+    throw new InventoryError([
+      {
+        file: shown,
+        ...(at ? { line: at.line } : {}),
+        message: `not valid JSON${at ? ` (column ${at.column})` : ''}`,
+      },
+    ]);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function parseYaml(text: string, shown: string): Source {
+  const lineCounter = new LineCounter();
+  // The failsafe schema keeps every scalar a string as written: `version: 7.10` stays "7.10"
+  // (the core schema would read the number 7.1). Ports are converted below. Errors are not
+  // "pretty": a pretty error quotes the line, which may hold a secret by mistake.
+  const document = parseDocument(text, {
+    schema: 'failsafe',
+    prettyErrors: false,
+    lineCounter,
+    uniqueKeys: true,
+  });
+  const lineAt = (offset: number | undefined): number | undefined =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  if (document.errors.length > 0) {
+    throw new InventoryError(
+      document.errors.slice(0, 10).map((error) => ({
+        file: shown,
+        ...(lineAt(error.pos[0]) === undefined ? {} : { line: lineAt(error.pos[0])! }),
+        message: `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`,
+      })),
+    );
+  }
+  return {
+    root: document.toJS() as unknown,
+    lineOf(path) {
+      for (let length = path.length; length > 0; length--) {
+        const node = document.getIn(path.slice(0, length), true) as
+          { range?: [number, number, number] } | undefined;
+        if (node?.range) return lineAt(node.range[0]);
+      }
+      return undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const DEVICE_FIELDS = [
+  'id',
+  'host',
+  'port',
+  'vendor',
+  'tenant',
+  'username',
+  'password_env',
+  'password_file',
+  'private_key_file',
+  'passphrase_env',
+  'version',
+] as const;
+
+type Field = (typeof DEVICE_FIELDS)[number];
+
+const SECRET_SOURCE_FIELDS: readonly Field[] = [
+  'password_env',
+  'password_file',
+  'private_key_file',
+  'passphrase_env',
+];
+
+/** Fields that would hold a secret itself: refused, with a pointer to where secrets go. */
+const SECRET_VALUE_FIELD = /pass|secret|token|private_?key|^key$/i;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface Context {
+  readonly file: string;
+  readonly shown: string;
+  readonly collectors: CollectorRegistry;
+}
+
+class Problems {
+  readonly list: InventoryProblem[] = [];
+  constructor(
+    readonly shown: string,
+    readonly source: Source,
+  ) {}
+
+  add(
+    path: readonly (string | number)[],
+    problem: Omit<InventoryProblem, 'file' | 'line' | 'position'>,
+  ): void {
+    const line = this.source.lineOf(path);
+    const [section, index] = path;
+    const position =
+      section === 'devices' && typeof index === 'number'
+        ? `devices[${index}]`
+        : section === 'defaults'
+          ? 'defaults'
+          : undefined;
+    this.list.push({
+      file: this.shown,
+      ...(line === undefined ? {} : { line }),
+      ...(position === undefined ? {} : { position }),
+      ...problem,
+      ...(position === undefined && problem.field === undefined && typeof section === 'string'
+        ? { field: section }
+        : {}),
+    });
+  }
+}
+
+type FieldMap = Readonly<Record<string, unknown>>;
+
+function isRecord(value: unknown): value is FieldMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validate(source: Source, context: Context): Inventory {
+  const problems = new Problems(context.shown, source);
+  const root = source.root;
+  if (!isRecord(root)) {
+    problems.add([], {
+      message:
+        root === null || root === undefined
+          ? 'is empty; it needs a devices: list'
+          : 'must be a mapping with defaults: and devices:',
+    });
+    throw new InventoryError(problems.list);
+  }
+  for (const key of Object.keys(root)) {
+    if (key !== 'defaults' && key !== 'devices') {
+      problems.add([key], {
+        field: key,
+        message: 'unknown top-level key; an inventory has defaults: and devices:',
+      });
+    }
+  }
+  let defaults: FieldMap = {};
+  if (root.defaults !== undefined && root.defaults !== '') {
+    if (!isRecord(root.defaults)) {
+      problems.add(['defaults'], { field: 'defaults', message: 'must be a mapping of fields' });
+    } else {
+      defaults = root.defaults;
+      checkFieldNames(problems, ['defaults'], defaults, new Set(['id', 'host']));
+    }
+  }
+  const list = root.devices;
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.add(['devices'], {
+      field: 'devices',
+      message:
+        list === undefined
+          ? 'is missing; list the devices under devices:'
+          : Array.isArray(list)
+            ? 'is empty; list at least one device'
+            : 'must be a list of devices',
+    });
+    throw new InventoryError(problems.list);
+  }
+
+  const devices: Device[] = [];
+  const credentials = new Map<string, CredentialSpec>();
+  const firstIndexOf = new Map<string, number>();
+  list.forEach((entry: unknown, index) => {
+    const valid = validateDevice(entry, index, { defaults, context, problems, firstIndexOf });
+    if (!valid) return;
+    devices.push(valid.device);
+    credentials.set(valid.device.id, valid.credentials);
+  });
+  if (problems.list.length > 0) throw new InventoryError(dedupe(problems.list));
+  return { file: context.file, devices, credentials };
+}
+
+interface DeviceContext {
+  readonly defaults: FieldMap;
+  readonly context: Context;
+  readonly problems: Problems;
+  /** Where each id was first seen, for duplicates. */
+  readonly firstIndexOf: Map<string, number>;
+}
+
+/** Checks one entry of `devices` merged with the defaults; reports its problems. */
+function validateDevice(
+  entry: unknown,
+  index: number,
+  { defaults, context, problems, firstIndexOf }: DeviceContext,
+): { device: Device; credentials: CredentialSpec } | undefined {
+  const path = ['devices', index] as const;
+  if (!isRecord(entry)) {
+    problems.add(path, { message: 'must be a mapping with id, host, vendor, …' });
+    return undefined;
+  }
+  const before = problems.list.length;
+  const id = scalar(entry.id);
+  const deviceId = typeof id === 'string' && id !== '' ? id : undefined;
+  const report = (field: string, message: string): void =>
+    problems.add([...path, field], {
+      ...(deviceId === undefined ? {} : { deviceId }),
+      field,
+      message,
+    });
+  checkFieldNames(problems, path, entry, new Set(), deviceId);
+  // Secret sources are taken as a group: a device naming any of them does not inherit the
+  // defaults' (a device with its own key file must not also get the fleet's password).
+  const ownsSecrets = SECRET_SOURCE_FIELDS.some((field) => entry[field] !== undefined);
+  const merged: FieldMap = {
+    ...Object.fromEntries(
+      Object.entries(defaults).filter(
+        ([field]) => !(ownsSecrets && SECRET_SOURCE_FIELDS.includes(field as Field)),
+      ),
+    ),
+    ...entry,
+  };
+  const fromDefaults = (field: string): boolean =>
+    entry[field] === undefined && defaults[field] !== undefined;
+  const reportMerged = (field: string, message: string): void => {
+    if (fromDefaults(field)) problems.add(['defaults', field], { field, message });
+    else report(field, message);
+  };
+  const text = (field: Field): string | undefined => {
+    const value = merged[field];
+    if (value === undefined) return undefined;
+    const converted = scalar(value);
+    if (converted === undefined) {
+      reportMerged(field, 'must be a single value (a string)');
+      return undefined;
+    }
+    if (converted.trim() === '') {
+      reportMerged(field, 'is empty; give a value or remove the field');
+      return undefined;
+    }
+    return converted.trim();
+  };
+
+  if (deviceId === undefined || !isValidDeviceId(deviceId)) {
+    report(
+      'id',
+      entry.id === undefined
+        ? 'is missing'
+        : 'must be a non-empty name without ".", "*", ">" or white space (it is a NATS subject token and a file name)',
+    );
+  } else if (/[/\\]/.test(deviceId)) {
+    report('id', 'must not contain "/" or "\\" (it names the file <id>.cfg)');
+  } else if (firstIndexOf.has(deviceId)) {
+    report('id', `duplicates the id of devices[${firstIndexOf.get(deviceId)!}]`);
+  } else {
+    firstIndexOf.set(deviceId, index);
+  }
+
+  const host = text('host');
+  if (host === undefined && merged.host === undefined) report('host', 'is missing');
+
+  let port: number | undefined;
+  const portText = text('port');
+  if (portText !== undefined) {
+    port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      reportMerged(
+        'port',
+        `must be a whole number from 1 to 65535, got ${JSON.stringify(portText)}`,
+      );
+    }
+  }
+
+  const vendor = text('vendor');
+  if (vendor === undefined && merged.vendor === undefined) {
+    report('vendor', `is missing; one of: ${context.collectors.vendors().join(', ')}`);
+  } else if (vendor !== undefined && !context.collectors.has(vendor)) {
+    reportMerged(
+      'vendor',
+      `unknown vendor ${JSON.stringify(vendor)}; one of: ${context.collectors.vendors().join(', ')}`,
+    );
+  }
+  const tenant = text('tenant');
+  const version = text('version');
+
+  const username = text('username');
+  if (username === undefined && merged.username === undefined) {
+    report('username', 'is missing (set it on the device or in defaults)');
+  }
+  const passwordEnv = envName(text('password_env'), 'password_env', reportMerged);
+  const passphraseEnv = envName(text('passphrase_env'), 'passphrase_env', reportMerged);
+  const passwordFile = filePath(text('password_file'), context.file);
+  const privateKeyFile = filePath(text('private_key_file'), context.file);
+  if (merged.password_env !== undefined && merged.password_file !== undefined) {
+    report('password_file', 'give password_env or password_file, not both');
+  }
+  if (
+    merged.password_env === undefined &&
+    merged.password_file === undefined &&
+    merged.private_key_file === undefined
+  ) {
+    report(
+      'password_env',
+      'no credentials: set password_env, password_file or private_key_file (on the device or in defaults)',
+    );
+  }
+  if (merged.passphrase_env !== undefined && merged.private_key_file === undefined) {
+    reportMerged('passphrase_env', 'needs private_key_file');
+  }
+
+  if (problems.list.length > before || deviceId === undefined) return undefined;
+  const device: Device = {
+    id: deviceId,
+    host: host!,
+    vendor: vendor!,
+    ...(port === undefined ? {} : { port }),
+    ...(tenant === undefined ? {} : { tenantId: tenant }),
+    ...(version === undefined ? {} : { version }),
+  };
+  const libraryProblem = checkDeviceRecord(device);
+  if (libraryProblem) {
+    report(
+      LIBRARY_FIELD_NAMES[libraryProblem.field] ?? libraryProblem.field,
+      libraryProblem.message,
+    );
+    return undefined;
+  }
+  return {
+    device,
+    credentials: {
+      username: username!,
+      ...(passwordEnv === undefined ? {} : { passwordEnv }),
+      ...(passwordFile === undefined ? {} : { passwordFile }),
+      ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
+      ...(passphraseEnv === undefined ? {} : { passphraseEnv }),
+    },
+  };
+}
+
+const LIBRARY_FIELD_NAMES: Readonly<Record<string, string>> = { tenantId: 'tenant' };
+
+function checkFieldNames(
+  problems: Problems,
+  path: readonly (string | number)[],
+  record: FieldMap,
+  excluded: ReadonlySet<string>,
+  deviceId?: string,
+): void {
+  for (const field of Object.keys(record)) {
+    const known = (DEVICE_FIELDS as readonly string[]).includes(field);
+    if (known && !excluded.has(field)) continue;
+    let message: string;
+    if (known) message = `cannot be a default; set it on each device`;
+    else if (SECRET_VALUE_FIELD.test(field)) {
+      message =
+        'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)';
+    } else message = `unknown field; known fields: ${DEVICE_FIELDS.join(', ')}`;
+    problems.add([...path, field], {
+      ...(deviceId === undefined ? {} : { deviceId }),
+      field,
+      message,
+    });
+  }
+}
+
+/** A scalar as a string (YAML scalars are strings already; JSON numbers are converted). */
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function envName(
+  name: string | undefined,
+  field: string,
+  report: (field: string, message: string) => void,
+): string | undefined {
+  if (name === undefined) return undefined;
+  if (!ENV_NAME.test(name)) {
+    // Not echoed: someone may have put the secret itself here.
+    report(field, 'must be the name of an environment variable (letters, digits, _)');
+    return undefined;
+  }
+  return name;
+}
+
+function filePath(path: string | undefined, inventoryFile: string): string | undefined {
+  return path === undefined ? undefined : resolve(dirname(inventoryFile), path);
+}
+
+function dedupe(problems: readonly InventoryProblem[]): InventoryProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = formatProblem(problem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * What the CLI reads from and writes to, injected so that every command runs in-process in tests:
+ * `main.ts` passes the real process streams, tests pass string buffers.
+ */
+export interface CliIO {
+  /** Results: the final summary, tables, `--json` output. */
+  readonly stdout: { write(text: string): unknown };
+  /** Everything for the person watching: progress, log lines, errors. */
+  readonly stderr: { write(text: string): unknown };
+  /** Whether `stderr` is a terminal: a live progress line instead of plain log lines. */
+  readonly isTTY: boolean;
+  /** Width of the terminal, for the progress line. Default 80. */
+  readonly columns?: number;
+  /** The environment secrets are read from (`password_env`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory relative paths on the command line are resolved against. */
+  readonly cwd: string;
+  /** Aborts on SIGINT/SIGTERM: `backup` cancels what is left, `run` stops cleanly. */
+  readonly signal?: AbortSignal;
+}
+
+/** Writes one line (a newline is added). */
+export function writeLine(stream: CliIO['stdout'], line = ''): void {
+  stream.write(`${line}\n`);
+}
+
+/** A readable duration: `850 ms`, `3.4 s`, `5 min`, `6 h`. */
+export function formatDuration(ms: number): string {
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 9_950) return `${(ms / 1_000).toFixed(1)} s`;
+  if (ms < 59_500) return `${Math.round(ms / 1_000)} s`;
+  if (ms < 3_570_000) return `${Math.round(ms / 60_000)} min`;
+  const hours = ms / 3_600_000;
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
+}
+
+/** The message of an unknown thrown value, one line, bounded. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 400);
+}
+
+/**
+ * A URL as it may be printed: credentials in it (`redis://:secret@host`, a NATS token
+ * `nats://token@host`) are replaced by `***`.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@,\s]*@/gi, '$1***@');
+}

@@ -1,0 +1,266 @@
+import { stat } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import { BackupScheduler, type Device, type DeviceSource, type UnblockReason } from '../index.js';
+import type { TriggerResponder } from '../nats/index.js';
+import { adviceFor } from './advice.js';
+import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
+import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
+import { inventoryCredentials } from './credentials.js';
+import { EXIT } from './exit.js';
+import { InventoryError, loadInventory, type Inventory } from './inventory.js';
+import { errorText, formatDuration, redactUrl, writeLine, type CliIO } from './io.js';
+import { openPublisher } from './publishers.js';
+
+/** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
+export const RUN_STOP_GRACE_MS = 10_000;
+/** The first backups start within this long (or the interval, if shorter), spread at random. */
+export const RUN_FIRST_BACKUPS_WITHIN_MS = 60_000;
+const REDIS_CONNECT_TIMEOUT_MS = 5_000;
+
+/** `confsnap run`: parses the arguments and runs the schedule until `io.signal` aborts. */
+export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseRunArgs(argv, io.cwd);
+  if (args === 'help') {
+    io.stdout.write(RUN_USAGE);
+    return EXIT.ok;
+  }
+  return runDaemon(args, io);
+}
+
+/**
+ * Runs the inventory on the library's `BackupScheduler` until `io.signal` aborts (SIGINT/SIGTERM in
+ * `main.ts`), then stops everything it opened: the trigger responder, the scheduler (letting
+ * backups in progress finish for up to 10 s), the publishers, the NATS connection and the Redis
+ * client. Resolves with exit code 0 after a clean stop.
+ */
+export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
+  const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
+  const source = new InventorySource(args.inventory, io.cwd, log);
+  await source.load();
+  const hostKeys = await openHostKeys(args.knownHosts);
+  const opened = await openPublisher({
+    out: args.out,
+    git: args.git,
+    natsUrl: args.natsUrl,
+    warn: (message) => log(`warning: ${message}`),
+  });
+  let redis: Redis | undefined;
+  let responder: TriggerResponder | undefined;
+  try {
+    redis = args.redisUrl === undefined ? undefined : await openRedis(args.redisUrl, log);
+    const scheduler = new BackupScheduler({
+      ...pipelineOptions(args),
+      ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
+      devices: source,
+      credentials: inventoryCredentials((id) => source.current.credentials.get(id), io.env),
+      publisher: opened.publisher,
+      hostKeys,
+      intervalMs: args.intervalMs,
+      initialJitterMs: [0, Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS)],
+      stopGraceMs: RUN_STOP_GRACE_MS,
+    });
+    let started = false;
+    logEvents(scheduler, log, args, source, () => started);
+    await scheduler.start();
+    started = true;
+    if (opened.connection) {
+      const { TriggerResponder } = await import('../nats/index.js');
+      responder = new TriggerResponder({ connection: opened.connection, scheduler });
+    }
+    log(
+      `confsnap run: ${plural(source.current.devices.length, 'device')} from ${args.inventory}, every ` +
+        `${formatDuration(args.intervalMs)}, into ${args.out}` +
+        `${args.git ? ' (git)' : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
+        `${args.redisUrl ? `, Redis ${redactUrl(args.redisUrl)}` : ''}` +
+        `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM.`,
+    );
+    await aborted(io.signal);
+    const inFlight = scheduler.stats().inFlight;
+    log(
+      inFlight > 0
+        ? `stopping: letting ${plural(inFlight, 'backup')} in progress finish (at most ${formatDuration(RUN_STOP_GRACE_MS)})`
+        : 'stopping',
+    );
+    await responder?.close();
+    responder = undefined;
+    await scheduler.stop();
+  } finally {
+    await responder?.close();
+    await opened.close();
+    if (redis) await closeRedis(redis);
+  }
+  log('stopped');
+  return EXIT.ok;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  // Without a signal (never from main.ts) the daemon runs until the process is killed.
+  if (!signal) return new Promise<void>(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
+
+const UNBLOCK_REASONS: Readonly<Record<UnblockReason, string>> = {
+  credentials: 'its credentials changed',
+  'host-key': 'its host-key pin changed',
+  manual: 'unblocked by hand',
+  trigger: 'a manual trigger succeeded',
+};
+
+function logEvents(
+  scheduler: BackupScheduler,
+  log: (line: string) => void,
+  args: RunArgs,
+  source: InventorySource,
+  started: () => boolean,
+): void {
+  scheduler.on('backup:success', (e) => {
+    log(
+      `ok      ${e.deviceId}  ${e.changed ? 'changed  ' : 'unchanged'}  sha256 ${e.sha256.slice(0, 12)}  ${formatDuration(e.durationMs)}`,
+    );
+  });
+  scheduler.on('backup:failure', (e) => {
+    const next = e.permanent
+      ? 'blocked until its secret or pin changes'
+      : e.nextAttemptAt === undefined
+        ? ''
+        : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
+    log(`failed  ${e.deviceId}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`);
+    log(`        → ${adviceFor(e.kind, adviceContext(args, source.current, e.deviceId, 'run'))}`);
+  });
+  scheduler.on('backup:skipped', (e) => log(`skipped ${e.deviceId}  ${e.reason}`));
+  scheduler.on('device:unblocked', (e) =>
+    log(`unblocked ${e.deviceId}: ${UNBLOCK_REASONS[e.reason]}`),
+  );
+  scheduler.on('device:added', (e) => {
+    if (started()) log(`added   ${e.deviceId} (from the inventory)`);
+  });
+  scheduler.on('device:removed', (e) => log(`removed ${e.deviceId} (no longer in the inventory)`));
+  scheduler.on('hostkey:pinned', (e) => log(`pinned  ${e.deviceId}  host key ${e.fingerprint}`));
+  scheduler.on('warning', (e) => log(`warning ${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
+  scheduler.on('refresh:error', (e) => log(`warning ${e.message}`));
+  scheduler.on('device:invalid', (e) => log(`warning invalid device ${e.message}`));
+}
+
+/**
+ * The inventory file as a `DeviceSource`: re-read at every refresh (every minute) when its size or
+ * modification time changed. A broken edit is reported once and the last good inventory is kept.
+ */
+export class InventorySource implements DeviceSource {
+  #current: Inventory | undefined;
+  #byId = new Map<string, Device>();
+  #stamp = '';
+  #badStamp = '';
+
+  constructor(
+    readonly file: string,
+    readonly cwd: string,
+    readonly log: (line: string) => void,
+  ) {}
+
+  /** The inventory in use. */
+  get current(): Inventory {
+    if (!this.#current) throw new Error('InventorySource: load() first');
+    return this.#current;
+  }
+
+  /** Reads the inventory. @throws {InventoryError} when it cannot be used. */
+  async load(): Promise<Inventory> {
+    const stamp = await this.#stampNow();
+    this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+    return this.current;
+  }
+
+  async list(): Promise<readonly Device[]> {
+    const stamp = await this.#stampNow().catch((error: unknown) => `missing:${errorText(error)}`);
+    if (stamp !== this.#stamp && stamp !== this.#badStamp) {
+      try {
+        this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+        this.log(`inventory re-read: ${this.current.devices.length} devices`);
+      } catch (error) {
+        this.#badStamp = stamp;
+        const problems =
+          error instanceof InventoryError ? error.message.split('\n') : [errorText(error)];
+        this.log(
+          `warning the changed inventory cannot be used; keeping the last good one (${this.current.devices.length} devices):`,
+        );
+        for (const problem of problems) this.log(`          ${problem}`);
+      }
+    }
+    return this.current.devices;
+  }
+
+  get(id: string): Promise<Device | undefined> {
+    return Promise.resolve(this.#byId.get(id));
+  }
+
+  #use(inventory: Inventory, stamp: string): void {
+    this.#current = inventory;
+    this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
+    this.#stamp = stamp;
+    this.#badStamp = '';
+  }
+
+  async #stampNow(): Promise<string> {
+    const info = await stat(this.file);
+    return `${info.mtimeMs}:${info.size}:${info.ino}`;
+  }
+}
+
+async function openRedis(url: string, log: (line: string) => void): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  const shown = redactUrl(url);
+  // Fail fast while Redis is down: the adapters answer "unknown"/"unavailable" at once instead of
+  // queueing commands, and backups go on without Redis.
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    retryStrategy: (times) => Math.min(times * 500, 5_000),
+  });
+  let down = false;
+  redis.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    log(
+      `warning Redis at ${shown} is unreachable (${errorText(error)}); backing up without it until it is back`,
+    );
+  });
+  redis.on('ready', () => {
+    if (down) log(`Redis at ${shown} is back`);
+    down = false;
+  });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, REDIS_CONNECT_TIMEOUT_MS);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
+}
+
+async function redisPorts(redis: Redis, intervalMs: number) {
+  const { RedisLastSuccessStore, RedisLocker, RedisOnlineGate } = await import('../redis/index.js');
+  return {
+    onlineGate: new RedisOnlineGate({ redis }),
+    locker: new RedisLocker({ redis }),
+    lastSuccess: new RedisLastSuccessStore({ redis, ttlMs: 3 * intervalMs }),
+  };
+}
+
+async function closeRedis(redis: Redis): Promise<void> {
+  try {
+    if (redis.status === 'ready') await redis.quit();
+  } catch {
+    // already gone
+  } finally {
+    redis.disconnect();
+  }
+}

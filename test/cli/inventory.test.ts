@@ -1,0 +1,239 @@
+/** The inventory: YAML or JSON, defaults merged, every problem named by file, position and field. */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InventoryError, loadInventory, parseInventory } from '../../src/cli/inventory.js';
+import { cli, tempDir, writeInventory } from './helpers.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+async function problemsOf(path: string): Promise<string> {
+  try {
+    await loadInventory(path, { cwd: dir });
+  } catch (error) {
+    if (error instanceof InventoryError) return error.message;
+    throw error;
+  }
+  throw new Error('the inventory was accepted');
+}
+
+describe('errors', () => {
+  it('names the file, the line, the device position and the field in YAML', async () => {
+    const path = writeInventory(
+      dir,
+      [
+        'defaults:',
+        '  username: backup',
+        '  password_env: ROUTER_PASSWORD',
+        'devices:',
+        '  - id: r1',
+        '    host: 192.0.2.1',
+        '    vendor: routeros',
+        '  - id: r2',
+        '    host: 192.0.2.2',
+        '    vendor: routeros',
+        '    port: twenty-two',
+        '',
+      ].join('\n'),
+      'hosts.yaml',
+    );
+    expect(await problemsOf(path)).toBe(
+      'hosts.yaml:11: devices[1] (r2): port: must be a whole number from 1 to 65535, got "twenty-two"',
+    );
+  });
+
+  it('names the file, the device position and the field in JSON', async () => {
+    const path = writeInventory(
+      dir,
+      JSON.stringify({
+        defaults: { username: 'backup', password_env: 'ROUTER_PASSWORD' },
+        devices: [
+          { id: 'r1', host: '192.0.2.1', vendor: 'routeros' },
+          { id: 'r2', vendor: 'routeros' },
+        ],
+      }),
+      'hosts.json',
+    );
+    expect(await problemsOf(path)).toBe('hosts.json: devices[1] (r2): host: is missing');
+  });
+
+  it('reports every problem at once', async () => {
+    const path = writeInventory(dir, {
+      defaults: { username: 'backup', password_env: 'P' },
+      devices: [
+        { id: 'r1', host: 'a', vendor: 'nokia-sros' },
+        { id: 'r.2', host: 'b', vendor: 'routeros' },
+        { id: 'r3', host: 'c', vendor: 'routeros', prot: 2222 },
+      ],
+    });
+    const message = await problemsOf(path);
+    expect(message).toContain(
+      'devices[0] (r1): vendor: unknown vendor "nokia-sros"; one of: routeros, cisco-ios',
+    );
+    expect(message).toContain('devices[1] (r.2): id: must be a non-empty name without "."');
+    expect(message).toContain('devices[2] (r3): prot: unknown field; known fields: id, host, port');
+  });
+
+  it('names the earlier position of a duplicate id', async () => {
+    const path = writeInventory(dir, {
+      defaults: { username: 'backup', password_env: 'P', vendor: 'routeros' },
+      devices: [
+        { id: 'r1', host: 'a' },
+        { id: 'r1', host: 'b' },
+      ],
+    });
+    expect(await problemsOf(path)).toContain(
+      'devices[1] (r1): id: duplicates the id of devices[0]',
+    );
+  });
+
+  it('reports a bad default once, at the defaults', async () => {
+    const path = writeInventory(dir, {
+      defaults: { username: 'backup', password_env: 'P', vendor: 'routeros', port: 0 },
+      devices: [
+        { id: 'r1', host: 'a' },
+        { id: 'r2', host: 'b' },
+      ],
+    });
+    expect(await problemsOf(path)).toBe(
+      'inventory.yaml:5: defaults: port: must be a whole number from 1 to 65535, got "0"',
+    );
+  });
+
+  it('refuses a password written into the inventory without repeating it', async () => {
+    const path = writeInventory(dir, {
+      devices: [
+        {
+          id: 'r1',
+          host: 'a',
+          vendor: 'routeros',
+          username: 'u',
+          password: 'hunter2-marker',
+        },
+      ],
+    });
+    const message = await problemsOf(path);
+    expect(message).toContain('devices[0] (r1): password: secrets do not belong in the inventory');
+    expect(message).not.toContain('hunter2-marker');
+  });
+
+  it('does not repeat a secret put where a variable name belongs', async () => {
+    const path = writeInventory(dir, {
+      devices: [
+        { id: 'r1', host: 'a', vendor: 'routeros', username: 'u', password_env: 'p@ss w0rd!' },
+      ],
+    });
+    const message = await problemsOf(path);
+    expect(message).toContain('password_env: must be the name of an environment variable');
+    expect(message).not.toContain('p@ss');
+  });
+
+  it('reports invalid YAML by line without quoting the line', async () => {
+    const path = writeInventory(
+      dir,
+      'devices:\n  - id: r1\n    host: a: secret-marker\n',
+      'broken.yaml',
+    );
+    const message = await problemsOf(path);
+    expect(message).toMatch(/^broken\.yaml:3: not valid YAML/);
+    expect(message).not.toContain('secret-marker');
+  });
+
+  it('reports invalid JSON by line without quoting it', async () => {
+    const path = writeInventory(
+      dir,
+      '{\n  "devices": [\n    { "id": "secret-marker" x }\n  ]\n}\n',
+      'broken.json',
+    );
+    const message = await problemsOf(path);
+    expect(message).toMatch(/^broken\.json:3: not valid JSON/);
+    expect(message).not.toContain('secret-marker');
+  });
+
+  it('asks for credentials when a device has none', async () => {
+    const path = writeInventory(dir, {
+      devices: [{ id: 'r1', host: 'a', vendor: 'routeros', username: 'u' }],
+    });
+    expect(await problemsOf(path)).toContain(
+      'devices[0] (r1): password_env: no credentials: set password_env, password_file or private_key_file',
+    );
+  });
+
+  it('says the file is missing', async () => {
+    expect(await problemsOf(join(dir, 'nope.yaml'))).toBe('nope.yaml: file not found');
+  });
+
+  it('exits 2 from backup and prints the problems on stderr', async () => {
+    const path = writeInventory(dir, { devices: [] });
+    const run = await cli(['backup', '--inventory', path, '--out', join(dir, 'out')], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain('the inventory has a problem');
+    expect(run.stderr()).toContain('inventory.yaml:1: devices: is empty; list at least one device');
+  });
+});
+
+describe('parsing', () => {
+  const file = '/etc/confsnap/inventory.yaml';
+
+  it('merges the defaults into each device, the device winning', () => {
+    const inventory = parseInventory(
+      [
+        'defaults:',
+        '  username: backup',
+        '  password_env: ROUTER_PASSWORD',
+        '  vendor: routeros',
+        '  tenant: acme',
+        'devices:',
+        '  - { id: r1, host: 192.0.2.1 }',
+        '  - { id: r2, host: 192.0.2.2, vendor: cisco-ios, tenant: other, port: 2222 }',
+      ].join('\n'),
+      { file },
+    );
+    expect(inventory.devices).toEqual([
+      { id: 'r1', host: '192.0.2.1', vendor: 'routeros', tenantId: 'acme' },
+      { id: 'r2', host: '192.0.2.2', vendor: 'cisco-ios', tenantId: 'other', port: 2222 },
+    ]);
+    expect(inventory.credentials.get('r2')).toEqual({
+      username: 'backup',
+      passwordEnv: 'ROUTER_PASSWORD',
+    });
+  });
+
+  it('does not add the default password to a device that names its own key', () => {
+    const inventory = parseInventory(
+      [
+        'defaults: { username: backup, password_env: ROUTER_PASSWORD, vendor: linux }',
+        'devices:',
+        '  - { id: h1, host: a, private_key_file: keys/h1 }',
+      ].join('\n'),
+      { file },
+    );
+    expect(inventory.credentials.get('h1')).toEqual({
+      username: 'backup',
+      privateKeyFile: '/etc/confsnap/keys/h1',
+    });
+  });
+
+  it('keeps a YAML version as written: 7.10 is not 7.1', () => {
+    const inventory = parseInventory(
+      'devices:\n  - { id: r1, host: a, vendor: routeros, username: u, password_env: P, version: 7.10 }\n',
+      { file },
+    );
+    expect(inventory.devices[0]?.version).toBe('7.10');
+  });
+
+  it('recognises JSON by its content when the extension says nothing', () => {
+    const inventory = parseInventory(
+      JSON.stringify({
+        devices: [
+          { id: 'r1', host: 'a', vendor: 'routeros', username: 'u', password_file: 'pw', port: 22 },
+        ],
+      }),
+      { file: '/srv/devices.inv' },
+    );
+    expect(inventory.devices[0]).toEqual({ id: 'r1', host: 'a', vendor: 'routeros', port: 22 });
+    expect(inventory.credentials.get('r1')?.passwordFile).toBe('/srv/pw');
+  });
+});

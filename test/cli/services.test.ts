@@ -1,0 +1,163 @@
+/** `--nats` and `--redis` against private nats-server and redis-server processes (test/harness). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fromWireJson } from '../../src/index.js';
+import { NatsService, RedisService, servicesAvailable } from '../harness/services.js';
+import { cli, entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
+
+const available = servicesAvailable('nats-server', 'redis-server');
+const PASSWORD = 'pw-services-91d2';
+const env = { ROUTER_PASSWORD: PASSWORD };
+
+describe.skipIf(!available)('confsnap with NATS and Redis', () => {
+  const nats = new NatsService();
+  const redis = new RedisService();
+  let nc: NatsConnection;
+  let dir: string;
+  let cleanup: () => void;
+  const lab = new Lab();
+
+  beforeAll(async () => {
+    await Promise.all([nats.start(), redis.start()]);
+    nc = await connect({ servers: nats.url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all([nats.dispose(), redis.dispose()]);
+  });
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(async () => {
+    await lab.close();
+    cleanup();
+    const manager = await nc.jetstreamManager();
+    await manager.streams.delete('CONFIG_SNAPSHOTS').catch(() => {});
+  });
+
+  async function createStream(): Promise<void> {
+    const manager = await nc.jetstreamManager();
+    await manager.streams.add({ name: 'CONFIG_SNAPSHOTS', subjects: ['config.snapshot.>'] });
+  }
+
+  function inventoryOf(devices: object[]): string {
+    return writeInventory(dir, {
+      defaults: { username: USERNAME, password_env: 'ROUTER_PASSWORD', tenant: 'acme' },
+      devices,
+    });
+  }
+
+  it('backup --nats publishes every snapshot to JetStream as well as to the directory', async () => {
+    await createStream();
+    const router = await lab.start(PASSWORD);
+    const run = await cli(
+      [
+        'backup',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--nats',
+        nats.url,
+      ],
+      { env, cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    expect(existsSync(join(dir, 'out', 'r1.cfg'))).toBe(true);
+    const manager = await nc.jetstreamManager();
+    const stored = await manager.streams.getMessage('CONFIG_SNAPSHOTS', {
+      last_by_subj: 'config.snapshot.create.r1',
+    });
+    const snapshot = fromWireJson(stored.data);
+    expect(snapshot).toMatchObject({ deviceId: 'r1', tenantId: 'acme', vendor: 'routeros' });
+  });
+
+  it('backup --nats fails fast when no stream would store the snapshots', async () => {
+    const router = await lab.start(PASSWORD);
+    const run = await cli(
+      [
+        'backup',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--nats',
+        nats.url,
+      ],
+      { env, cwd: dir },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr()).toContain(
+      'no JetStream stream captures config.snapshot.create.<device_id>',
+    );
+  });
+
+  it('backup --nats exits 1 when NATS is unreachable, without printing its credentials', async () => {
+    const router = await lab.start(PASSWORD);
+    const run = await cli(
+      [
+        'backup',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--nats',
+        'nats://user:nats-secret@127.0.0.1:1',
+      ],
+      { env, cwd: dir },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr()).toContain('cannot connect to NATS at nats://***@127.0.0.1:1');
+    expect(run.all()).not.toContain('nats-secret');
+  });
+
+  it('run --redis --nats answers a trigger over NATS and stops cleanly', async () => {
+    await createStream();
+    const router = await lab.start(PASSWORD);
+    const controller = new AbortController();
+    const running = cli(
+      [
+        'run',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--interval',
+        '1h',
+        '--nats',
+        nats.url,
+        '--redis',
+        redis.url,
+      ],
+      { env, cwd: dir, signal: controller.signal },
+    );
+    try {
+      let reply: { status?: string; sha256_hash?: string } = {};
+      const deadline = Date.now() + 10_000;
+      // The responder subscribes once the daemon started; until then the request finds no one.
+      while (reply.status === undefined && Date.now() < deadline) {
+        try {
+          const message = await nc.request(
+            'config.backup.trigger',
+            JSON.stringify({ device_id: 'r1', tenant_id: 'acme' }),
+            { timeout: 5_000 },
+          );
+          reply = message.json();
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      expect(reply).toMatchObject({
+        status: 'success',
+        sha256_hash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      });
+      expect(existsSync(join(dir, 'out', 'r1.cfg'))).toBe(true);
+    } finally {
+      controller.abort();
+    }
+    const run = await running;
+    expect(run.code).toBe(0);
+    expect(run.stderr()).toContain(`Redis ${redis.url}`);
+    expect(run.stderr()).toMatch(/stopped\n$/);
+  });
+});
