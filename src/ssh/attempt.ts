@@ -84,14 +84,20 @@ export class Attempt {
         if (finish()) reject(abortReason(this.signal));
       });
       if (settled) return;
-      cleanupBody = body(
-        (value) => {
-          if (finish()) resolve(value);
-        },
-        (error) => {
-          if (finish()) reject(error);
-        },
-      );
+      try {
+        cleanupBody = body(
+          (value) => {
+            if (finish()) resolve(value);
+          },
+          (error) => {
+            if (finish()) reject(error);
+          },
+        );
+      } catch (error) {
+        // ssh2 throws synchronously, e.g. "Not connected" once the transport is gone.
+        if (finish()) reject(this.connectionLost ? this.connectionDropped(error) : error);
+        return;
+      }
       if (settled) cleanupBody?.();
     });
   }
@@ -111,6 +117,16 @@ export class Attempt {
           reject(error);
         },
       );
+    });
+  }
+
+  /** The `truncated-output` error for a transport that went away between or during commands. */
+  connectionDropped(cause?: unknown): BackupError {
+    return new BackupError({
+      kind: 'truncated-output',
+      deviceId: this.deviceId,
+      cause,
+      message: `${this.deviceId}: the connection to ${this.target} dropped before the configuration was complete; nothing was published`,
     });
   }
 

@@ -77,6 +77,15 @@ export function classifyConnectError(
       details: { reason: message },
     });
   }
+  if (/lost before handshake/i.test(message)) {
+    // Accepted TCP, then closed without a word: a session limit or an access list, not a dialect.
+    return new BackupError({
+      kind: 'unreachable',
+      deviceId,
+      cause: error,
+      message: `${deviceId}: ${target} closed the connection before the SSH handshake; the device may be at its session limit or refuse this address`,
+    });
+  }
   if (err.level === 'handshake' || err.level === 'protocol') {
     return new BackupError({
       kind: 'negotiation-failed',

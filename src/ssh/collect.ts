@@ -253,6 +253,7 @@ async function collectRaw(
           `${text}\n${errorText}`,
           result.exitCode,
           plan.fallback !== undefined,
+          result.exitSignal,
         );
         outputs.push(result.stdout);
       }
@@ -284,6 +285,7 @@ function checkOutput(
   text: string,
   exitCode: number | undefined,
   hasFallback: boolean,
+  exitSignal?: string,
 ): void {
   if (hasFallback && matchAny(collector.syntaxErrorPatterns, text) !== undefined) {
     throw new FallbackNeeded();
@@ -295,6 +297,14 @@ function checkOutput(
       deviceId: attempt.deviceId,
       message: `${attempt.deviceId}: "${command}" failed on the device: ${error}; check the account's privileges and the device's software version`,
       details: { command, deviceError: error },
+    });
+  }
+  if (exitSignal !== undefined) {
+    throw new BackupError({
+      kind: 'truncated-output',
+      deviceId: attempt.deviceId,
+      message: `${attempt.deviceId}: "${command}" was killed by signal ${exitSignal} before it finished; nothing was published`,
+      details: { command, exitSignal },
     });
   }
   if (exitCode !== undefined && exitCode !== 0) {
@@ -335,11 +345,22 @@ function detectVersion(collector: ConfigCollector, bytes: Buffer): string | unde
 }
 
 async function readPin(options: CollectOptions, signal: AbortSignal): Promise<string | undefined> {
-  const fromDevice = options.device.hostKeyFingerprint;
-  if (fromDevice !== undefined && fromDevice.trim() !== '') return fromDevice;
+  // Services map an empty column to null as often as to undefined.
+  const fromDevice: unknown = options.device.hostKeyFingerprint;
+  if (typeof fromDevice === 'string' && fromDevice.trim() !== '') return fromDevice;
   const store = options.hostKeys;
   if (!store || isUpdaterPinning(store)) return undefined;
-  return store.get(options.device.id, signal);
+  const pin = await store.get(options.device.id, signal);
+  if (pin === undefined || pin === null || pin.trim() === '') return undefined;
+  if (!isFingerprint(pin)) {
+    // Never a mismatch (that would block the device and raise a false alarm): the store is wrong.
+    throw new BackupError({
+      kind: 'credentials-unavailable',
+      deviceId: options.device.id,
+      message: `${options.device.id}: the host key store holds no valid fingerprint for this device (expected SHA256:<43 base64 characters>); fix or delete its entry`,
+    });
+  }
+  return pin;
 }
 
 async function pinHostKey(
@@ -412,8 +433,12 @@ function validateOptions(options: CollectOptions): CollectLimits {
   if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
     throw new TypeError(`collectConfig: credentials for ${device.id} need a username`);
   }
-  const pin = device.hostKeyFingerprint;
-  if (pin !== undefined && pin.trim() !== '' && !isFingerprint(pin)) {
+  const pin: unknown = device.hostKeyFingerprint;
+  if (
+    pin !== undefined &&
+    pin !== null &&
+    (typeof pin !== 'string' || (pin.trim() !== '' && !isFingerprint(pin)))
+  ) {
     throw new TypeError(
       `collectConfig: device ${device.id} has an invalid hostKeyFingerprint; expected SHA256:<43 base64 characters> as ssh-keygen -l prints it`,
     );

@@ -52,7 +52,19 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
   if (credentials.keyboardInteractive !== undefined || credentials.password !== undefined) {
     config.tryKeyboard = true;
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-      answerKeyboardInteractive(credentials, prompts, finish);
+      answerKeyboardInteractive(credentials, prompts, finish, (error) => {
+        // The answers could not be had (e.g. an OTP service timed out): that is no rejected
+        // login, and must never block the device.
+        attempt.fail(
+          new BackupError({
+            kind: 'credentials-unavailable',
+            deviceId: attempt.deviceId,
+            cause: error,
+            message: `${attempt.deviceId}: the keyboard-interactive answers could not be produced; check the credential provider`,
+          }),
+        );
+        client.destroy();
+      });
     });
   }
 
@@ -71,7 +83,19 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
           ready = true;
           resolve();
         };
-        const onError = (error: Error): void => {
+        const onError = (error: Error & { level?: string }): void => {
+          // ssh2 goes on to the next authentication method after these: not the end yet.
+          const nonFatal =
+            error.level === 'agent' ||
+            (error.level === 'client-authentication' &&
+              !/All configured authentication methods failed/.test(error.message));
+          if (nonFatal) {
+            attempt.logger.debug(
+              { deviceId: attempt.deviceId, level: error.level },
+              'an authentication method failed; trying the next',
+            );
+            return;
+          }
           reject(classifyConnectError(error, { ...attempt, verifier }));
         };
         const onClose = (): void => {
@@ -86,7 +110,7 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
           );
         };
         client.once('ready', onReady);
-        client.once('error', onError);
+        client.on('error', onError);
         client.once('close', onClose);
         try {
           client.connect(config);
@@ -119,15 +143,13 @@ function answerKeyboardInteractive(
   credentials: Credentials,
   prompts: Prompt[],
   finish: KeyboardInteractiveCallback,
+  unavailable: (error: unknown) => void,
 ): void {
   const answers = credentials.keyboardInteractive;
   if (typeof answers === 'function') {
-    Promise.resolve(
-      answers(prompts.map((p) => ({ prompt: p.prompt, echo: p.echo ?? false }))),
-    ).then(
-      (list) => finish([...list]),
-      () => finish([]),
-    );
+    Promise.resolve()
+      .then(() => answers(prompts.map((p) => ({ prompt: p.prompt, echo: p.echo ?? false }))))
+      .then((list) => finish([...list]), unavailable);
     return;
   }
   if (answers !== undefined) {

@@ -1,0 +1,148 @@
+/** Edge cases of collection: exit signals, credential helpers that fail, odd pins. */
+import ssh2 from 'ssh2';
+import type { Connection } from 'ssh2';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isBackupError } from '../../src/core/errors.js';
+import { collectConfig } from '../../src/ssh/collect.js';
+import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
+import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
+import type { SimulatedDevice } from '../../src/testing/simulated/index.js';
+import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.close()));
+});
+
+async function simulated(
+  options: Partial<Parameters<typeof startSimulatedDevice>[0]> = {},
+): Promise<SimulatedDevice> {
+  const device = await startSimulatedDevice({
+    vendor: 'routeros',
+    config: SAMPLE_CONFIGS.routeros!,
+    ...options,
+  });
+  open.push(device);
+  return device;
+}
+
+/** A bare ssh2 server whose exec answers half an export and then reports a kill signal. */
+async function killedExecServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const connections = new Set<Connection>();
+  const server = new ssh2.Server({ hostKeys: [generateHostKey().privateKey] }, (client) => {
+    connections.add(client);
+    client.on('error', () => {});
+    client.on('close', () => connections.delete(client));
+    client.on('authentication', (ctx) => ctx.accept());
+    client.on('session', (accept) => {
+      accept().on('exec', (acceptExec) => {
+        const stream = acceptExec();
+        stream.write(
+          '# 2026-03-07 12:00:00 by RouterOS 7.16.2\r\n/system identity\r\nset name=r1\r\n',
+        );
+        stream.exit('KILL');
+        stream.end();
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of connections) c.end();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('collectConfig edge cases', () => {
+  it('never publishes the output of a command killed by a signal', async () => {
+    const server = await killedExecServer();
+    open.push(server);
+    const error = await collectConfig({
+      device: {
+        id: 'killed',
+        host: '127.0.0.1',
+        port: server.port,
+        vendor: 'routeros',
+        version: '7.16.2',
+      },
+      credentials: { username: 'admin', password: 'x' },
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error, 'truncated-output')).toBe(true);
+    expect((error as Error).message).toContain('KILL');
+  });
+
+  it('reports keyboard-interactive answers that cannot be produced as credentials-unavailable, not auth-failed', async () => {
+    const device = await simulated();
+    const error = await collectConfig({
+      device: { id: 'otp', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: {
+        username: 'admin',
+        keyboardInteractive: () => Promise.reject(new Error('otp service down')),
+      },
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error, 'credentials-unavailable')).toBe(true);
+  });
+
+  it('answers keyboard-interactive prompts from a responder', async () => {
+    const device = await simulated();
+    const result = await collectConfig({
+      device: { id: 'ki', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: { username: 'admin', keyboardInteractive: () => ['admin'] },
+    });
+    expect(result.text).toContain('/system identity');
+  });
+
+  it('treats a null pin from a database column as no pin', async () => {
+    const device = await simulated();
+    const result = await collectConfig({
+      device: {
+        id: 'nullpin',
+        host: device.host,
+        port: device.port,
+        vendor: 'routeros',
+        hostKeyFingerprint: null as unknown as string,
+      },
+      credentials: { username: 'admin', password: 'admin' },
+    });
+    expect(result.hostKeyFingerprint).toBe(device.hostKeyFingerprint);
+  });
+
+  it('reports a malformed pin in the store without calling it a host-key mismatch', async () => {
+    const device = await simulated();
+    const hostKeys = new MemoryHostKeyStore();
+    await hostKeys.set('bad', `256 ${device.hostKeyFingerprint} root@r1 (ED25519)`);
+    const error = await collectConfig({
+      device: { id: 'bad', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: { username: 'admin', password: 'admin' },
+      hostKeys,
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error)).toBe(true);
+    if (!isBackupError(error)) return;
+    expect(error.kind).not.toBe('host-key-mismatch');
+    expect(error.permanent).toBe(false);
+    expect(device.authAttempts).toBe(0);
+  });
+});
+
+describe('collectConfig against a server that closes at once', () => {
+  it('reports a connection closed before the SSH banner as unreachable, not a negotiation failure', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const error = await collectConfig({
+      device: {
+        id: 'closer',
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        vendor: 'routeros',
+      },
+      credentials: { username: 'admin', password: 'x' },
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error, 'unreachable')).toBe(true);
+  });
+});
