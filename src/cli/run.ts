@@ -111,6 +111,7 @@ const UNBLOCK_REASONS: Readonly<Record<UnblockReason, string>> = {
   'host-key': 'its host-key pin changed',
   manual: 'unblocked by hand',
   trigger: 'a manual trigger succeeded',
+  elsewhere: 'another instance backed it up',
 };
 
 function logEvents(

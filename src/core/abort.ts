@@ -68,4 +68,32 @@ export function unlimitedController(): AbortController {
   return controller;
 }
 
+/**
+ * Settles with `promise`, or rejects with `signal.reason` as soon as `signal` aborts — for calls
+ * into code that may not honour a signal itself (a user's port, a publisher).
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const detach = onAbort(signal, () => {
+      promise.catch(() => {});
+      reject(abortReason(signal));
+    });
+    promise.then(
+      (value) => {
+        detach();
+        resolve(value);
+      },
+      (error: unknown) => {
+        detach();
+        reject(error);
+      },
+    );
+  });
+}
+
 function noop(): void {}

@@ -24,7 +24,10 @@ export interface TriggerReply {
 
 /** What the responder needs of a scheduler. */
 export interface TriggerTarget {
-  trigger(deviceId: string, options?: { signal?: AbortSignal }): Promise<AttemptOutcome>;
+  trigger(
+    deviceId: string,
+    options?: { signal?: AbortSignal; tenantId?: string },
+  ): Promise<AttemptOutcome>;
   status(deviceId: string): DeviceStatus | undefined;
 }
 
@@ -91,7 +94,13 @@ export class TriggerResponder {
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#subscription.unsubscribe();
+      // Drain, not unsubscribe: requests already delivered to this client still get an answer
+      // (a queue group would not deliver them to another instance).
+      try {
+        await this.#subscription.drain();
+      } catch {
+        this.#subscription.unsubscribe();
+      }
       this.#stop.abort();
       await Promise.allSettled([...this.#inFlight]);
     })();
@@ -134,7 +143,10 @@ export class TriggerResponder {
       return { status: 'failed', error: 'not-found', message: `unknown device ${deviceId}` };
     }
     this.#logger.info({ deviceId }, 'manual backup requested');
-    const outcome = await this.#scheduler.trigger(deviceId, { signal: this.#stop.signal });
+    const outcome = await this.#scheduler.trigger(deviceId, {
+      signal: this.#stop.signal,
+      ...(request.tenant_id !== undefined ? { tenantId: request.tenant_id } : {}),
+    });
     switch (outcome.status) {
       case 'success':
         return {

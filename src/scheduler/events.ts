@@ -4,11 +4,20 @@ import type { PublishReceipt } from '../publish/snapshot.js';
 /** Why an attempt was started. */
 export type AttemptCause = 'schedule' | 'retry' | 'manual';
 
-/** Why a due attempt did not run. */
-export type SkipReason = 'offline' | 'locked' | 'fresh' | 'blocked' | 'backoff';
+/**
+ * Why a due attempt did not run. (A device waiting for a retry is never skipped: its retry and its
+ * regular attempt are one timer, whichever comes first.)
+ */
+export type SkipReason = 'offline' | 'locked' | 'fresh' | 'blocked';
 
 /** What unblocked a blocked device. */
-export type UnblockReason = 'credentials' | 'host-key' | 'manual' | 'trigger';
+export type UnblockReason =
+  | 'credentials'
+  | 'host-key'
+  | 'manual'
+  | 'trigger'
+  /** Another instance backed the device up successfully after it was blocked here. */
+  | 'elsewhere';
 
 /** The events of a `BackupScheduler`, each an object carrying `deviceId`. */
 export interface SchedulerEvents {

@@ -1,5 +1,10 @@
 import { EventEmitter } from 'eventemitter3';
-import { abortReason, linkedAbortController, unlimitedController } from '../core/abort.js';
+import {
+  abortReason,
+  linkedAbortController,
+  raceSignal,
+  unlimitedController,
+} from '../core/abort.js';
 import { SteppedBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Device } from '../core/device.js';
@@ -87,10 +92,11 @@ export interface BackupSchedulerOptions {
   /** What to do when the lock backend is unreachable. Default `proceed` (with a `warning` event). */
   onLockUnavailable?: 'proceed' | 'skip';
   /**
-   * Added to `timeLimitMs` for the lock's TTL, so a crashed instance's lock expires on its own.
-   * Default 30 s. The lock is extended every third of its TTL while the attempt runs.
+   * TTL of the lock `backup:device:<id>`, so a crashed instance's lock expires on its own. Default
+   * `timeLimitMs` + 30 s. The lock is extended every third of its TTL while the attempt runs, and
+   * the attempt stops if the lock is lost.
    */
-  lockTtlMarginMs?: number;
+  lockTtlMs?: number;
   /** How long a manual trigger waits for a lock held by another instance. Default `timeLimitMs`. */
   triggerLockWaitMs?: number;
   /** How long `stop()` lets running attempts finish before aborting them. Default 30 s. */
@@ -145,6 +151,8 @@ export interface SchedulerStats {
 
 interface BlockCause {
   kind: BackupErrorKind;
+  /** When the device was blocked: a success recorded by another instance after it unblocks. */
+  at: number;
   credentialVersion: string | undefined;
   pin: string | undefined;
 }
@@ -165,6 +173,7 @@ class Entry {
   lastSha256: string | undefined = undefined;
   blocked: BlockCause | undefined = undefined;
   running: Promise<AttemptOutcome> | undefined = undefined;
+  runningCause: AttemptCause | undefined = undefined;
   controller: AbortController | undefined = undefined;
   removed = false;
 
@@ -172,6 +181,14 @@ class Entry {
     readonly id: string,
     public device: Device,
   ) {}
+}
+
+/** One attempt in progress, as stop() sees it. */
+interface AttemptHandle {
+  readonly controller: AbortController;
+  /** False while it waits (device, gate, slot, lock); true once it works on the device. */
+  working: boolean;
+  lockRelease: Lock | undefined;
 }
 
 interface TimerNode {
@@ -233,6 +250,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   readonly #entries = new Map<string, Entry>();
   readonly #timers = new MinHeap<TimerNode>((a, b) => a.at < b.at);
   readonly #inFlight = new Set<Promise<AttemptOutcome>>();
+  readonly #attempts = new Set<AttemptHandle>();
+  readonly #lockReleases = new Set<Promise<void>>();
   readonly #reportedProblems = new Set<string>();
   // Every attempt listens to this signal: thousands at once is normal, not a leak.
   readonly #stop = unlimitedController();
@@ -249,7 +268,6 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     locked: 0,
     fresh: 0,
     blocked: 0,
-    backoff: 0,
   };
   readonly #failureKinds: Partial<Record<BackupErrorKind, number>> = {};
 
@@ -273,7 +291,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       'triggerLockWaitMs',
     );
     this.#stopGraceMs = nonNegative(o.stopGraceMs, 30_000, 'stopGraceMs');
-    this.#lockTtlMs = this.#timeLimitMs + nonNegative(o.lockTtlMarginMs, 30_000, 'lockTtlMarginMs');
+    this.#lockTtlMs = positive(o.lockTtlMs, this.#timeLimitMs + 30_000, 'lockTtlMs');
     const concurrency = o.concurrency ?? 10;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(
@@ -357,26 +375,41 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
    * finish). If the device is being backed up already, resolves with that attempt's outcome. A
    * success unblocks a blocked device.
    */
-  async trigger(deviceId: string, options: { signal?: AbortSignal } = {}): Promise<AttemptOutcome> {
-    if (this.#stopped)
+  async trigger(
+    deviceId: string,
+    options: { signal?: AbortSignal; tenantId?: string } = {},
+  ): Promise<AttemptOutcome> {
+    const unknown: AttemptOutcome = { status: 'failed', message: `unknown device ${deviceId}` };
+    if (this.#stopped) {
       return { status: 'failed', kind: 'cancelled', message: 'the scheduler is stopped' };
+    }
     let entry = this.#entries.get(deviceId);
     if (!entry && this.#devices.get) {
       const device = await this.#devices
         .get(deviceId, options.signal ?? this.#stop.signal)
         .catch(() => undefined);
+      // A refresh may have added the device meanwhile; never add a second copy of it.
+      entry = this.#entries.get(deviceId);
       if (
-        device &&
+        !entry &&
+        !this.#stop.signal.aborted &&
+        device?.id === deviceId &&
         checkDeviceRecord(device) === undefined &&
         this.#collectors.has(device.vendor)
       ) {
         entry = this.#add(device);
       }
     }
-    if (!entry) {
-      return { status: 'failed', message: `unknown device ${deviceId}` };
+    if (!entry) return unknown;
+    if (options.tenantId !== undefined && (entry.device.tenantId ?? '') !== options.tenantId) {
+      return unknown;
     }
-    if (entry.running) return entry.running;
+    // A scheduled attempt in progress may still skip (gate, freshness): let it end, then run ours.
+    while (entry.running) {
+      if (entry.runningCause === 'manual') return raceSignal(entry.running, options.signal);
+      await raceSignal(entry.running, options.signal);
+    }
+    if (entry.removed) return unknown;
     return this.#launch(entry, 'manual', options.signal);
   }
 
@@ -606,18 +639,30 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
   #launch(entry: Entry, cause: AttemptCause, signal?: AbortSignal): Promise<AttemptOutcome> {
     const promise = this.#attempt(entry, cause, signal).catch((error: unknown): AttemptOutcome => {
-      // #attempt handles its failures; reaching here is a bug, but must never crash the service.
+      // #attempt handles its failures; reaching here is a bug (or a throwing port in cleanup). It
+      // must never crash the service nor drop the device from the schedule.
       this.#logger.error(
         { deviceId: entry.id, error: errorText(error) },
         'unexpected error in a backup attempt',
       );
+      if (entry.nextAt === undefined) {
+        this.#schedule(
+          entry,
+          Math.max(entry.regularAt, this.#clock.now() + this.#refreshIntervalMs),
+          'schedule',
+        );
+      }
       return { status: 'failed', message: errorText(error) };
     });
     entry.running = promise;
+    entry.runningCause = cause;
     this.#inFlight.add(promise);
     void promise.finally(() => {
       this.#inFlight.delete(promise);
-      if (entry.running === promise) entry.running = undefined;
+      if (entry.running === promise) {
+        entry.running = undefined;
+        entry.runningCause = undefined;
+      }
     });
     return promise;
   }
@@ -627,88 +672,118 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     cause: AttemptCause,
     callerSignal?: AbortSignal,
   ): Promise<AttemptOutcome> {
-    const attemptController = new AbortController();
-    entry.controller = attemptController;
-    // Waiting (for a slot, a lock) ends with stop(); the work itself only after the grace period.
-    const waiting = linkedAbortController(
-      attemptController.signal,
-      this.#stop.signal,
-      callerSignal,
-    );
-    const working = linkedAbortController(attemptController.signal, callerSignal);
     const manual = cause === 'manual';
+    // Aborted by removal, by stop() (at once while waiting, after the grace period while working),
+    // by a lost lock, or by the caller.
+    const attempt: AttemptHandle = {
+      controller: new AbortController(),
+      working: false,
+      lockRelease: undefined,
+    };
+    entry.controller = attempt.controller;
+    this.#attempts.add(attempt);
+    const limit = new AbortController();
+    const linked = linkedAbortController(attempt.controller.signal, callerSignal, limit.signal);
+    const signal = linked.controller.signal;
+    const priorState = entry.state;
     let release: (() => void) | undefined;
     let lock: Lock | undefined;
     let stopExtending: (() => void) | undefined;
+    let cancelLimit: (() => void) | undefined;
     let credentials: VersionedCredentials | undefined;
     let device = entry.device;
-    const startedAt = this.#clock.now();
+    let startedAt = this.#clock.now();
     try {
-      device = await this.#freshDevice(entry, waiting.controller.signal);
+      device = await this.#freshDevice(entry, signal);
       if (entry.removed) return this.#skipRemoved(entry);
 
+      // A blocked device stays blocked whatever the gate says; its cause is re-checked often.
+      if (entry.blocked && !manual) {
+        const reason = await this.#unblockReason(entry, device, signal);
+        if (!reason) return this.#skipBlocked(entry, startedAt);
+        this.#unblock(entry, reason);
+      }
+
       if (!manual && this.#onlineGate) {
-        const online = await this.#checkOnline(device, waiting.controller.signal);
+        const online = await this.#checkOnline(device, signal);
         if (online === 'offline') {
           entry.state = 'offline';
           return this.#skip(entry, 'offline', startedAt + this.#intervalMs, 'schedule');
         }
       }
 
-      if (entry.blocked && !manual) {
-        const reason = await this.#unblockReason(entry, device, waiting.controller.signal);
-        if (!reason) return this.#skipBlocked(entry, startedAt);
-        this.#unblock(entry, reason);
+      // A manual trigger waits for another instance's lock without holding a slot meanwhile.
+      if (this.#locker && manual) {
+        const taken = await this.#takeLock(entry, true, signal);
+        if (taken === 'held')
+          return this.#skip(entry, 'locked', entry.regularAt, 'schedule', priorState);
+        if (taken !== 'unavailable') lock = taken;
       }
 
-      if (entry.state !== 'blocked') entry.state = 'waiting';
+      if (!entry.blocked) entry.state = 'waiting';
       this.#queueLength++;
       try {
-        release = await this.#semaphore.acquire(waiting.controller.signal);
+        release = await this.#semaphore.acquire(signal);
       } finally {
         this.#queueLength--;
       }
       this.#running++;
       entry.state = 'running';
+      // The interval counts from when the work starts, so a queue never turns into a standing burst.
+      startedAt = this.#clock.now();
 
-      if (this.#locker) {
-        const taken = await this.#takeLock(entry, manual, waiting.controller.signal);
+      if (this.#locker && !manual) {
+        const taken = await this.#takeLock(entry, false, signal);
         if (taken === 'held') {
           return this.#skip(entry, 'locked', startedAt + this.#intervalMs, 'schedule');
         }
-        if (taken !== 'unavailable') {
-          lock = taken;
-          stopExtending = this.#keepExtending(entry, lock);
-        }
+        if (taken !== 'unavailable') lock = taken;
+      }
+      if (lock) {
+        attempt.lockRelease = lock;
+        stopExtending = this.#keepExtending(entry, lock, attempt.controller);
       }
 
       if (!manual && this.#lastSuccess) {
-        const last = await this.#readLastSuccess(entry, waiting.controller.signal);
+        const last = await this.#readLastSuccess(entry, signal);
         if (last !== undefined && startedAt - last < this.#intervalMs * 0.9) {
           entry.lastSuccessAt = Math.max(entry.lastSuccessAt ?? 0, last);
           return this.#skip(entry, 'fresh', last + this.#intervalMs, 'schedule');
         }
       }
 
+      attempt.working = true;
       entry.lastAttemptAt = startedAt;
+      cancelLimit = startTimer(this.#clock, this.#timeLimitMs, () =>
+        limit.abort(
+          new BackupError({
+            kind: 'time-limit',
+            deviceId: entry.id,
+            message: `${entry.id}: the backup passed timeLimitMs (${this.#timeLimitMs} ms: credentials, collection and publishing) and was aborted`,
+            details: { timeLimitMs: this.#timeLimitMs },
+          }),
+        ),
+      );
       this.#emit('backup:start', { deviceId: entry.id, cause, attempt: entry.failures + 1 });
-      const signal = working.controller.signal;
 
       credentials = await this.#readCredentials(device, signal);
-      const result = await this.#collect({
-        device,
-        credentials,
+      const result = await raceSignal(
+        this.#collect({
+          device,
+          credentials,
+          signal,
+          clock: this.#clock,
+          logger: this.#logger,
+          collectors: this.#collectors,
+          ...(this.#hostKeys ? { hostKeys: this.#hostKeys } : {}),
+          ...(this.#algorithms ? { algorithms: this.#algorithms } : {}),
+          timeLimitMs: this.#timeLimitMs,
+          ...(this.#connectTimeoutMs ? { connectTimeoutMs: this.#connectTimeoutMs } : {}),
+          ...(this.#commandTimeoutMs ? { commandTimeoutMs: this.#commandTimeoutMs } : {}),
+          ...(this.#maxOutputBytes ? { maxOutputBytes: this.#maxOutputBytes } : {}),
+        }),
         signal,
-        clock: this.#clock,
-        logger: this.#logger,
-        collectors: this.#collectors,
-        ...(this.#hostKeys ? { hostKeys: this.#hostKeys } : {}),
-        ...(this.#algorithms ? { algorithms: this.#algorithms } : {}),
-        timeLimitMs: this.#timeLimitMs,
-        ...(this.#connectTimeoutMs ? { connectTimeoutMs: this.#connectTimeoutMs } : {}),
-        ...(this.#commandTimeoutMs ? { commandTimeoutMs: this.#commandTimeoutMs } : {}),
-        ...(this.#maxOutputBytes ? { maxOutputBytes: this.#maxOutputBytes } : {}),
-      });
+      );
       if (result.hostKeyPinned) {
         this.#emit('hostkey:pinned', {
           deviceId: entry.id,
@@ -716,10 +791,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         });
       }
       const receipt = await this.#publish(entry, device, result, signal);
-      return await this.#succeeded(entry, result, receipt, startedAt, manual);
+      return await this.#succeeded(entry, result, receipt, startedAt, manual, signal);
     } catch (error) {
       let reason: unknown = error;
-      if (attemptController.signal.aborted) reason = attemptController.signal.reason;
+      if (attempt.controller.signal.aborted) reason = attempt.controller.signal.reason;
+      else if (limit.signal.aborted) reason = limit.signal.reason;
       else if (callerSignal?.aborted && !isBackupError(error, 'cancelled')) {
         reason = new BackupError({
           kind: 'cancelled',
@@ -728,25 +804,41 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
           message: `${entry.id}: the backup was cancelled by its caller`,
         });
       }
-      return this.#failed(entry, reason, credentials, startedAt, cause);
+      return this.#failed(entry, reason, credentials, startedAt, cause, priorState);
     } finally {
-      stopExtending?.();
-      if (lock) {
-        lock.release().catch((error: unknown) => {
-          this.#logger.debug(
-            { deviceId: entry.id, error: errorText(error) },
-            'lock release failed; it expires at its TTL',
-          );
-        });
-      }
+      // The slot first: nothing below may keep another device waiting.
       if (release) {
         this.#running--;
         release();
       }
-      waiting.dispose();
-      working.dispose();
-      if (entry.controller === attemptController) entry.controller = undefined;
+      cancelLimit?.();
+      stopExtending?.();
+      linked.dispose();
+      this.#attempts.delete(attempt);
+      if (entry.controller === attempt.controller) entry.controller = undefined;
+      if (lock) this.#releaseLock(entry, lock);
     }
+  }
+
+  /** Gives a lock back; stop() waits (bounded) for these, so other instances are not locked out. */
+  #releaseLock(entry: Entry, lock: Lock): void {
+    let pending: Promise<unknown>;
+    try {
+      pending = lock.release();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    const settled = pending.then(
+      () => undefined,
+      (error: unknown) => {
+        this.#logger.debug(
+          { deviceId: entry.id, error: errorText(error) },
+          'lock release failed; it expires at its TTL',
+        );
+      },
+    );
+    this.#lockReleases.add(settled);
+    void settled.finally(() => this.#lockReleases.delete(settled));
   }
 
   async #freshDevice(entry: Entry, signal: AbortSignal): Promise<Device> {
@@ -808,10 +900,19 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       if ((pin ?? '') !== (blocked.pin ?? '')) return 'host-key';
     }
     if (blocked.kind === 'auth-failed') {
-      const credentials = await this.#credentials.get(device, signal).catch(() => undefined);
+      const credentials = await raceSignal(this.#credentials.get(device, signal), signal).catch(
+        () => undefined,
+      );
       if (credentials?.version !== undefined && credentials.version !== blocked.credentialVersion) {
         return 'credentials';
       }
+    }
+    if (this.#lastSuccess) {
+      // Another instance fixed it (e.g. a manual trigger answered there): follow it.
+      const last = await raceSignal(this.#lastSuccess.get(entry.id, signal), signal).catch(
+        () => undefined,
+      );
+      if (last !== undefined && last > blocked.at) return 'elsewhere';
     }
     return undefined;
   }
@@ -820,7 +921,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     if (device.hostKeyFingerprint) return canonicalFingerprint(device.hostKeyFingerprint);
     const store = this.#hostKeys;
     if (!store || isUpdaterPinning(store)) return undefined;
-    const pin = await store.get(device.id, signal).catch(() => undefined);
+    const pin = await raceSignal(store.get(device.id, signal), signal).catch(() => undefined);
     return pin === undefined ? undefined : canonicalFingerprint(pin);
   }
 
@@ -834,11 +935,12 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     const deadline = this.#clock.now() + (manual ? this.#triggerLockWaitMs : 0);
     for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
       try {
-        const lock = await this.#locker!.acquire(key, ttlMs, signal);
+        const lock = await raceSignal(this.#locker!.acquire(key, ttlMs, signal), signal);
         if (lock) return lock;
       } catch (error) {
         if (signal.aborted) throw abortReason(signal);
-        if (!isLockUnavailableError(error) && !(error instanceof Error)) throw error;
+        // Only an unreachable backend may be worked around; anything else is a real failure.
+        if (!isLockUnavailableError(error)) throw error;
         if (this.#onLockUnavailable === 'skip') {
           this.#warn(
             entry.id,
@@ -860,15 +962,24 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     }
   }
 
-  #keepExtending(entry: Entry, lock: Lock): () => void {
+  #keepExtending(entry: Entry, lock: Lock, attempt: AbortController): () => void {
     const ttlMs = this.#lockTtlMs;
     const everyMs = Math.max(50, Math.floor(ttlMs / 3));
     let cancel: (() => void) | undefined;
     const tick = (): void => {
-      lock.extend(ttlMs).then(
+      let extended: Promise<boolean>;
+      try {
+        extended = lock.extend(ttlMs);
+      } catch (error) {
+        extended = Promise.reject(error);
+      }
+      extended.then(
         (held) => {
-          if (!held)
-            this.#warn(entry.id, 'lock-lost', `the lock ${lock.key} was lost during the backup`);
+          if (held || !cancel) return;
+          // Someone else may hold it now: stop rather than back the device up twice at once.
+          const message = `${entry.id}: the lock ${lock.key} was lost during the backup; the attempt stopped`;
+          this.#warn(entry.id, 'lock-lost', message);
+          attempt.abort(new BackupError({ kind: 'cancelled', deviceId: entry.id, message }));
         },
         (error: unknown) => {
           this.#logger.debug(
@@ -904,7 +1015,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   async #readCredentials(device: Device, signal: AbortSignal): Promise<VersionedCredentials> {
     let credentials: VersionedCredentials | undefined;
     try {
-      credentials = await this.#credentials.get(device, signal);
+      credentials = await raceSignal(this.#credentials.get(device, signal), signal);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       throw new BackupError({
@@ -953,7 +1064,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       });
     }
     try {
-      return await this.#publisher.publish(snapshot, { signal });
+      return await raceSignal(this.#publisher.publish(snapshot, { signal }), signal);
     } catch (error) {
       if (isBackupError(error)) throw error;
       if (signal.aborted) throw abortReason(signal);
@@ -972,6 +1083,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     receipt: PublishReceipt,
     startedAt: number,
     manual: boolean,
+    signal: AbortSignal,
   ): Promise<AttemptOutcome> {
     const now = this.#clock.now();
     const changed =
@@ -987,13 +1099,17 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     this.#schedule(entry, entry.regularAt, 'schedule');
     this.#outcomes.success++;
     if (this.#lastSuccess) {
-      await this.#lastSuccess.set(entry.id, now).catch((error: unknown) => {
-        this.#warn(
-          entry.id,
-          'last-success-unavailable',
-          `recording the success failed (${errorText(error)})`,
-        );
-      });
+      // The start time, not the end: this instance's own next regular attempt (interval after the
+      // start) must never look "fresh" to itself.
+      await raceSignal(this.#lastSuccess.set(entry.id, startedAt, signal), signal).catch(
+        (error: unknown) => {
+          this.#warn(
+            entry.id,
+            'last-success-unavailable',
+            `recording the success failed (${errorText(error)})`,
+          );
+        },
+      );
     }
     this.#emit('backup:success', {
       deviceId: entry.id,
@@ -1011,6 +1127,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     credentials: VersionedCredentials | undefined,
     startedAt: number,
     cause: AttemptCause,
+    priorState: DeviceState,
   ): AttemptOutcome {
     const error = isBackupError(reason)
       ? reason
@@ -1020,15 +1137,17 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
           cause: reason,
           message: `${entry.id}: the attempt failed (${errorText(reason)})`,
         });
-    entry.state = entry.blocked ? 'blocked' : 'idle';
     if (error.kind === 'cancelled') {
-      // Whoever cancelled (the caller of a trigger, a removal, stop()) is no fault of the device:
-      // nothing is counted, and the regular schedule goes on.
-      if (!entry.removed && !this.#stop.signal.aborted) {
+      // Whoever cancelled (the caller of a trigger, a removal, stop(), a lost lock) is no fault of
+      // the device: nothing is counted, and a pending retry or regular attempt stays as it was.
+      entry.state = priorState === 'running' || priorState === 'waiting' ? 'idle' : priorState;
+      if (entry.blocked) entry.state = 'blocked';
+      if (!entry.removed && !this.#stop.signal.aborted && entry.nextAt === undefined) {
         this.#schedule(entry, Math.max(entry.regularAt, this.#clock.now()), 'schedule');
       }
       return { status: 'failed', kind: 'cancelled', message: error.message };
     }
+    entry.state = entry.blocked ? 'blocked' : 'idle';
     entry.failures++;
     entry.lastErrorKind = error.kind;
     entry.lastErrorMessage = error.message;
@@ -1047,6 +1166,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       const pin = entry.device.hostKeyFingerprint;
       entry.blocked = {
         kind: error.kind,
+        at: now,
         credentialVersion: credentials?.version,
         pin:
           error.kind === 'host-key-mismatch'
@@ -1062,9 +1182,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         kind: error.kind,
         message: error.message,
       });
+    } else if (entry.blocked) {
+      // A manual trigger of a blocked device failed otherwise: it stays blocked, re-checked often.
+      entry.state = 'blocked';
+      this.#schedule(entry, now + this.#refreshIntervalMs, 'schedule');
     } else {
       if (cause !== 'retry') entry.regularAt = startedAt + this.#intervalMs;
-      const retryAt = now + this.#backoff.delay(entry.failures);
+      const retryAt = now + this.#retryDelay(entry.failures);
       const regularAt = entry.regularAt;
       nextAttemptAt = Math.min(retryAt, regularAt);
       entry.state = 'backoff';
@@ -1085,11 +1209,27 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     return { status: 'failed', kind: error.kind, message: error.message };
   }
 
-  #skip(entry: Entry, reason: SkipReason, nextAt: number, cause: AttemptCause): AttemptOutcome {
-    if (entry.state === 'running' || entry.state === 'waiting')
-      entry.state = entry.blocked ? 'blocked' : 'idle';
-    entry.regularAt = nextAt;
-    this.#schedule(entry, nextAt, cause);
+  /**
+   * Ends an attempt that did not run. `priorState` is given for a manual trigger: it leaves the
+   * device's state and pending schedule as they were.
+   */
+  #skip(
+    entry: Entry,
+    reason: SkipReason,
+    nextAt: number,
+    cause: AttemptCause,
+    priorState?: DeviceState,
+  ): AttemptOutcome {
+    if (priorState !== undefined) {
+      entry.state = priorState;
+      if (entry.nextAt === undefined)
+        this.#schedule(entry, Math.max(nextAt, this.#clock.now()), cause);
+    } else {
+      if (entry.state === 'running' || entry.state === 'waiting')
+        entry.state = entry.blocked ? 'blocked' : 'idle';
+      entry.regularAt = nextAt;
+      this.#schedule(entry, nextAt, cause);
+    }
     if (reason === 'locked') this.#outcomes.locked++;
     else this.#outcomes.skipped++;
     this.#skips[reason]++;
@@ -1128,9 +1268,23 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     this.#emit('device:unblocked', { deviceId: entry.id, reason });
   }
 
+  /** The backoff delay, checked: a policy's NaN or negative value must not break the timer heap. */
+  #retryDelay(failures: number): number {
+    const delay = this.#backoff.delay(failures);
+    if (Number.isFinite(delay) && delay >= 0) return delay;
+    this.#logger.error(
+      { failures, delay },
+      'the backoff policy returned an invalid delay; using 5 min',
+    );
+    return 5 * MINUTE;
+  }
+
   async #doStop(graceMs: number): Promise<void> {
-    this.#stop.abort(new BackupError({ kind: 'cancelled', message: 'the scheduler is stopping' }));
+    const stopping = new BackupError({ kind: 'cancelled', message: 'the scheduler is stopping' });
+    this.#stop.abort(stopping);
     this.#wake?.abort();
+    // Attempts still waiting (for the device, the gate, a slot or a lock) end at once.
+    for (const attempt of this.#attempts) if (!attempt.working) attempt.controller.abort(stopping);
     await Promise.all(this.#loops);
     if (this.#inFlight.size > 0 && graceMs > 0) {
       const grace = new AbortController();
@@ -1149,7 +1303,18 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         }),
       );
     }
+    for (const attempt of this.#attempts) attempt.controller.abort(stopping);
     await Promise.allSettled([...this.#inFlight]);
+    // Give locks back before the caller closes its Redis client, so other instances are not
+    // locked out for a whole TTL; a backend that does not answer is not waited for long.
+    if (this.#lockReleases.size > 0) {
+      const bound = new AbortController();
+      await Promise.race([
+        Promise.allSettled([...this.#lockReleases]),
+        this.#clock.sleep(2_000, bound.signal).catch(() => {}),
+      ]);
+      bound.abort();
+    }
     this.#timers.clear();
   }
 
@@ -1166,7 +1331,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     try {
       (this.emit as (event: E, payload: unknown) => boolean)(event, payload);
     } catch (error) {
-      this.#logger.error({ event, error: errorText(error) }, 'a scheduler event listener threw');
+      const message = `a listener of ${event} threw (${errorText(error)}); the scheduler goes on`;
+      this.#logger.error({ event, error: errorText(error) }, message);
+      if (event !== 'warning') {
+        this.#emit('warning', { deviceId: payload.deviceId, code: 'listener-error', message });
+      }
     }
   }
 }

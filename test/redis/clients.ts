@@ -62,9 +62,16 @@ export async function notReady(client: Redis): Promise<void> {
 export async function closeClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-  if (client.status === 'ready') await client.quit();
-  else client.disconnect();
-  await ended;
+  if (client.status === 'ready') {
+    await client.quit();
+    await ended;
+    return;
+  }
+  // A client that is reconnecting (server down) may never emit 'end' after disconnect().
+  client.disconnect();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, 500)))]);
+  clearTimeout(timer);
 }
 
 // Handles that outlive a suite would keep the worker alive or leak into the next file.

@@ -154,8 +154,8 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
       publisher,
       locker: new RedisLocker({ redis: redisClient }),
       initialJitterMs: [0, 0],
-      timeLimitMs: 300,
-      lockTtlMarginMs: 300,
+      timeLimitMs: 5_000,
+      lockTtlMs: 600,
     });
     await instance.start();
     // TTL 600 ms; the publish stalls for 2 s, so the lock lives only if it is extended.

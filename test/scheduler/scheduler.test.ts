@@ -580,22 +580,85 @@ describe('BackupScheduler across instances', () => {
     const clock = new FakeClock();
     const locker = new MemoryLocker({ clock });
     const fake = new FakeCollector({ clock, durationMs: 200 * SECOND });
-    const { scheduler, publisher, of } = setup({
+    const { scheduler, of } = setup({
       clock,
       collect: fake.collect,
       locker,
       timeLimitMs: 300 * SECOND,
+      lockTtlMs: 60 * SECOND,
     });
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    // 150 s into a 200 s collection: far past the 60 s TTL, the lock is still held.
+    await clock.advance(150 * SECOND);
+    expect(await locker.acquire('backup:device:r1', MINUTE)).toBeUndefined();
+    await clock.advance(50 * SECOND);
+    expect(of('backup:success')).toHaveLength(1);
+    expect(await locker.acquire('backup:device:r1', MINUTE)).toBeDefined();
+    await scheduler.stop();
+  });
+
+  it('stops an attempt whose lock was lost', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock, durationMs: 200 * SECOND });
+    let extensions = 0;
+    const locker = {
+      acquire: (key: string) =>
+        Promise.resolve({
+          key,
+          token: 't',
+          extend: () => Promise.resolve(++extensions < 2),
+          release: () => Promise.resolve(true),
+        }),
+    };
+    const { scheduler, of } = setup({
+      clock,
+      collect: fake.collect,
+      locker,
+      lockTtlMs: 60 * SECOND,
+    });
+    await scheduler.start();
+    await clock.advance(30 * SECOND + 40 * SECOND);
+    expect(of('warning').map((e) => e.payload.code)).toContain('lock-lost');
+    expect(fake.active).toBe(0);
+    expect(of('backup:success')).toHaveLength(0);
+    expect(scheduler.status('r1')!.consecutiveFailures).toBe(0);
+    await scheduler.stop();
+  });
+});
+
+describe('BackupScheduler time limit', () => {
+  it('frees the slot when publishing stalls past the time limit, and retries later', async () => {
+    const { clock, publisher, scheduler, of, fake } = setup(
+      { concurrency: 1, timeLimitMs: 60 * SECOND },
+      [device('a'), device('b', { vendor: 'cisco-ios' })],
+    );
     publisher.stall();
     await scheduler.start();
     await clock.advance(30 * SECOND);
-    // The lock's TTL is 330 s; collection (200 s) plus a stalled publish keep the attempt going.
-    await clock.advance(600 * SECOND);
-    expect(await locker.acquire('backup:device:r1', MINUTE)).toBeUndefined();
+    await clock.advance(60 * SECOND);
+    expect(of('backup:failure')[0]?.payload).toMatchObject({ kind: 'time-limit' });
+    expect(scheduler.stats().inFlight).toBe(1); // the second device has the slot now
     publisher.resume();
-    await clock.advance(1);
-    expect(of('backup:success')).toHaveLength(1);
-    expect(await locker.acquire('backup:device:r1', MINUTE)).toBeDefined();
+    await clock.advance(5 * MINUTE);
+    expect(of('backup:success').length).toBeGreaterThanOrEqual(1);
+    expect(fake.calls.length).toBeGreaterThanOrEqual(2);
+    await scheduler.stop();
+  });
+
+  it('frees the slot of a credential provider that never answers', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock });
+    const { scheduler, of } = setup({
+      clock,
+      collect: fake.collect,
+      timeLimitMs: 60 * SECOND,
+      credentials: { get: () => new Promise(() => {}) },
+    });
+    await scheduler.start();
+    await clock.advance(90 * SECOND);
+    expect(of('backup:failure')[0]?.payload.kind).toBe('time-limit');
+    expect(scheduler.stats().inFlight).toBe(0);
     await scheduler.stop();
   });
 });
