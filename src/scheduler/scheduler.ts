@@ -563,7 +563,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     field: string,
     message: string,
   ): void {
-    const key = `invalid:${index}:${deviceId ?? ''}:${field}:${message}`;
+    // Keyed by device, not position: a record that moves in the list is not reported again.
+    const key = `invalid:${deviceId ?? `#${index}`}:${field}:${message}`;
     if (this.#reportedProblems.has(key)) return;
     this.#reportedProblems.add(key);
     this.#logger.warn({ deviceId, index, field }, `invalid device record: ${field} ${message}`);

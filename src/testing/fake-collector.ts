@@ -69,7 +69,7 @@ export class FakeCollector {
     return this;
   }
 
-  /** Calls for the device succeed again. */
+  /** Clears the device's failures and stalls (a required password and a host key stay). */
   heal(deviceId: string): this {
     this.#failures.delete(deviceId);
     this.#stalls.delete(deviceId);
