@@ -1346,13 +1346,14 @@ function statusOf(entry: Entry): DeviceStatus {
     deviceId: entry.id,
     vendor: entry.device.vendor,
     tenantId: entry.device.tenantId,
-    state: entry.running && entry.state !== 'waiting' ? 'running' : entry.state,
+    state: entry.state,
     lastAttemptAt: toDate(entry.lastAttemptAt),
     lastSuccessAt: toDate(entry.lastSuccessAt),
     lastErrorKind: entry.lastErrorKind,
     lastErrorMessage: entry.lastErrorMessage,
     consecutiveFailures: entry.failures,
-    nextAttemptAt: toDate(entry.nextAt),
+    // A blocked device is only re-checked, never attempted, until it is unblocked.
+    nextAttemptAt: entry.blocked ? undefined : toDate(entry.nextAt),
     lastSha256: entry.lastSha256,
   };
 }

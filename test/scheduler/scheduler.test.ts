@@ -775,3 +775,30 @@ describe('BackupScheduler cancellation', () => {
     await scheduler.stop();
   });
 });
+
+describe('BackupScheduler status', () => {
+  it('shows running, waiting and blocked devices as they are', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock, durationMs: 10 * SECOND });
+    const { scheduler } = setup({ clock, collect: fake.collect, concurrency: 1 }, [
+      device('a'),
+      device('b'),
+      device('c'),
+    ]);
+    fake.requirePassword('c', 'other');
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    const states = Object.fromEntries(scheduler.status().map((s) => [s.deviceId, s.state]));
+    expect(states).toEqual({ a: 'running', b: 'waiting', c: 'waiting' });
+    await clock.advance(30 * SECOND);
+    expect(scheduler.status('c')).toMatchObject({
+      state: 'blocked',
+      nextAttemptAt: undefined,
+      lastErrorKind: 'auth-failed',
+    });
+    expect(scheduler.status('a')!.nextAttemptAt!.getTime()).toBe(
+      clock.now() - 30 * SECOND + INTERVAL,
+    );
+    await scheduler.stop();
+  });
+});
