@@ -1,5 +1,18 @@
-// Throughput of normalizeConfig('routeros', …) on a 1 MB export, in MB/s (median of several runs).
-import { normalizeConfig } from '../dist/index.js';
+// Throughput of normalizeConfig('routeros', …) on a 1 MB export, in MB/s (median of several runs);
+// and the CPU cost per device of each step confsnap adds to the bare SSH loop (measureStages).
+//
+//   node bench/normalize.mjs           normalize MB/s
+//   node bench/normalize.mjs stages    µs per device of each step
+import { createHash } from 'node:crypto';
+import { TextEncoder } from 'node:util';
+import {
+  createSnapshot,
+  normalizeConfig,
+  routeros,
+  systemClock,
+  toWireJson,
+} from '../dist/index.js';
+import { routerosConfig } from './throughput.mjs';
 
 function routerosExport(targetBytes) {
   const lines = ['# 2026-03-07 12:00:00 by RouterOS 7.16.2', '# software id = ABCD-1234'];
@@ -34,6 +47,126 @@ export function measureNormalize(bytes = 1024 * 1024, runs = 15) {
   return { input_bytes: input.length, mb_per_s: Math.round(rates[Math.floor(runs / 2)] * 10) / 10 };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+// CPU cost per device of the steps confsnap adds to the bare SSH loop, each measured alone on the
+// same ~30 KB RouterOS exports the throughput fleet serves (as the device sends them: with the
+// export header and `\r\n`). Microseconds of CPU per device, median of several runs. They mirror
+// what one attempt does after the SSH session (src/ssh/collect.ts collectRaw and checkOutput,
+// src/collectors/normalize.ts, src/publish/snapshot.ts, src/nats/snapshot-publisher.ts) and the
+// timer pattern of src/core/timer.ts, through the public API where there is one.
+
+function cpuMicros(fn) {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+/** Median CPU µs per item of `step(item)` over `items`, after a warm-up pass. */
+function measure(items, step, runs = 7) {
+  for (const item of items) step(item);
+  const samples = [];
+  for (let run = 0; run < runs; run++) {
+    samples.push(
+      cpuMicros(() => {
+        for (const item of items) step(item);
+      }) / items.length,
+    );
+  }
+  samples.sort((a, b) => a - b);
+  return Math.round(samples[Math.floor(runs / 2)] * 10) / 10;
+}
+
+/** Median CPU µs per operation of an async pattern (timers), `count` at a time. */
+async function measureAsync(count, start, runs = 7) {
+  const samples = [];
+  for (let run = 0; run <= runs; run++) {
+    const before = process.cpuUsage();
+    const pending = [];
+    for (let i = 0; i < count; i++) pending.push(start());
+    await Promise.all(pending);
+    const used = process.cpuUsage(before);
+    if (run > 0) samples.push((used.user + used.system) / count);
+  }
+  samples.sort((a, b) => a - b);
+  return Math.round(samples[Math.floor(runs / 2)] * 10) / 10;
+}
+
+export async function measureStages({ devices = 200, configBytes = 30_000 } = {}) {
+  const raw = Array.from({ length: devices }, (_, i) =>
+    Buffer.from(
+      ('# 2026-03-07 12:00:00 by RouterOS 7.16.2\n' + routerosConfig(i, configBytes)).replace(
+        /\n/g,
+        '\r\n',
+      ),
+    ),
+  );
+  const normalized = raw.map((bytes) => normalizeConfig(routeros, bytes));
+  const snapshots = normalized.map((result, i) =>
+    createSnapshot({
+      deviceId: `r${i}`,
+      tenantId: 'bench',
+      vendor: 'routeros',
+      configText: result.text,
+      routerosVersion: '7.16.2',
+    }),
+  );
+  const json = snapshots.map(toWireJson);
+  const patterns = [...routeros.syntaxErrorPatterns, ...routeros.errorPatterns];
+
+  const stages = {
+    // collect.ts collectRaw/checkOutput: latin1 copy of stdout, joined with stderr, every syntax
+    // and error pattern of the collector run over the whole output.
+    check_output_patterns: measure(raw, (bytes) => {
+      const text = `${bytes.toString('latin1')}\n${''}`;
+      for (const pattern of patterns) pattern.exec(text);
+    }),
+    // normalize.ts normalizeConfig: decode, line rules, trailing blanks, hash.
+    normalize_and_hash: measure(raw, (bytes) => normalizeConfig(routeros, bytes)),
+    // snapshot.ts createSnapshot: hashes the text again, then validateSnapshot hashes it a third time.
+    create_snapshot: measure(normalized, (result) =>
+      createSnapshot({
+        deviceId: 'r1',
+        tenantId: 'bench',
+        vendor: 'routeros',
+        configText: result.text,
+        routerosVersion: '7.16.2',
+      }),
+    ),
+    // snapshot.ts toWireJson: validateSnapshot (a fourth hash) and JSON.stringify.
+    wire_json: measure(snapshots, toWireJson),
+    // snapshot-publisher.ts #encode: the UTF-8 bytes NATS sends.
+    utf8_encode: measure(json, (text) => new TextEncoder().encode(text)),
+    // One SHA-256 of a normalized text: what each redundant hash costs.
+    sha256_once: measure(normalized, (result) =>
+      createHash('sha256').update(result.text, 'utf8').digest('hex'),
+    ),
+    // core/timer.ts startTimer + cancel, as every deadline does (connect, command, time limit,
+    // graceful close, each Redis command): AbortController, clock.sleep, abort() without a reason
+    // (a DOMException with a stack), a rejected promise.
+    timer_abortcontroller: await measureAsync(2_000, () => {
+      const controller = new globalThis.AbortController();
+      const sleeping = systemClock.sleep(60_000, controller.signal).catch(() => {});
+      controller.abort();
+      return sleeping;
+    }),
+    // The same deadline as a plain timer.
+    timer_settimeout: await measureAsync(2_000, () => {
+      const timer = setTimeout(() => {}, 60_000);
+      clearTimeout(timer);
+      return Promise.resolve();
+    }),
+  };
+  return {
+    devices,
+    input_bytes: Math.round(raw.reduce((n, b) => n + b.length, 0) / devices),
+    us_per_device: stages,
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(measureNormalize()));
+  if (process.argv[2] === 'stages') console.log(JSON.stringify(await measureStages(), null, 2));
+  else console.log(JSON.stringify(measureNormalize()));
 }

@@ -1,34 +1,272 @@
 // `npm run bench`: measures what this version of confsnap can be measured on and writes
 // bench/results/latest.json plus a readable table. Needs a build (the npm script builds first).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { measureNormalize } from './normalize.mjs';
+//
+//   npm run bench -- [--devices=1000] [--concurrency=50] [--rounds=3]
+//                    [--sshd-devices=min(devices,500)] [--sshd-rounds=1]
+//                    [--config-bytes=30000] [--scale-devices=100000]
+//                    [--skip=raw,confsnap,scheduled,openssh,python,asyncssh,paramiko,
+//                            throughput,scale,normalize,stages]
+//                    [--quick]     200 devices, one round, 20 000 scale devices (for development)
+//                    [--profile]   writes bench/results/<contender>-<round>.cpuprofile and
+//                                  prints where confsnap's first round spent its time
+//                    [--profile-top=FILE[,FILE]] only prints that summary of existing profiles
+//                                  (self time by package and function; wall-clock samples, so
+//                                  profile on a quiet machine)
+//                    [--ladder]    adds diagnostic contenders: collectConfig alone, the scheduler
+//                                  with an in-memory publisher, the scheduler with NATS, no Redis
+//                    [--dist=PATH] imports confsnap from another build (e.g. a patched copy)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { measureNormalize, measureStages } from './normalize.mjs';
 import { measureScale } from './scale.mjs';
+import { measureThroughput, stopAll } from './throughput.mjs';
 
 const args = new Map(
   process.argv.slice(2).flatMap((arg) => {
-    const match = /^--([^=]+)=(.*)$/.exec(arg);
-    return match ? [[match[1], match[2]]] : [];
+    const match = /^--([^=]+)(?:=(.*))?$/.exec(arg);
+    return match ? [[match[1], match[2] ?? 'true']] : [];
   }),
 );
-const scaleDevices = Number(args.get('scale-devices') ?? 100_000);
+/** Which package or part of the runtime a URL belongs to. */
+function packageOf(url, functionName) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  // The run's copy of dist/ lives under node_modules/.cache/confsnap-bench/.
+  if (/\/dist\/|\/confsnap-bench\//.test(url)) return 'confsnap (dist)';
+  const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (modules) return modules[1];
+  if (url.startsWith('node:')) return 'node internals';
+  if (/\/bench\//.test(url)) return 'bench';
+  return url;
+}
 
+/** Self milliseconds per profile node id. */
+function selfTimes(profile) {
+  const self = new Map();
+  const { samples = [], timeDeltas = [] } = profile;
+  for (let i = 0; i < samples.length; i++) {
+    // A sample's time is the delta to the next one (the last sample gets none).
+    const ms = (timeDeltas[i + 1] ?? 0) / 1000;
+    self.set(samples[i], (self.get(samples[i]) ?? 0) + ms);
+  }
+  return self;
+}
+
+function summarize(profile) {
+  const self = selfTimes(profile);
+  const byFunction = new Map();
+  const byPackage = new Map();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const ms = self.get(node.id) ?? 0;
+    if (ms === 0) continue;
+    total += ms;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    const where = url
+      ? `${url.replace(/^.*\/(confsnap-bench\/[^/]+|node_modules|dist|bench)\//, '$1/').replace(/^confsnap-bench\/[^/]+\//, 'dist/')}:${lineNumber + 1}`
+      : '';
+    const key = `${name} ${where}`.trim();
+    byFunction.set(key, (byFunction.get(key) ?? 0) + ms);
+    const pkg = packageOf(url, name);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+  }
+  const sorted = (map) => [...map.entries()].sort((a, b) => b[1] - a[1]);
+  return { total, byFunction: sorted(byFunction), byPackage: sorted(byPackage) };
+}
+
+/** Prints where a CPU profile spent its time: self time by package and by function. */
+function printProfile(file, top = 25) {
+  const { total, byFunction, byPackage } = summarize(JSON.parse(readFileSync(file, 'utf8')));
+  const idle = byPackage.find(([name]) => name === '(idle)')?.[1] ?? 0;
+  const busy = total - idle;
+  const line = ([name, ms]) =>
+    `${ms.toFixed(0).padStart(8)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${name === '(idle)' ? '' : `${((ms / busy) * 100).toFixed(1).padStart(5)} % of busy`}  ${name}`;
+  console.log(`\n${file}: ${total.toFixed(0)} ms sampled, ${busy.toFixed(0)} ms busy`);
+  console.log('self time by package');
+  for (const entry of byPackage.slice(0, 12)) console.log(line(entry));
+  console.log(`self time by function (top ${top})`);
+  for (const entry of byFunction.slice(0, top)) console.log(line(entry));
+}
+
+if (args.has('profile-top')) {
+  for (const file of args.get('profile-top').split(',')) printProfile(file);
+  process.exit(0);
+}
+
+const quick = args.get('quick') === 'true';
+const number = (name, fallback) => {
+  const value = Number(args.get(name) ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be an integer >= 1, got ${args.get(name)}`);
+    process.exit(2);
+  }
+  return value;
+};
+const skip = new Set(
+  (args.get('skip') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean),
+);
+const scaleDevices = number('scale-devices', quick ? 20_000 : 100_000);
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the benchmark's servers`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+const measuredAt = new Date().toISOString();
+// Scale and normalize first, on a machine the fleet does not load yet.
+const scale = skip.has('scale') ? undefined : await measureScale(scaleDevices);
+const normalize = skip.has('normalize') ? undefined : measureNormalize();
+const stages = skip.has('stages') ? undefined : await measureStages();
+let throughput;
+if (!skip.has('throughput')) {
+  throughput = await measureThroughput({
+    devices: number('devices', quick ? 200 : 1000),
+    concurrency: number('concurrency', 50),
+    configBytes: number('config-bytes', 30_000),
+    rounds: number('rounds', quick ? 1 : 3),
+    sshdDevices: number('sshd-devices', Math.min(number('devices', quick ? 200 : 1000), 500)),
+    sshdRounds: number('sshd-rounds', 1),
+    skip,
+    ladder: args.get('ladder') === 'true',
+    dist: args.get('dist'),
+    profile: args.get('profile') === 'true',
+    log: (line) => console.error(`  ${line}`),
+  });
+}
 const results = {
-  measured_at: new Date().toISOString(),
+  measured_at: measuredAt,
   node: process.version,
-  scale: await measureScale(scaleDevices),
-  normalize: measureNormalize(),
+  cpus: cpus().length,
+  ...(throughput ? { throughput } : {}),
+  ...(scale ? { scale } : {}),
+  ...(normalize ? { normalize } : {}),
+  ...(stages ? { stages } : {}),
 };
 
-const goals = [
-  ['scale.heap_bytes_per_device', results.scale.heap_bytes_per_device, '<=', 1024],
-  ['scale.reconcile_ms', results.scale.reconcile_ms, '<=', 500],
-  ['normalize.mb_per_s', results.normalize.mb_per_s, '>=', 200],
-];
-console.log('measure                        value      goal');
-for (const [name, value, op, goal] of goals) {
-  const met = op === '<=' ? value <= goal : value >= goal;
+const t = results.throughput;
+if (t) {
+  const fmt = (value) => (value === null || value === undefined ? 'n/a' : String(value));
+  const cpu = (name) => {
+    const c = t.cpu_ms_per_device[name];
+    if (!c) return ['', ''];
+    const servers = Object.entries(c)
+      .filter(([key, value]) => key !== 'client' && value !== null && value >= 0.05)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ');
+    return [fmt(c.client), servers];
+  };
+  const row = (name, perS, vs, sample) => {
+    if (!t.samples[sample]) return; // not run (skipped, or its tool is not installed)
+    const [client, servers] = cpu(sample);
+    console.log(
+      `${name.padEnd(44)} ${fmt(perS).padStart(7)}  ${vs.padEnd(20)} ${client.padStart(6)}  ${servers}`,
+    );
+  };
+  const ofRaw = (value) =>
+    value && t.raw_ssh2_per_s ? `${Math.round((value / t.raw_ssh2_per_s) * 100) / 100} of raw` : '';
   console.log(
-    `${name.padEnd(30)} ${String(value).padStart(8)}   ${op} ${goal} ${met ? 'met' : 'MISSED'}`,
+    `\nthroughput: ${t.devices} devices (sshd: ${t.sshd.devices} sessions), concurrency ${t.concurrency}, ~${Math.round(t.config_bytes / 1000)} KB RouterOS exports, best of ${t.rounds} round(s)`,
+  );
+  console.log(
+    `${'contender'.padEnd(44)} ${'dev/s'.padStart(7)}  ${'confsnap vs it'.padEnd(20)} ${'client'.padStart(6)}  servers (CPU ms per device)`,
+  );
+  row('raw ssh2 loop (the ceiling)', t.raw_ssh2_per_s, '', 'raw_ssh2');
+  row('confsnap trigger (full pipeline)', t.confsnap_per_s, ofRaw(t.confsnap_per_s), 'confsnap');
+  row(
+    'confsnap scheduled (+ gate, last-success)',
+    t.confsnap_scheduled_per_s,
+    ofRaw(t.confsnap_scheduled_per_s),
+    'confsnap_scheduled',
+  );
+  row(
+    `asyncssh ${fmt(t.versions.asyncssh)}`,
+    t.asyncssh_per_s,
+    `${fmt(t.ratio_vs_asyncssh)}x`,
+    'asyncssh',
+  );
+  row(
+    `paramiko ${fmt(t.versions.paramiko)}`,
+    t.paramiko_per_s,
+    `${fmt(t.ratio_vs_paramiko)}x`,
+    'paramiko',
+  );
+  row(
+    'OpenSSH `ssh` per device (one sshd)',
+    t.openssh_spawn_per_s,
+    `${fmt(t.ratio_vs_openssh)}x`,
+    'openssh',
+  );
+  row(
+    '  OpenSSH `ssh`, curve25519 key exchange',
+    t.sshd.openssh_curve25519_per_s,
+    '',
+    'openssh_curve25519',
+  );
+  row('  raw ssh2 against that sshd', t.sshd.raw_ssh2_per_s, '', 'sshd_raw_ssh2');
+  row(
+    '  confsnap against that sshd',
+    t.sshd.confsnap_per_s,
+    `${fmt(t.sshd.ratio_vs_openssh)}x same server`,
+    'sshd_confsnap',
+  );
+  if (t.ladder) {
+    row(
+      'diagnostic: collectConfig alone',
+      t.ladder.collect_per_s,
+      ofRaw(t.ladder.collect_per_s),
+      'collect',
+    );
+    row(
+      'diagnostic: scheduler, memory publisher',
+      t.ladder.scheduler_memory_per_s,
+      ofRaw(t.ladder.scheduler_memory_per_s),
+      'scheduler_memory',
+    );
+    row(
+      'diagnostic: scheduler, NATS, no Redis',
+      t.ladder.scheduler_nats_per_s,
+      ofRaw(t.ladder.scheduler_nats_per_s),
+      'scheduler_nats',
+    );
+  }
+  console.log(
+    `load average before ${t.load_average.before.join(' ')}, after ${t.load_average.after.join(' ')} (${results.cpus} cores)`,
+  );
+  for (const note of t.notes) console.log(`note: ${note}`);
+}
+
+if (stages) {
+  console.log(
+    `\nCPU µs per device of steps confsnap adds to the bare loop (${stages.input_bytes} B exports): ${Object.entries(
+      stages.us_per_device,
+    )
+      .map(([name, us]) => `${name} ${us}`)
+      .join(', ')}`,
+  );
+}
+
+const goals = [
+  ['throughput.ratio_vs_raw', t?.ratio_vs_raw, '>=', 0.9],
+  ['throughput.ratio_vs_openssh', t?.ratio_vs_openssh, '>=', 2.5],
+  ['throughput.sshd.ratio_vs_openssh', t?.sshd.ratio_vs_openssh, '>=', 2.5],
+  ['throughput.ratio_vs_asyncssh', t?.ratio_vs_asyncssh, '>=', 1.3],
+  ['scale.heap_bytes_per_device', results.scale?.heap_bytes_per_device, '<=', 1024],
+  ['scale.reconcile_ms', results.scale?.reconcile_ms, '<=', 500],
+  ['normalize.mb_per_s', results.normalize?.mb_per_s, '>=', 200],
+];
+console.log('\nmeasure                              value      goal');
+for (const [name, value, op, goal] of goals) {
+  if (value === undefined) continue;
+  const met = value !== null && (op === '<=' ? value <= goal : value >= goal);
+  const verdict = value === null ? 'not measured' : met ? 'met' : 'MISSED';
+  console.log(
+    `${name.padEnd(34)} ${String(value ?? 'n/a').padStart(8)}   ${op} ${goal} ${verdict}`,
   );
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -37,3 +275,6 @@ writeFileSync(
   JSON.stringify(results, null, 2) + '\n',
 );
 console.log('written bench/results/latest.json');
+
+const profileFile = fileURLToPath(new URL('./results/confsnap-1.cpuprofile', import.meta.url));
+if (args.get('profile') === 'true' && existsSync(profileFile)) printProfile(profileFile, 20);
