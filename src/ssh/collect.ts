@@ -240,17 +240,22 @@ async function collectRaw(
     for (const command of commands) {
       if (shell) {
         const text = await shell.run(command);
-        checkOutput(attempt, collector, command, text, undefined, plan.fallback !== undefined);
-        outputs.push(Buffer.from(text, 'latin1'));
-      } else {
-        const result = await runExec(attempt, client, command);
-        const text = result.stdout.toString('latin1');
-        const errorText = result.stderr.toString('latin1');
         checkOutput(
           attempt,
           collector,
           command,
-          `${text}\n${errorText}`,
+          errorRegion(text),
+          undefined,
+          plan.fallback !== undefined,
+        );
+        outputs.push(Buffer.from(text, 'latin1'));
+      } else {
+        const result = await runExec(attempt, client, command);
+        checkOutput(
+          attempt,
+          collector,
+          command,
+          `${errorRegion(result.stdout)}\n${errorRegion(result.stderr)}`,
           result.exitCode,
           plan.fallback !== undefined,
           result.exitSignal,
@@ -315,6 +320,23 @@ function checkOutput(
       details: { command, exitCode },
     });
   }
+}
+
+/** How much of each end of an output is searched for a device error. */
+const ERROR_REGION_BYTES = 4096;
+
+/**
+ * Where a device's error text can be: the start or the end of a command's output. Searching only
+ * there keeps a 16 MiB configuration cheap, and a configuration line that happens to read like an
+ * error (a banner, a comment) in the middle of it cannot fail the backup.
+ */
+function errorRegion(output: Buffer | string): string {
+  const text = typeof output === 'string' ? output : undefined;
+  const length = text !== undefined ? text.length : (output as Buffer).length;
+  const slice = (start: number, end: number): string =>
+    text !== undefined ? text.slice(start, end) : (output as Buffer).toString('latin1', start, end);
+  if (length <= 2 * ERROR_REGION_BYTES) return slice(0, length);
+  return `${slice(0, ERROR_REGION_BYTES)}\n${slice(length - ERROR_REGION_BYTES, length)}`;
 }
 
 /** The first match of any pattern, cut to a short single line (a vendor error, never config). */

@@ -146,3 +146,19 @@ describe('collectConfig against a server that closes at once', () => {
     expect(isBackupError(error, 'unreachable')).toBe(true);
   });
 });
+
+describe('collectConfig and error texts inside a configuration', () => {
+  it('does not fail a long configuration whose middle contains a line that reads like an error', async () => {
+    const filler = Array.from(
+      { length: 400 },
+      (_, i) => `interface Vlan${i}\n description vlan ${i}\n!`,
+    ).join('\n');
+    const config = `!\nhostname big\n${filler}\nbanner motd ^C\n% Invalid input detected at '^' marker.\n^C\n${filler}\nend\n`;
+    const device = await simulated({ vendor: 'cisco-ios', config });
+    const result = await collectConfig({
+      device: { id: 'big', host: device.host, port: device.port, vendor: 'cisco-ios' },
+      credentials: { username: 'admin', password: 'admin' },
+    });
+    expect(result.text).toContain("% Invalid input detected at '^' marker.");
+  });
+});
