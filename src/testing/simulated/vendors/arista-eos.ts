@@ -8,15 +8,14 @@ import {
   setPageLength,
   type CommandSyntax,
   type PersonalitySettings,
+  LEAVE_SYNTAX,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
   { id: 'length', words: ['terminal', 'length', '<n>'] },
   { id: 'width', words: ['terminal', 'width', '<n>'] },
   { id: 'show-run', words: ['show', 'running-config'] },
-  { id: 'exit', words: ['exit'] },
-  { id: 'exit', words: ['quit'] },
-  { id: 'exit', words: ['logout'] },
+  ...LEAVE_SYNTAX,
 ];
 
 const PAGER = ' --More-- ';

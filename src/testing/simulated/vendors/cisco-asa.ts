@@ -9,6 +9,7 @@ import {
   setPageLength,
   type CommandSyntax,
   type PersonalitySettings,
+  LEAVE_SYNTAX,
 } from './kit.js';
 
 type AsaCommand = 'pager' | 'show-run' | 'exit';
@@ -18,9 +19,7 @@ const SYNTAX: readonly CommandSyntax<AsaCommand>[] = [
   { id: 'pager', words: ['terminal', 'pager', 'lines', '<n>'] },
   { id: 'show-run', words: ['more', 'system:running-config'] },
   { id: 'show-run', words: ['show', 'running-config'] },
-  { id: 'exit', words: ['exit'] },
-  { id: 'exit', words: ['quit'] },
-  { id: 'exit', words: ['logout'] },
+  ...LEAVE_SYNTAX,
 ];
 
 const PAGER = '<--- More --->';

@@ -11,6 +11,7 @@ import {
   setPageLength,
   type CommandSyntax,
   type PersonalitySettings,
+  LEAVE_SYNTAX,
 } from './kit.js';
 
 type XrCommand = 'length' | 'width' | 'no-timestamp' | 'show-run' | 'exit';
@@ -20,9 +21,7 @@ const SYNTAX: readonly CommandSyntax<XrCommand>[] = [
   { id: 'width', words: ['terminal', 'width', '<n>'] },
   { id: 'no-timestamp', words: ['terminal', 'exec', 'prompt', 'no-timestamp'] },
   { id: 'show-run', words: ['show', 'running-config'] },
-  { id: 'exit', words: ['exit'] },
-  { id: 'exit', words: ['quit'] },
-  { id: 'exit', words: ['logout'] },
+  ...LEAVE_SYNTAX,
 ];
 
 const PAGER = ' --More-- ';

@@ -11,6 +11,13 @@ export interface CommandSyntax<Id extends string = string> {
   readonly words: readonly string[];
 }
 
+/** The three ways to leave a Cisco-style CLI, in the order abbreviations are tried. */
+export const LEAVE_SYNTAX: readonly CommandSyntax<'exit'>[] = Object.freeze([
+  { id: 'exit', words: ['exit'] },
+  { id: 'exit', words: ['quit'] },
+  { id: 'exit', words: ['logout'] },
+]);
+
 /** What {@link matchCommand} found. */
 export type CommandMatch<Id extends string> =
   | { readonly ok: true; readonly id: Id; readonly args: readonly string[] }
