@@ -805,7 +805,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
           message: `${entry.id}: the backup was cancelled by its caller`,
         });
       }
-      return this.#failed(entry, reason, credentials, startedAt, cause, priorState);
+      // The pin as the operator sees it: a change of it (reset, re-pin) is what unblocks.
+      const pinAtFailure = isBackupError(reason, 'host-key-mismatch')
+        ? await this.#currentPin(device, new AbortController().signal).catch(() => undefined)
+        : undefined;
+      return this.#failed(entry, reason, credentials, startedAt, cause, priorState, pinAtFailure);
     } finally {
       // The slot first: nothing below may keep another device waiting.
       if (release) {
@@ -1129,6 +1133,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     startedAt: number,
     cause: AttemptCause,
     priorState: DeviceState,
+    pinAtFailure?: string,
   ): AttemptOutcome {
     const error = isBackupError(reason)
       ? reason
@@ -1164,15 +1169,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     }
     let nextAttemptAt: number | undefined;
     if (error.permanent) {
-      const pin = entry.device.hostKeyFingerprint;
       entry.blocked = {
         kind: error.kind,
         at: now,
         credentialVersion: credentials?.version,
-        pin:
-          error.kind === 'host-key-mismatch'
-            ? String(error.details.expectedFingerprint ?? pin ?? '')
-            : undefined,
+        // Not the fingerprint the connection expected: with no pin stored (a key that changed
+        // during one connection), comparing against that would unblock at once, in a loop.
+        pin: error.kind === 'host-key-mismatch' ? (pinAtFailure ?? '') : undefined,
       };
       entry.state = 'blocked';
       entry.regularAt = startedAt + this.#intervalMs;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BackupError } from '../../src/core/errors.js';
 import type { Device } from '../../src/core/device.js';
 import { BackupScheduler, type BackupSchedulerOptions } from '../../src/scheduler/scheduler.js';
 import type { SchedulerEvents } from '../../src/scheduler/events.js';
@@ -799,6 +800,38 @@ describe('BackupScheduler status', () => {
     expect(scheduler.status('a')!.nextAttemptAt!.getTime()).toBe(
       clock.now() - 30 * SECOND + INTERVAL,
     );
+    await scheduler.stop();
+  });
+});
+
+describe('BackupScheduler host-key blocks without a stored pin', () => {
+  it('keeps a device blocked whose key changed within one connection until someone acts', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const { scheduler, of } = setup({
+      clock,
+      refreshIntervalMs: MINUTE,
+      collect: () => {
+        calls++;
+        return Promise.reject(
+          new BackupError({
+            kind: 'host-key-mismatch',
+            deviceId: 'r1',
+            message: 'r1: key changed during the connection',
+            details: {
+              expectedFingerprint: fingerprintOf(Buffer.from('first')),
+              observedFingerprint: fingerprintOf(Buffer.from('second')),
+            },
+          }),
+        );
+      },
+    });
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    await clock.advance(10 * MINUTE);
+    expect(calls).toBe(1);
+    expect(of('device:unblocked')).toHaveLength(0);
+    expect(scheduler.status('r1')!.state).toBe('blocked');
     await scheduler.stop();
   });
 });
