@@ -13,6 +13,7 @@ import type {
   SimulatedVendorId,
 } from '../../src/testing/simulated/index.js';
 import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { refusedHost } from '../fault-suite/fleet.js';
 
 const MARGIN_MS = 1_500;
 let device: SimulatedDevice | undefined;
@@ -80,7 +81,18 @@ describe('collectConfig under faults', () => {
   });
 
   it('reports a closed port as connection-refused', async () => {
-    await expectFault('routeros', { connectionRefused: true }, 'connection-refused');
+    // On a loopback address of its own, so no other test's server can take the freed port.
+    device = await startSimulatedDevice({
+      vendor: 'routeros',
+      config: SAMPLE_CONFIGS.routeros!,
+      faults: { connectionRefused: true },
+      host: await refusedHost(),
+    });
+    const error = await collectConfig({
+      device: { id: 'refused', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: { username: 'admin', password: 'admin' },
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error, 'connection-refused')).toBe(true);
   });
 
   it('times out an exec command that stalls mid-output', async () => {
