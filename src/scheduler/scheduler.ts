@@ -1298,15 +1298,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       ]);
       grace.abort();
     }
-    for (const entry of this.#entries.values()) {
-      entry.controller?.abort(
-        new BackupError({
-          kind: 'cancelled',
-          deviceId: entry.id,
-          message: `${entry.id}: the scheduler stopped`,
-        }),
-      );
-    }
+    // Every attempt is in #attempts: no need to walk the whole fleet.
     for (const attempt of this.#attempts) attempt.controller.abort(stopping);
     await Promise.allSettled([...this.#inFlight]);
     // Give locks back before the caller closes its Redis client, so other instances are not
