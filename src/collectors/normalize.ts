@@ -1,7 +1,8 @@
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { BackupError } from '../core/errors.js';
 import { endsInOddBackslashes } from './config-text.js';
+import { type LineDropTest, normalizeUtf8Bytes, possibleFirstBytes } from './normalize-bytes.js';
 import { builtinCollectors, type CollectorRegistry } from './registry.js';
 import type { ConfigCollector, NormalizationRules } from './types.js';
 
@@ -49,8 +50,11 @@ export function normalizeConfig(
   registry?: Pick<CollectorRegistry, 'get'>,
 ): NormalizedConfig {
   const collector = typeof vendor === 'string' ? findCollector(vendor, registry) : vendor;
-  const decoded = decodeDeviceOutput(raw);
-  const text = normalizeText(decoded.text, collector.normalization);
+  const fast =
+    typeof raw === 'string' ? undefined : normalizeBytesFast(raw, collector.normalization);
+  if (fast?.sha256 !== undefined) return { text: fast.text, sha256: fast.sha256 };
+  const decoded = fast ? { text: '' } : decodeDeviceOutput(raw);
+  const text = fast ? '' : normalizeText(decoded.text, collector.normalization);
   if (text === '') {
     throw new BackupError({
       kind: 'invalid-output',
@@ -72,6 +76,26 @@ function findCollector(
     : builtinCollectors.find((candidate) => candidate.vendor === vendor);
   if (!collector) throw new TypeError(`normalizeConfig: no collector for vendor "${vendor}"`);
   return collector;
+}
+
+/**
+ * The byte path (normalize-bytes.ts) for output that needs none of what only the string path
+ * does: decoding as Latin-1, terminal escapes, backspaces, replacements, a transform. `undefined`
+ * when the string path must run.
+ */
+function normalizeBytesFast(
+  raw: Uint8Array,
+  rules: NormalizationRules,
+): ReturnType<typeof normalizeUtf8Bytes> | undefined {
+  if (rules.transform || (rules.replaceInLines?.length ?? 0) > 0) return undefined;
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (bytes.includes(0x1b) || bytes.includes(0x08)) return undefined;
+  const ascii = isAscii(bytes);
+  if (!ascii && !isUtf8(bytes)) return undefined;
+  return normalizeUtf8Bytes(bytes, ascii, {
+    joinBackslashContinuations: rules.joinBackslashContinuations === true,
+    dropLines: lineDropper(rules.dropLines ?? []),
+  });
 }
 
 // One decoder for every call: with `fatal` and no `stream` option it keeps no state between calls.
@@ -127,7 +151,7 @@ function applyLineRules(
   const hasLoneCarriageReturn = hasCarriageReturn && containsLoneCarriageReturn(clean);
   const hasBackspace = clean.includes('\b');
   const joinContinuations = rules.joinBackslashContinuations === true;
-  const dropLine = lineDropper(rules.dropLines ?? []);
+  const dropLine = lineDropper(rules.dropLines ?? [])?.drops;
   const replaceInLines = rules.replaceInLines ?? [];
   const keep = (line: string): void => {
     if (dropLine?.(line)) return;
@@ -184,14 +208,15 @@ function applyBackspaces(line: string): string {
   return kept.join('');
 }
 
-const droppers = new WeakMap<readonly RegExp[], (line: string) => boolean>();
+const droppers = new WeakMap<readonly RegExp[], LineDropTest>();
 
 /**
  * A test for "drop this line". Patterns with the same flags and no back-references are combined
  * into one alternation: one regex run per line instead of one per pattern, which is most of the
- * time spent on a large RouterOS export.
+ * time spent on a large RouterOS export. When every pattern is anchored on a literal first
+ * character (`/^# /`), the test also says which bytes a dropped line can start with.
  */
-function lineDropper(patterns: readonly RegExp[]): ((line: string) => boolean) | undefined {
+function lineDropper(patterns: readonly RegExp[]): LineDropTest | undefined {
   if (patterns.length === 0) return undefined;
   let dropper = droppers.get(patterns);
   if (!dropper) {
@@ -211,10 +236,17 @@ function lineDropper(patterns: readonly RegExp[]): ((line: string) => boolean) |
       ([flags, sources]) => new RegExp(sources.join('|'), flags),
     );
     const tests = [...combined, ...alone];
-    dropper = (line) => {
+    const drops = (line: string): boolean => {
       for (const test of tests) if (test.test(line)) return true;
       return false;
     };
+    const firstBytes = new Uint8Array(256);
+    const known = patterns.every((pattern) => {
+      const bytes = possibleFirstBytes(pattern);
+      for (const byte of bytes ?? []) firstBytes[byte] = 1;
+      return bytes !== undefined;
+    });
+    dropper = known ? { drops, firstBytes } : { drops };
     droppers.set(patterns, dropper);
   }
   return dropper;
