@@ -136,17 +136,33 @@ export interface SnapshotFields {
  * ```
  */
 export function createSnapshot(fields: SnapshotFields): Snapshot {
+  return snapshotOf(fields, undefined);
+}
+
+/**
+ * {@link createSnapshot} for a text whose hash was just computed by `normalizeConfig`: trusts
+ * `sha256` instead of hashing the text again. Only for a hash confsnap itself computed over
+ * exactly `fields.configText`.
+ * @internal Used by the scheduler; not part of the public surface.
+ */
+export function createSnapshotOfNormalized(fields: SnapshotFields, sha256: string): Snapshot {
+  return snapshotOf(fields, sha256);
+}
+
+function snapshotOf(fields: SnapshotFields, knownSha256: string | undefined): Snapshot {
+  const sha256 = knownSha256 ?? sha256Hex(fields.configText);
   const snapshot: Snapshot = {
     deviceId: fields.deviceId,
     tenantId: fields.tenantId,
     vendor: fields.vendor,
     collectedAt: fields.collectedAt ?? new Date(),
-    sha256: sha256Hex(fields.configText),
+    sha256,
     configText: fields.configText,
     normalizationVersion: fields.normalizationVersion ?? NORMALIZATION_VERSION,
     ...(fields.routerosVersion === undefined ? {} : { routerosVersion: fields.routerosVersion }),
     ...(fields.encoding === undefined ? {} : { encoding: fields.encoding }),
   };
+  verifiedHashes.set(snapshot, { text: snapshot.configText, sha256 });
   validateSnapshot(snapshot);
   return snapshot;
 }

@@ -17,6 +17,7 @@ import { startTimer } from '../core/timer.js';
 import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
 import {
   createSnapshot,
+  createSnapshotOfNormalized,
   type PublishReceipt,
   type Snapshot,
   type SnapshotPublisher,
@@ -1050,7 +1051,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       result.vendor === 'routeros' ? (result.deviceVersion ?? device.version) : undefined;
     let snapshot: Snapshot;
     try {
-      snapshot = createSnapshot({
+      const fields = {
         deviceId: entry.id,
         tenantId: device.tenantId ?? '',
         vendor: result.vendor,
@@ -1058,7 +1059,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         collectedAt: result.collectedAt,
         ...(routerosVersion ? { routerosVersion } : {}),
         ...(result.encoding ? { encoding: result.encoding } : {}),
-      });
+      };
+      // collectConfig's hash is normalizeConfig's, over exactly this text: no need to hash a
+      // large configuration twice. A custom `collect` function's result is hashed again.
+      snapshot =
+        this.#collect === collectConfig
+          ? createSnapshotOfNormalized(fields, result.sha256)
+          : createSnapshot(fields);
     } catch (error) {
       // Only a custom `collect` can hand over such a result; name the field, never the text.
       throw new BackupError({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BackupError } from '../../src/core/errors.js';
 import type { Device } from '../../src/core/device.js';
@@ -675,6 +676,27 @@ describe('BackupScheduler manual trigger', () => {
       changed: true,
       sha256: publisher.snapshots[0]!.sha256,
     });
+    await scheduler.stop();
+  });
+
+  it('hashes the text of a custom collect function itself instead of trusting its hash', async () => {
+    const { scheduler, publisher, clock } = setup({
+      collect: () =>
+        Promise.resolve({
+          deviceId: 'r1',
+          vendor: 'routeros',
+          text: '/x\n',
+          sha256: '0'.repeat(64),
+          hostKeyFingerprint: 'SHA256:none',
+          hostKeyPinned: false,
+          collectedAt: new Date(clock.now()),
+          durationMs: 0,
+          bytesReceived: 3,
+        }),
+    });
+    await scheduler.start();
+    await scheduler.trigger('r1');
+    expect(publisher.snapshots[0]!.sha256).toBe(createHash('sha256').update('/x\n').digest('hex'));
     await scheduler.stop();
   });
 
