@@ -108,7 +108,11 @@ export function normalizeUtf8Bytes(
           byte = bytes[at]!;
           if (byte === LF) break copy;
           at++;
-          if (byte === CR) continue copy;
+          if (byte === CR) {
+            // The usual "\r\n": the line ends here, without a detour through the word loop.
+            if (bytes[at] === LF) break copy;
+            continue copy;
+          }
           out[o++] = byte;
         }
       }
