@@ -20,6 +20,11 @@ export interface LineDropTest {
    * may be. Lines starting with another byte skip the (comparatively costly) regex test.
    */
   readonly firstBytes?: Uint8Array;
+  /**
+   * A pattern with the `g` or `y` flag answers by its `lastIndex`, so its answers depend on every
+   * line tested before: only the string path asks it about every line in order.
+   */
+  readonly stateful: boolean;
 }
 
 /** What the fast path needs of a vendor's rules. */

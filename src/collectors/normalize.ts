@@ -90,11 +90,13 @@ function normalizeBytesFast(
   if (rules.transform || (rules.replaceInLines?.length ?? 0) > 0) return undefined;
   const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (bytes.includes(0x1b) || bytes.includes(0x08)) return undefined;
+  const dropLines = lineDropper(rules.dropLines ?? []);
+  if (dropLines?.stateful) return undefined;
   const ascii = isAscii(bytes);
   if (!ascii && !isUtf8(bytes)) return undefined;
   return normalizeUtf8Bytes(bytes, ascii, {
     joinBackslashContinuations: rules.joinBackslashContinuations === true,
-    dropLines: lineDropper(rules.dropLines ?? []),
+    dropLines,
   });
 }
 
@@ -246,7 +248,8 @@ function lineDropper(patterns: readonly RegExp[]): LineDropTest | undefined {
       for (const byte of bytes ?? []) firstBytes[byte] = 1;
       return bytes !== undefined;
     });
-    dropper = known ? { drops, firstBytes } : { drops };
+    const stateful = alone.some((pattern) => pattern.global || pattern.sticky);
+    dropper = known ? { drops, firstBytes, stateful } : { drops, stateful };
     droppers.set(patterns, dropper);
   }
   return dropper;

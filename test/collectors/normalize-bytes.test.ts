@@ -92,6 +92,22 @@ describe('normalizeConfig on bytes: the byte path gives what the line path gives
     });
   }
 
+  it('asks a drop pattern with the g flag about every line in order, as the line path does', () => {
+    // With `g`, test() starts at lastIndex: the answers depend on the lines asked before.
+    // defineCollector refuses such a pattern; a collector object built by hand can still have one.
+    const pattern = /^(a)\1/g;
+    const collector: ConfigCollector = {
+      ...builtinCollectors[0]!,
+      vendor: 'stateful',
+      normalization: { dropLines: [pattern] },
+    };
+    const output = 'aa\n\naa\nb\n';
+    pattern.lastIndex = 0;
+    const fromString = normalizeConfig(collector, output);
+    pattern.lastIndex = 0;
+    expect(normalizeConfig(collector, Buffer.from(output))).toEqual(fromString);
+  });
+
   it('drops a leading byte-order mark, as UTF-8 decoding does', () => {
     const bytes = Buffer.from('\ufeff/ip dns\r\nset a=1\r\n', 'utf8');
     expect(normalizeConfig('routeros', bytes).text).toBe('/ip dns\nset a=1\n');
