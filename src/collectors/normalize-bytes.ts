@@ -199,7 +199,38 @@ export function possibleFirstBytes(pattern: RegExp): Set<number> | undefined {
   // With `m`, `^` also matches after U+2028 and U+2029 inside a line; with `g` or `y` the test
   // depends on `lastIndex`, so every line must be tested in order.
   if (!source.startsWith('^') || /[gmy]/.test(pattern.flags)) return undefined;
+  // In /^a|b/ only the first alternative is anchored: a line may match anywhere.
+  if (hasTopLevelAlternative(source)) return undefined;
   return firstBytesOf(source, 1, pattern.flags.includes('i'));
+}
+
+function hasTopLevelAlternative(source: string): boolean {
+  let depth = 0;
+  for (let index = 0; index < source.length; index++) {
+    const c = source[index];
+    if (c === '\\') index++;
+    else if (c === '[') {
+      index = endOfClass(source, index);
+      if (index === -1) return true; // cannot tell: as good as unanchored
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The index of the `]` that closes the class opening at `open`; -1 when the class holds another
+ * `[`, which is a literal without the `v` flag and a nested class with it: not worth telling apart.
+ */
+function endOfClass(source: string, open: number): number {
+  for (let index = open + 1; index < source.length; index++) {
+    const c = source[index];
+    if (c === '\\') index++;
+    else if (c === '[') return -1;
+    else if (c === ']') return index;
+  }
+  return -1;
 }
 
 function firstBytesOf(source: string, at: number, ignoreCase: boolean): Set<number> | undefined {
@@ -214,10 +245,8 @@ function firstBytesOf(source: string, at: number, ignoreCase: boolean): Set<numb
       const c = source[index];
       if (c === '\\') index++;
       else if (c === '[') {
-        // Skip a class: `)` and `|` inside it are literal.
-        for (index++; index < source.length && source[index] !== ']'; index++) {
-          if (source[index] === '\\') index++;
-        }
+        index = endOfClass(source, index);
+        if (index === -1) return undefined;
       } else if (c === '(') depth++;
       else if (c === ')') {
         if (depth === 0) close = index;

@@ -57,6 +57,7 @@ const custom: ConfigCollector[] = [
   collectorWith('ignore-case', [/^k/i, /^channel/iu], false),
   collectorWith('multiline', [/^# inactive/m], true),
   collectorWith('unanchored', [/not ready$/, /(?:a|b)+ /], true),
+  collectorWith('half-anchored', [/^# inactive|channel: /, /^!|Saved$/], true),
   collectorWith('no-rules', [], false),
 ];
 
@@ -148,6 +149,14 @@ describe('possibleFirstBytes', () => {
     expect(possibleFirstBytes(/^\d+ bytes/)).toBeUndefined();
     expect(possibleFirstBytes(/^(?:a|) x/)).toBeUndefined();
     expect(possibleFirstBytes(/^(?=a)a/)).toBeUndefined();
+  });
+
+  it('cannot tell when an alternative outside any group is not anchored', () => {
+    expect(possibleFirstBytes(/^# x|not ready/)).toBeUndefined();
+    expect(possibleFirstBytes(/^(?:# x)|y/)).toBeUndefined();
+    expect(possibleFirstBytes(/^#[[]|y/)).toBeUndefined();
+    expect(chars(possibleFirstBytes(/^#[|]x/))).toEqual(['#']);
+    expect(chars(possibleFirstBytes(/^#(?:a|b)\|/))).toEqual(['#']);
   });
 
   it('cannot tell for multiline, global or sticky patterns', () => {
