@@ -119,15 +119,21 @@ export async function measureStages({ devices = 200, configBytes = 30_000 } = {}
   const patterns = [...routeros.syntaxErrorPatterns, ...routeros.errorPatterns];
 
   const stages = {
-    // collect.ts collectRaw/checkOutput: latin1 copy of stdout, joined with stderr, every syntax
-    // and error pattern of the collector run over the whole output.
+    // collect.ts checkOutput: every syntax and error pattern of the collector over the first and
+    // the last 4 KiB of the output (its errorRegion), each end decoded as latin1.
     check_output_patterns: measure(raw, (bytes) => {
-      const text = `${bytes.toString('latin1')}\n${''}`;
+      const text = `${bytes.toString('latin1', 0, 4096)}\n${bytes.toString('latin1', bytes.length - 4096)}`;
       for (const pattern of patterns) pattern.exec(text);
     }),
-    // normalize.ts normalizeConfig: decode, line rules, trailing blanks, hash.
+    // The same patterns over the whole output, as collect.ts did before it searched only the ends.
+    check_output_patterns_whole: measure(raw, (bytes) => {
+      const text = bytes.toString('latin1');
+      for (const pattern of patterns) pattern.exec(text);
+    }),
+    // normalize.ts normalizeConfig: the byte path (normalize-bytes.ts), with its hash.
     normalize_and_hash: measure(raw, (bytes) => normalizeConfig(routeros, bytes)),
-    // snapshot.ts createSnapshot: hashes the text again, then validateSnapshot hashes it a third time.
+    // snapshot.ts createSnapshot as users call it: one hash, which validateSnapshot then trusts.
+    // (The scheduler passes normalizeConfig's hash instead: no hash at all.)
     create_snapshot: measure(normalized, (result) =>
       createSnapshot({
         deviceId: 'r1',
@@ -137,24 +143,25 @@ export async function measureStages({ devices = 200, configBytes = 30_000 } = {}
         routerosVersion: '7.16.2',
       }),
     ),
-    // snapshot.ts toWireJson: validateSnapshot (a fourth hash) and JSON.stringify.
+    // snapshot.ts toWireJson: validateSnapshot (no hash: createSnapshot's is known) and
+    // JSON.stringify.
     wire_json: measure(snapshots, toWireJson),
     // snapshot-publisher.ts #encode: the UTF-8 bytes NATS sends.
     utf8_encode: measure(json, (text) => new TextEncoder().encode(text)),
-    // One SHA-256 of a normalized text: what each redundant hash costs.
+    // One SHA-256 of a normalized text: what a hash of the whole text costs.
     sha256_once: measure(normalized, (result) =>
       createHash('sha256').update(result.text, 'utf8').digest('hex'),
     ),
-    // core/timer.ts startTimer + cancel, as every deadline does (connect, command, time limit,
-    // graceful close, each Redis command): AbortController, clock.sleep, abort() without a reason
-    // (a DOMException with a stack), a rejected promise.
+    // A deadline built on an AbortController and clock.sleep, cancelled by abort() without a
+    // reason (a DOMException with a stack) and a rejected promise: what core/timer.ts startTimer
+    // still does on a clock other than the system clock (e.g. a FakeClock).
     timer_abortcontroller: await measureAsync(2_000, () => {
       const controller = new globalThis.AbortController();
       const sleeping = systemClock.sleep(60_000, controller.signal).catch(() => {});
       controller.abort();
       return sleeping;
     }),
-    // The same deadline as a plain timer.
+    // The same deadline as a plain timer: what startTimer does on the system clock.
     timer_settimeout: await measureAsync(2_000, () => {
       const timer = setTimeout(() => {}, 60_000);
       clearTimeout(timer);
