@@ -200,37 +200,38 @@ export function possibleFirstBytes(pattern: RegExp): Set<number> | undefined {
   // depends on `lastIndex`, so every line must be tested in order.
   if (!source.startsWith('^') || /[gmy]/.test(pattern.flags)) return undefined;
   // In /^a|b/ only the first alternative is anchored: a line may match anywhere.
-  if (hasTopLevelAlternative(source)) return undefined;
+  const whole = alternativesFrom(source, 0);
+  if (whole === undefined || whole.starts.length > 1) return undefined;
   return firstBytesOf(source, 1, pattern.flags.includes('i'));
 }
 
-function hasTopLevelAlternative(source: string): boolean {
+/**
+ * Scans from `from` to the `)` that closes the group `from` is in (or to the end of the
+ * pattern): where each alternative at that level starts, and where the scan ended. `undefined`
+ * when a class holds another `[` — a literal without the `v` flag, a nested class with it — which
+ * is not worth telling apart.
+ */
+function alternativesFrom(
+  source: string,
+  from: number,
+): { starts: number[]; close: number } | undefined {
+  const starts = [from];
   let depth = 0;
-  for (let index = 0; index < source.length; index++) {
+  for (let index = from; index < source.length; index++) {
     const c = source[index];
     if (c === '\\') index++;
     else if (c === '[') {
-      index = endOfClass(source, index);
-      if (index === -1) return true; // cannot tell: as good as unanchored
+      for (index++; source[index] !== ']'; index++) {
+        if (index >= source.length || source[index] === '[') return undefined;
+        if (source[index] === '\\') index++;
+      }
     } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
+    else if (c === ')') {
+      if (depth === 0) return { starts, close: index };
+      depth--;
+    } else if (c === '|' && depth === 0) starts.push(index + 1);
   }
-  return false;
-}
-
-/**
- * The index of the `]` that closes the class opening at `open`; -1 when the class holds another
- * `[`, which is a literal without the `v` flag and a nested class with it: not worth telling apart.
- */
-function endOfClass(source: string, open: number): number {
-  for (let index = open + 1; index < source.length; index++) {
-    const c = source[index];
-    if (c === '\\') index++;
-    else if (c === '[') return -1;
-    else if (c === ']') return index;
-  }
-  return -1;
+  return { starts, close: source.length };
 }
 
 function firstBytesOf(source: string, at: number, ignoreCase: boolean): Set<number> | undefined {
@@ -238,24 +239,11 @@ function firstBytesOf(source: string, at: number, ignoreCase: boolean): Set<numb
   if (character === undefined) return undefined;
   if (character === '(') {
     if (!source.startsWith('(?:', at)) return undefined;
-    const alternatives: number[] = [at + 3];
-    let depth = 0;
-    let close = -1;
-    for (let index = at + 3; index < source.length && close === -1; index++) {
-      const c = source[index];
-      if (c === '\\') index++;
-      else if (c === '[') {
-        index = endOfClass(source, index);
-        if (index === -1) return undefined;
-      } else if (c === '(') depth++;
-      else if (c === ')') {
-        if (depth === 0) close = index;
-        else depth--;
-      } else if (c === '|' && depth === 0) alternatives.push(index + 1);
-    }
-    if (close === -1 || QUANTIFIERS.has(source[close + 1] ?? '')) return undefined;
+    const group = alternativesFrom(source, at + 3);
+    if (group === undefined || group.close === source.length) return undefined;
+    if (QUANTIFIERS.has(source[group.close + 1] ?? '')) return undefined;
     const union = new Set<number>();
-    for (const start of alternatives) {
+    for (const start of group.starts) {
       const bytes = firstBytesOf(source, start, ignoreCase);
       if (bytes === undefined) return undefined;
       for (const byte of bytes) union.add(byte);
