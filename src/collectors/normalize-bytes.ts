@@ -93,7 +93,6 @@ export function normalizeUtf8Bytes(
         continuedEnd = -1;
       }
     }
-    const last = blankAfter ? at >= length : false;
     if (!blankAfter) {
       // Copy the line. "\r\n" → "\n", then every other "\r" goes too: together, every "\r" goes.
       // Four bytes at a time while none of them is "\r" or "\n" (three times faster than one
@@ -151,8 +150,8 @@ export function normalizeUtf8Bytes(
     // Reserve the blank line that must precede the next line, should it be kept.
     if (blankPending) out[o++] = LF;
     lineStart = o;
-    if (blankAfter ? last : at >= length) break;
-    at++;
+    if (at >= length) break;
+    at++; // past the "\n"
   }
   // `mark` is the end of the last kept line: a blank line reserved after it has nothing to precede.
   if (mark === 0) return { text: '' };
