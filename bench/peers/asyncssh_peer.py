@@ -9,23 +9,13 @@ This is the client that scrapli-style asyncio tools are built on.
 """
 
 import asyncio
-import json
-import sys
-import time
 
 import asyncssh
-
-
-def load_job():
-    job = json.load(sys.stdin)
-    if isinstance(job, list):
-        job = {"devices": job}
-    return job["devices"], job.get("username", "admin"), job.get("password", "admin")
+from peer_common import Timed, check_size, load_job, report
 
 
 async def main():
-    devices, username, password = load_job()
-    concurrency = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    devices, username, password, concurrency = load_job()
     semaphore = asyncio.Semaphore(concurrency)
 
     async def collect(device):
@@ -42,42 +32,11 @@ async def main():
                 connect_timeout=20,
             ) as connection:
                 result = await connection.run("/export", check=False, encoding=None)
-                data = result.stdout or b""
-                expected = device.get("configBytes")
-                if expected and len(data) < expected:
-                    raise RuntimeError(f"short output: {len(data)} of at least {expected} bytes")
-                return len(data)
+                return check_size(device, result.stdout or b"")
 
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    results = await asyncio.gather(*(collect(d) for d in devices), return_exceptions=True)
-    seconds = time.perf_counter() - started
-    client_cpu_ms = (time.process_time() - cpu_before) * 1000
-    errors = {}
-    received = 0
-    done = 0
-    for result in results:
-        if isinstance(result, BaseException):
-            text = f"{type(result).__name__}: {result}"[:160]
-            errors[text] = errors.get(text, 0) + 1
-        else:
-            done += 1
-            received += result
-    print(
-        json.dumps(
-            {
-                "contender": "asyncssh",
-                "version": asyncssh.__version__,
-                "concurrency": concurrency,
-                "done": done,
-                "failed": len(devices) - done,
-                "seconds": seconds,
-                "client_cpu_ms": client_cpu_ms,
-                "bytes": received,
-                "errors": errors,
-            }
-        )
-    )
+    with Timed() as timed:
+        results = await asyncio.gather(*(collect(d) for d in devices), return_exceptions=True)
+    report("asyncssh", asyncssh.__version__, concurrency, devices, results, timed)
 
 
 asyncio.run(main())

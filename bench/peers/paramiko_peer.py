@@ -8,24 +8,14 @@ argument, reading the whole output, and prints {"done", "failed", "seconds", "cl
 This is the client that Netmiko- and rosbackup-style tools are built on.
 """
 
-import json
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import paramiko
-
-
-def load_job():
-    job = json.load(sys.stdin)
-    if isinstance(job, list):
-        job = {"devices": job}
-    return job["devices"], job.get("username", "admin"), job.get("password", "admin")
+from peer_common import Timed, check_size, load_job, report
 
 
 def main():
-    devices, username, password = load_job()
-    concurrency = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    devices, username, password, concurrency = load_job()
 
     def collect(device):
         client = paramiko.SSHClient()
@@ -47,10 +37,7 @@ def main():
             data = stdout.read()
             stderr.read()
             stdout.channel.recv_exit_status()
-            expected = device.get("configBytes")
-            if expected and len(data) < expected:
-                raise RuntimeError(f"short output: {len(data)} of at least {expected} bytes")
-            return len(data)
+            return check_size(device, data)
         finally:
             client.close()
 
@@ -60,37 +47,10 @@ def main():
         except Exception as error:  # noqa: BLE001 - every failure is counted, none may stop the run
             return error
 
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as executor:
-        results = list(executor.map(attempt, devices))
-    seconds = time.perf_counter() - started
-    client_cpu_ms = (time.process_time() - cpu_before) * 1000
-    errors = {}
-    received = 0
-    done = 0
-    for result in results:
-        if isinstance(result, Exception):
-            text = f"{type(result).__name__}: {result}"[:160]
-            errors[text] = errors.get(text, 0) + 1
-        else:
-            done += 1
-            received += result
-    print(
-        json.dumps(
-            {
-                "contender": "paramiko",
-                "version": paramiko.__version__,
-                "concurrency": concurrency,
-                "done": done,
-                "failed": len(devices) - done,
-                "seconds": seconds,
-                "client_cpu_ms": client_cpu_ms,
-                "bytes": received,
-                "errors": errors,
-            }
-        )
-    )
+    with Timed() as timed:
+        with ThreadPoolExecutor(max_workers=concurrency) as executor:
+            results = list(executor.map(attempt, devices))
+    report("paramiko", paramiko.__version__, concurrency, devices, results, timed)
 
 
 main()
