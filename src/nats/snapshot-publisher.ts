@@ -6,7 +6,7 @@ import {
   type JetStreamPublishOptions,
   type NatsConnection,
 } from 'nats';
-import { abortReason, linkedAbortController, onAbort } from '../core/abort.js';
+import { abortReason, linkedAbortController, raceSignal } from '../core/abort.js';
 import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { BackupError, isBackupError } from '../core/errors.js';
@@ -304,7 +304,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     }
     const settings = this.#stream ?? streamSettings({}, this.subjectPrefix);
     try {
-      const outcome = await raceAbort(this.#ensureNow(settings), options.signal);
+      const outcome = await raceSignal(this.#ensureNow(settings), options.signal);
       this.#streamReady ??= Promise.resolve(outcome);
       return outcome;
     } catch (error) {
@@ -643,23 +643,4 @@ function describeError(error: unknown): { code: string | undefined; message: str
     };
   }
   return { code: undefined, message: String(error) };
-}
-
-/** `promise`, or `signal.reason` as soon as `signal` aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const detach = onAbort(signal, () => reject(abortReason(signal)));
-    promise.then(
-      (value) => {
-        detach();
-        resolve(value);
-      },
-      (error: unknown) => {
-        detach();
-
-        reject(error);
-      },
-    );
-  });
 }

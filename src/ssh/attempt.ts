@@ -1,4 +1,4 @@
-import { abortReason, onAbort } from '../core/abort.js';
+import { abortReason, onAbort, raceSignal } from '../core/abort.js';
 import type { Clock } from '../core/clock.js';
 import { BackupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -104,20 +104,7 @@ export class Attempt {
 
   /** Settles with `promise`, or rejects with the attempt's abort reason as soon as it aborts. */
   race<T>(promise: Promise<T>): Promise<T> {
-    if (this.signal.aborted) return Promise.reject(abortReason(this.signal));
-    return new Promise<T>((resolve, reject) => {
-      const detach = onAbort(this.signal, () => reject(abortReason(this.signal)));
-      promise.then(
-        (value) => {
-          detach();
-          resolve(value);
-        },
-        (error: unknown) => {
-          detach();
-          reject(error);
-        },
-      );
-    });
+    return raceSignal(promise, this.signal);
   }
 
   /** The `truncated-output` error for a transport that went away between or during commands. */
