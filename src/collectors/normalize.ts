@@ -50,11 +50,12 @@ export function normalizeConfig(
   registry?: Pick<CollectorRegistry, 'get'>,
 ): NormalizedConfig {
   const collector = typeof vendor === 'string' ? findCollector(vendor, registry) : vendor;
-  const fast =
+  const fromBytes =
     typeof raw === 'string' ? undefined : normalizeBytesFast(raw, collector.normalization);
-  if (fast?.sha256 !== undefined) return { text: fast.text, sha256: fast.sha256 };
-  const decoded = fast ? { text: '' } : decodeDeviceOutput(raw);
-  const text = fast ? '' : normalizeText(decoded.text, collector.normalization);
+  if (fromBytes?.sha256 !== undefined) return { text: fromBytes.text, sha256: fromBytes.sha256 };
+  // Unless the byte path ran and left nothing, the string path runs.
+  const decoded = fromBytes ? undefined : decodeDeviceOutput(raw);
+  const text = decoded ? normalizeText(decoded.text, collector.normalization) : '';
   if (text === '') {
     throw new BackupError({
       kind: 'invalid-output',
@@ -62,7 +63,7 @@ export function normalizeConfig(
     });
   }
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
-  return decoded.encoding === undefined
+  return decoded?.encoding === undefined
     ? { text, sha256 }
     : { text, sha256, encoding: decoded.encoding };
 }
