@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -152,5 +153,28 @@ describe('encodeFileName', () => {
         expect(name).not.toMatch(/%(?![0-9A-F]{2})/);
       }),
     );
+  });
+});
+
+describe('the examples of docs/wire-format.md', () => {
+  const doc = readFileSync(new URL('../../docs/wire-format.md', import.meta.url), 'utf8');
+  const table = doc.slice(doc.indexOf('| device id')).split('\n\n')[0]!;
+  const rows = table
+    .split('\n')
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/^`|`$/g, '')),
+    );
+
+  it('lists examples', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(rows)('encodes %j as the table says', (id, token, file) => {
+    expect(encodeSubjectToken(id)).toBe(token);
+    expect(`${encodeFileName(id)}.cfg`).toBe(file);
   });
 });
