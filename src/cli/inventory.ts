@@ -4,7 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import {
   checkDeviceRecord,
   createCollectorRegistry,
-  isValidDeviceId,
+  deviceIdProblem,
   type CollectorRegistry,
   type Device,
 } from '../index.js';
@@ -398,15 +398,9 @@ function validateDevice(
     return converted.trim();
   };
 
-  if (deviceId === undefined || !isValidDeviceId(deviceId)) {
-    report(
-      'id',
-      entry.id === undefined
-        ? 'is missing'
-        : 'must be a non-empty name without ".", "*", ">" or white space (it is a NATS subject token and a file name)',
-    );
-  } else if (/[/\\]/.test(deviceId)) {
-    report('id', 'must not contain "/" or "\\" (it names the file <id>.cfg)');
+  const idProblem = entry.id === undefined ? 'is missing' : deviceIdProblem(id);
+  if (idProblem !== undefined || deviceId === undefined) {
+    report('id', idProblem ?? 'is missing');
   } else if (firstIndexOf.has(deviceId)) {
     report('id', `duplicates the id of devices[${firstIndexOf.get(deviceId)!}]`);
   } else {

@@ -117,7 +117,7 @@ export interface OpenPublisherOptions {
 export async function openPublisher(options: OpenPublisherOptions): Promise<OpenedPublisher> {
   if (options.git) await requireGit();
   try {
-    await mkdir(options.out, { recursive: true });
+    await mkdir(options.out, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new SetupError(
       `cannot create the output directory ${options.out} (${errorText(error)})`,

@@ -2,7 +2,11 @@
  * One network device as confsnap sees it. Read fresh from the `DeviceSource` before every attempt.
  */
 export interface Device {
-  /** Unique id; also a NATS subject token, so no `.`, `*`, `>` or white space. */
+  /**
+   * Unique id: 1–255 UTF-8 bytes without control characters, e.g. `core-sw1.example.net` or a
+   * UUID (SPEC §7). Encoded where it names a NATS subject token or a file; `device_id` carries it
+   * unchanged.
+   */
   readonly id: string;
   /** Host name or IP address. */
   readonly host: string;

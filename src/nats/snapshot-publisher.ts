@@ -11,6 +11,7 @@ import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { BackupError, isBackupError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { encodeSubjectToken } from '../publish/device-id.js';
 import {
   isSubjectToken,
   toWireJson,
@@ -389,7 +390,13 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     if (maxPayload !== undefined && bytes > maxPayload) {
       throw payloadTooLarge(deviceId, bytes, maxPayload);
     }
-    return { deviceId, subject: `${this.subjectPrefix}.${snapshot.deviceId}`, msgId, data, bytes };
+    return {
+      deviceId,
+      subject: `${this.subjectPrefix}.${encodeSubjectToken(snapshot.deviceId)}`,
+      msgId,
+      data,
+      bytes,
+    };
   }
 
   async #sendJetStream(message: OutboundMessage): Promise<PublishReceipt> {

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { appendFile, chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { abortReason, linkedAbortController } from '../core/abort.js';
 import { BackupError } from '../core/errors.js';
 import { Semaphore } from '../core/semaphore.js';
+import { encodeFileName } from './device-id.js';
 import {
   validateSnapshot,
   type PublishOptions,
@@ -23,13 +24,21 @@ export interface GitAuthor {
 
 /** Options of {@link DirectorySnapshotPublisher}. */
 export interface DirectorySnapshotPublisherOptions {
-  /** Where `<device_id>.cfg` files go; created when missing. */
+  /** Where `<device_id>.cfg` files go; created (mode 0700) when missing. */
   dir: string;
   /**
    * Commit every change to a git repository in `dir` (created with `git init` when `dir` has no
-   * `.git`): one commit per changed device, none when the text is unchanged. Default `false`.
+   * `.git`, readable by its owner only): one commit per changed device, none when the text is
+   * unchanged. Default `false`.
    */
   git?: boolean;
+  /**
+   * With `git`: more files in `dir` that are not snapshots and should stay out of `git status`
+   * (absolute, or relative to `dir`), e.g. a host-key pin file. Hidden files (names starting with
+   * `.`) are always kept out; a snapshot's file name never starts with one. Files outside `dir` are
+   * ignored here.
+   */
+  ignore?: readonly string[];
   /** Author and committer of the commits. Default `confsnap <confsnap@localhost>`. */
   author?: GitAuthor;
   /** The git executable. Default `git` (found on `PATH`). */
@@ -38,8 +47,8 @@ export interface DirectorySnapshotPublisherOptions {
 
 const DEFAULT_AUTHOR: GitAuthor = Object.freeze({ name: 'confsnap', email: 'confsnap@localhost' });
 
-// Variables that would point git at some other repository or index than `dir`'s, e.g. when the
-// service itself runs inside a git hook.
+// Variables that would point git at some other repository or index than `dir`'s (e.g. when the
+// service itself runs inside a git hook), or change how it reads the paths it is given.
 const GIT_LOCATION_VARIABLES = [
   'GIT_DIR',
   'GIT_WORK_TREE',
@@ -49,18 +58,41 @@ const GIT_LOCATION_VARIABLES = [
   'GIT_CEILING_DIRECTORIES',
   'GIT_NAMESPACE',
   'GIT_COMMON_DIR',
+  'GIT_GLOB_PATHSPECS',
+  'GIT_NOGLOB_PATHSPECS',
+  'GIT_ICASE_PATHSPECS',
+  'GIT_LITERAL_PATHSPECS',
 ];
+
+/** The longest file name most file systems allow, in bytes. */
+const MAX_FILE_NAME_BYTES = 255;
+const FILE_EXTENSION = '.cfg';
+const FILE_MODE = 0o600;
+const DIRECTORY_MODE = 0o700;
+const EXCLUDE_HEADER =
+  '# confsnap: files in this directory that are not device snapshots stay out of git status';
+/** Hidden files: the publisher's temporary files, pin files. No snapshot file name starts with `.`. */
+const HIDDEN_FILES_PATTERN = '/.*';
 
 /**
  * Keeps the latest configuration of every device as `<dir>/<device_id>.cfg` — no server needed.
  *
+ * - The file name is the id encoded with {@link encodeFileName} (SPEC §7): `core-sw1.example.net`
+ *   is `core-sw1.example.net.cfg`, `site-a/rtr-1` is `site-a%2Frtr-1.cfg`; {@link DirectorySnapshotPublisher.fileNameOf}
+ *   gives it. An id whose encoded name would be longer than 255 bytes fails with `publish-failed`.
  * - Each file is written atomically: a temp file in `dir`, fsync, then rename over the old one, so
- *   a reader (or a crash) never sees half a config.
+ *   a reader (or a crash) never sees half a config. Files are mode 0600 and a directory the
+ *   publisher creates is mode 0700: configurations hold secrets.
+ * - The receipt says `duplicate: false` only when the text differs from what the file held — and,
+ *   with git, from what was last committed for it.
  * - With `git: true`, every change becomes one commit that touches only that device's file; its
  *   message names the device, vendor and hash, its author date is the collection time, so
- *   `git log -p <device>.cfg` shows every change. An unchanged text makes no commit and the receipt
- *   says `duplicate: true`. A file left uncommitted by a crash is committed with the next publish
- *   of that device.
+ *   `git log -p <device>.cfg` shows every change. An unchanged text makes no commit. A file that
+ *   is not committed yet (left by a crash, or written before git was turned on) is committed with
+ *   the next publish of that device; it is a change only when the last commit held another text.
+ *   Paths are given to git literally (an id like `:!x` is no pathspec magic), and hidden files
+ *   plus `ignore` are written to the repository's `info/exclude`, so `git status` shows only
+ *   snapshots.
  * - Publishes run one at a time (git's index allows no more), in the order they were called; a
  *   waiting publish whose signal aborts leaves the queue. One publisher should own a directory.
  *
@@ -89,6 +121,7 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
   readonly git: boolean;
   readonly #author: GitAuthor;
   readonly #gitBinary: string;
+  readonly #ignore: readonly string[];
   readonly #turn = new Semaphore(1);
   readonly #closeController = new AbortController();
   readonly #running = new Set<Promise<unknown>>();
@@ -103,8 +136,28 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     this.git = options.git ?? false;
     this.#author = options.author ?? DEFAULT_AUTHOR;
     this.#gitBinary = options.gitBinary ?? 'git';
+    this.#ignore = [...(options.ignore ?? [])];
+    for (const path of this.#ignore) {
+      if (typeof path !== 'string' || path === '') {
+        throw new RangeError('DirectorySnapshotPublisher ignore must list non-empty paths');
+      }
+    }
     // Every publish waiting for its turn listens on this signal; a fleet has more than 10.
     setMaxListeners(0, this.#closeController.signal);
+  }
+
+  /**
+   * The file name of device `deviceId` in the directory: its id encoded with
+   * {@link encodeFileName}, then `.cfg`.
+   *
+   * @example
+   * ```ts
+   * DirectorySnapshotPublisher.fileNameOf('core-sw1.example.net'); // 'core-sw1.example.net.cfg'
+   * DirectorySnapshotPublisher.fileNameOf('site-a/rtr-1'); // 'site-a%2Frtr-1.cfg'
+   * ```
+   */
+  static fileNameOf(deviceId: string): string {
+    return `${encodeFileName(deviceId)}${FILE_EXTENSION}`;
   }
 
   /**
@@ -155,8 +208,11 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     }
     try {
       validateSnapshot(snapshot);
-      if (/[/\\\0]/.test(snapshot.deviceId)) {
-        throw new TypeError(`device id ${JSON.stringify(deviceId)} cannot be a file name`);
+      const nameBytes = Buffer.byteLength(DirectorySnapshotPublisher.fileNameOf(deviceId));
+      if (nameBytes > MAX_FILE_NAME_BYTES) {
+        throw new TypeError(
+          `device id ${JSON.stringify(deviceId.slice(0, 80))} makes a file name of ${nameBytes} bytes, longer than the ${MAX_FILE_NAME_BYTES} file systems allow; give the device a shorter id`,
+        );
       }
     } catch (error) {
       throw new BackupError({
@@ -190,26 +246,37 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
 
   async #write(snapshot: Snapshot, signal: AbortSignal | undefined): Promise<PublishReceipt> {
     await this.#prepare(signal);
-    const file = `${snapshot.deviceId}.cfg`;
+    const file = DirectorySnapshotPublisher.fileNameOf(snapshot.deviceId);
     const path = join(this.dir, file);
     const current = await readFile(path, { encoding: 'utf8', signal }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     });
-    const changed = current !== snapshot.configText;
-    if (changed) await writeAtomically(path, snapshot.configText, signal);
-    const committed = this.git ? await this.#commit(file, snapshot, signal) : false;
-    return { stream: this.dir, seq: ++this.#seq, duplicate: !changed && !committed };
+    const fileChanged = current !== snapshot.configText;
+    if (fileChanged) await writeAtomically(path, snapshot.configText, signal);
+    const changedSinceCommit = this.git ? await this.#commit(file, snapshot, signal) : false;
+    return { stream: this.dir, seq: ++this.#seq, duplicate: !fileChanged && !changedSinceCommit };
   }
 
-  /** Creates the directory and, with git, the repository — once; a failure is retried next time. */
+  /**
+   * Creates the directory and, with git, the repository and its exclusions — once; a failure is
+   * retried next time.
+   */
   #prepare(signal: AbortSignal | undefined): Promise<void> {
     if (!this.#ready) {
       const ready = (async () => {
-        await mkdir(this.dir, { recursive: true });
-        if (this.git && !existsSync(join(this.dir, '.git'))) {
-          await this.#runGit(['-c', 'init.defaultBranch=main', 'init', '--quiet'], signal);
+        await mkdir(this.dir, { recursive: true, mode: DIRECTORY_MODE });
+        if (!this.git) return;
+        if (!existsSync(join(this.dir, '.git'))) {
+          // `--shared=0600`: objects 0400, directories 0700, whatever the umask; it stays set
+          // for every later object.
+          await this.#runGit(
+            ['-c', 'init.defaultBranch=main', 'init', '--quiet', '--shared=0600'],
+            signal,
+          );
+          await chmod(join(this.dir, '.git'), DIRECTORY_MODE);
         }
+        await this.#excludeOtherFiles(signal);
       })();
       this.#ready = ready;
       ready.catch(() => {
@@ -219,7 +286,41 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     return this.#ready;
   }
 
-  /** Stages the file and commits it when it differs from HEAD. Returns whether it committed. */
+  /**
+   * Adds hidden files and `ignore` to the repository's `info/exclude`, once: the publisher's own
+   * temp files and the pin file of the CLI would otherwise show as untracked forever.
+   */
+  async #excludeOtherFiles(signal: AbortSignal | undefined): Promise<void> {
+    const excludePath = resolve(
+      this.dir,
+      (await this.#gitOutput(['rev-parse', '--git-path', 'info/exclude'], signal)).trim(),
+    );
+    const patterns = [HIDDEN_FILES_PATTERN];
+    for (const path of this.#ignore) {
+      const inside = relative(this.dir, resolve(this.dir, path));
+      // Nothing to exclude outside the work tree; a line break cannot be in a pattern.
+      if (inside === '' || inside.startsWith('..') || isAbsolute(inside) || /[\r\n]/.test(inside)) {
+        continue;
+      }
+      patterns.push(`/${excludePattern(inside.split(sep).join('/'))}`);
+    }
+    const existing = await readFile(excludePath, 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw error;
+    });
+    const present = new Set(existing.split('\n'));
+    const missing = patterns.filter((pattern) => !present.has(pattern));
+    if (missing.length === 0) return;
+    const lines = [...(present.has(EXCLUDE_HEADER) ? [] : [EXCLUDE_HEADER]), ...missing];
+    await mkdir(dirname(excludePath), { recursive: true, mode: DIRECTORY_MODE });
+    const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+    await appendFile(excludePath, `${separator}${lines.join('\n')}\n`, { mode: FILE_MODE });
+  }
+
+  /**
+   * Stages the file and commits it when it differs from HEAD. Returns whether the last commit held
+   * another text — not merely no text at all, as for a file written before git was turned on.
+   */
   async #commit(
     file: string,
     snapshot: Snapshot,
@@ -229,6 +330,13 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     // `diff --quiet` exits 1 when there are differences; it also works before the first commit.
     const staged = await this.#runGit(['diff', '--cached', '--quiet', '--', file], signal, [0, 1]);
     if (staged === 0) return false;
+    // A modified (or type-changed) file, not an added one: HEAD held this device with another text.
+    const modified =
+      (await this.#runGit(
+        ['diff', '--cached', '--quiet', '--diff-filter=MT', '--', file],
+        signal,
+        [0, 1],
+      )) === 1;
     const subject = `${snapshot.deviceId}: ${snapshot.vendor} config ${snapshot.sha256.slice(0, 12)}`;
     const body = [
       `device: ${snapshot.deviceId}`,
@@ -245,16 +353,30 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     await this.#runGit(['commit', '--quiet', '-m', subject, '-m', body, '--', file], signal, [0], {
       GIT_AUTHOR_DATE: snapshot.collectedAt.toISOString(),
     });
-    return true;
+    return modified;
   }
 
   /** Runs git in `dir`; resolves with its exit code when that is one of `okCodes`. */
-  #runGit(
+  async #runGit(
     args: string[],
     signal: AbortSignal | undefined,
     okCodes: readonly number[] = [0],
     extraEnv: Record<string, string> = {},
   ): Promise<number> {
+    return (await this.#execGit(args, signal, okCodes, extraEnv)).code;
+  }
+
+  /** Runs git in `dir` and resolves with what it printed on stdout. */
+  async #gitOutput(args: string[], signal: AbortSignal | undefined): Promise<string> {
+    return (await this.#execGit(args, signal, [0], {})).stdout;
+  }
+
+  #execGit(
+    args: string[],
+    signal: AbortSignal | undefined,
+    okCodes: readonly number[],
+    extraEnv: Record<string, string>,
+  ): Promise<{ code: number; stdout: string }> {
     const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of GIT_LOCATION_VARIABLES) delete env[name];
@@ -267,15 +389,16 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
       LC_ALL: 'C',
       ...extraEnv,
     });
-    return new Promise<number>((resolvePromise, reject) => {
+    return new Promise((resolvePromise, reject) => {
       execFile(
         this.#gitBinary,
-        args,
+        // Every path is a file name, never pathspec magic (`:!x`) or a glob (`*`).
+        ['--literal-pathspecs', ...args],
         { cwd: this.dir, env, signal, maxBuffer: 1024 * 1024, windowsHide: true },
-        (error, _stdout, stderr) => {
+        (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
           if (okCodes.includes(code)) {
-            resolvePromise(code);
+            resolvePromise({ code, stdout: String(stdout) });
             return;
           }
           const detail = String(stderr).trim().split('\n').slice(-3).join(' / ');
@@ -296,10 +419,11 @@ async function writeAtomically(
   text: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  // A dot file in the same directory: same file system (so rename is atomic), never a `.cfg`.
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  // A hidden file in the same directory: same file system (so rename is atomic), never a snapshot
+  // (their names never start with `.`), short enough whatever the snapshot's name.
+  const temp = join(dirname(path), `.confsnap-${randomUUID()}.tmp`);
   try {
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx', FILE_MODE);
     try {
       await handle.writeFile(text, { encoding: 'utf8', signal });
       await handle.sync();
@@ -326,4 +450,9 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     // best effort
   }
+}
+
+/** `path` as a gitignore pattern that matches exactly that path: glob characters escaped. */
+function excludePattern(path: string): string {
+  return path.replace(/[\\*?[\]!#]/g, (character) => `\\${character}`).replace(/ $/, '\\ ');
 }

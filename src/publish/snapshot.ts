@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NORMALIZATION_VERSION } from '../collectors/normalize.js';
+import { deviceIdProblem } from './device-id.js';
 
 /**
  * One normalized configuration of one device, ready to publish. The TypeScript shape is camelCase;
@@ -10,7 +11,10 @@ import { NORMALIZATION_VERSION } from '../collectors/normalize.js';
  * right by construction.
  */
 export interface Snapshot {
-  /** The device's id; also the last token of the NATS subject, so no `.`, `*`, `>` or white space. */
+  /**
+   * The device's id: 1–255 UTF-8 bytes without control characters (SPEC §7). Published unchanged as
+   * `device_id`; encoded where it names a subject token or a file (see `encodeSubjectToken`).
+   */
   readonly deviceId: string;
   /** The tenant the device belongs to (`tenant_id`). */
   readonly tenantId: string;
@@ -168,8 +172,9 @@ function snapshotOf(fields: SnapshotFields, knownSha256: string | undefined): Sn
 }
 
 /**
- * Whether `value` can be one token of a NATS subject, as a device id must (SPEC §7): not empty,
- * and no `.`, `*`, `>` or white space.
+ * Whether `value` can be one token of a NATS subject as it is: not empty, and no `.`, `*`, `>` or
+ * white space. Device ids need not be; they are encoded with `encodeSubjectToken`.
+ * @internal Checks the NATS publisher's subject prefix; not part of the public surface.
  */
 export function isSubjectToken(value: string): boolean {
   return value.length > 0 && !/[.*>\s]/u.test(value);
@@ -282,10 +287,10 @@ export function validateSnapshot(snapshot: Snapshot, names: FieldNames = CAMEL_N
     throw new TypeError('snapshot must be an object');
   }
   const { deviceId } = snapshot;
-  if (typeof deviceId !== 'string' || !isSubjectToken(deviceId)) {
-    throw new TypeError(
-      `snapshot ${names.deviceId} ${JSON.stringify(String(deviceId).slice(0, 80))} cannot be a NATS subject token: it must not be empty or contain ".", "*", ">" or white space`,
-    );
+  const idProblem = deviceIdProblem(deviceId);
+  if (idProblem !== undefined) {
+    const shown = typeof deviceId === 'string' ? ` ${JSON.stringify(deviceId.slice(0, 80))}` : '';
+    throw new TypeError(`snapshot ${names.deviceId}${shown} ${idProblem}`);
   }
   const problem = (what: string): TypeError =>
     new TypeError(`snapshot of device ${deviceId}: ${what}`);

@@ -1,5 +1,5 @@
 import type { Device } from '../core/device.js';
-import { isSubjectToken } from '../publish/snapshot.js';
+import { deviceIdProblem } from '../publish/device-id.js';
 import { isFingerprint } from '../ssh/fingerprint.js';
 
 /** One problem with a device record: which field, and what is wrong with it. */
@@ -9,11 +9,18 @@ export interface DeviceRecordProblem {
 }
 
 /**
- * Whether `id` can be a device id: also the last token of a NATS subject, so it must be non-empty
- * and free of `.`, `*`, `>` and white space.
+ * Whether `id` can be a device id (SPEC §7): a string of 1–255 UTF-8 bytes without control
+ * characters. Dots, slashes and any other printable character are fine: where an id names a NATS
+ * subject token or a file it is encoded (`encodeSubjectToken`, `encodeFileName`).
+ *
+ * @example
+ * ```ts
+ * isValidDeviceId('core-sw1.example.net'); // true
+ * isValidDeviceId('x'.repeat(5000)); // false
+ * ```
  */
 export function isValidDeviceId(id: unknown): id is string {
-  return typeof id === 'string' && isSubjectToken(id);
+  return deviceIdProblem(id) === undefined;
 }
 
 /**
@@ -25,13 +32,8 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
     return { field: '(record)', message: 'is not an object' };
   }
   const device = record as Partial<Record<keyof Device, unknown>>;
-  if (!isValidDeviceId(device.id)) {
-    return {
-      field: 'id',
-      message:
-        'must be a non-empty string without ".", "*", ">" or white space (it is a NATS subject token)',
-    };
-  }
+  const idProblem = deviceIdProblem(device.id);
+  if (idProblem !== undefined) return { field: 'id', message: idProblem };
   if (typeof device.host !== 'string' || device.host.trim() === '') {
     return { field: 'host', message: 'is missing' };
   }

@@ -64,7 +64,7 @@ describe('errors', () => {
       defaults: { username: 'backup', password_env: 'P' },
       devices: [
         { id: 'r1', host: 'a', vendor: 'nokia-sros' },
-        { id: 'r.2', host: 'b', vendor: 'routeros' },
+        { id: 'r'.repeat(300), host: 'b', vendor: 'routeros' },
         { id: 'r3', host: 'c', vendor: 'routeros', prot: 2222 },
       ],
     });
@@ -72,7 +72,7 @@ describe('errors', () => {
     expect(message).toContain(
       'devices[0] (r1): vendor: unknown vendor "nokia-sros"; one of: routeros, cisco-ios',
     );
-    expect(message).toContain('devices[1] (r.2): id: must be a non-empty name without "."');
+    expect(message).toContain(': id: is 300 bytes of UTF-8; a device id has at most 255');
     expect(message).toContain('devices[2] (r3): prot: unknown field; known fields: id, host, port');
   });
 
@@ -222,6 +222,22 @@ describe('parsing', () => {
       { file },
     );
     expect(inventory.devices[0]?.version).toBe('7.10');
+  });
+
+  it('takes FQDNs and names with slashes as device ids', () => {
+    const inventory = parseInventory(
+      [
+        'defaults: { username: u, password_env: P, vendor: cisco-ios }',
+        'devices:',
+        '  - { id: core-sw1.example.net, host: 192.0.2.1 }',
+        '  - { id: site-a/rtr-1, host: 192.0.2.2 }',
+      ].join('\n'),
+      { file },
+    );
+    expect(inventory.devices.map((device) => device.id)).toEqual([
+      'core-sw1.example.net',
+      'site-a/rtr-1',
+    ]);
   });
 
   it('recognises JSON by its content when the extension says nothing', () => {

@@ -1,7 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isBackupError } from '../../src/core/errors.js';
 import {
@@ -86,12 +95,37 @@ describe('DirectorySnapshotPublisher', () => {
     expect(readFileSync(join(dir, 'rtr-1.cfg'), 'utf8')).toBe('b\n');
   });
 
-  it('rejects a device id that cannot be a file name with publish-failed', async () => {
-    const snapshot = { ...snapshotOf('x', 'a\n'), deviceId: '../etc' };
-    await expect(publisherWith().publish(snapshot)).rejects.toSatisfy((error) =>
-      isBackupError(error, 'publish-failed'),
-    );
+  it.each([
+    ['core-sw1.example.net', 'core-sw1.example.net.cfg'],
+    ['2f1c9a8e-5b7d-4c3e-9a61-0d2b8f4e7a13', '2f1c9a8e-5b7d-4c3e-9a61-0d2b8f4e7a13.cfg'],
+    ['site-a/rtr-1', 'site-a%2Frtr-1.cfg'],
+    ['../etc', '%2E.%2Fetc.cfg'],
+    ['.hidden', '%2Ehidden.cfg'],
+    ['a\\b 100%', 'a%5Cb 100%25.cfg'],
+  ])('writes device %j to the file %j in the directory', async (deviceId, name) => {
+    expect(DirectorySnapshotPublisher.fileNameOf(deviceId)).toBe(name);
+    await publisherWith().publish(snapshotOf(deviceId, 'a\n'));
+    expect(readdirSync(dir)).toEqual([name]);
+    expect(readFileSync(join(dir, name), 'utf8')).toBe('a\n');
+  });
+
+  it('rejects a device id whose file name would be too long with publish-failed, naming the limit', async () => {
+    const error: unknown = await publisherWith()
+      .publish(snapshotOf('/'.repeat(255), 'a\n'))
+      .catch((e: unknown) => e);
+    expect(isBackupError(error, 'publish-failed')).toBe(true);
+    expect((error as Error).message).toMatch(/file name of 769 bytes, longer than the 255/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('writes files readable by their owner only, in a directory it creates with mode 0700', async () => {
+    const nested = join(dir, 'configs');
+    const publisher = new DirectorySnapshotPublisher({ dir: nested });
+    publishers.push(publisher);
+    await publisher.publish(snapshotOf('rtr-1', 'a\n'));
+    await publisher.publish(snapshotOf('rtr-1', 'b\n'));
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    expect(statSync(join(nested, 'rtr-1.cfg')).mode & 0o777).toBe(0o600);
   });
 
   it('rejects a snapshot whose hash does not match its text with publish-failed', async () => {
@@ -243,6 +277,100 @@ describe('DirectorySnapshotPublisher with git', () => {
     await publisherWith({ git: true }).publish(snapshotOf('rtr-1', 'a\n'));
     expect(commitCount()).toBe(2);
   });
+
+  it('reports nothing changed when git is turned on over a directory of identical files', async () => {
+    const devices = ['rtr-1', 'rtr-2', 'core-sw1.example.net'];
+    const first = publisherWith();
+    for (const id of devices) await first.publish(snapshotOf(id, `set name=${id}\n`));
+
+    const withGit = publisherWith({ git: true });
+    const receipts = await Promise.all(
+      devices.map((id) => withGit.publish(snapshotOf(id, `set name=${id}\n`))),
+    );
+    expect(receipts.map((receipt) => receipt.duplicate)).toEqual([true, true, true]);
+    expect(commitCount()).toBe(3);
+    expect(git('status', '--porcelain')).toBe('');
+
+    const again = await withGit.publish(snapshotOf('rtr-1', 'set name=rtr-1\n'));
+    expect(again.duplicate).toBe(true);
+    expect(commitCount()).toBe(3);
+  });
+
+  it('reports nothing changed for identical files not yet committed to an existing repository', async () => {
+    git('init', '--quiet');
+    writeFileSync(join(dir, 'rtr-1.cfg'), 'a\n');
+    const receipt = await publisherWith({ git: true }).publish(snapshotOf('rtr-1', 'a\n'));
+    expect(receipt.duplicate).toBe(true);
+    expect(git('log', '--format=', '--name-only').trim()).toBe('rtr-1.cfg');
+  });
+
+  it('keeps hidden files and the ignore paths out of git status', async () => {
+    writeFileSync(join(dir, '.confsnap-hostkeys.json'), '{}\n');
+    mkdirSync(join(dir, 'state'));
+    writeFileSync(join(dir, 'state', 'pins [1].json'), '{}\n');
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    const publisher = publisherWith({
+      git: true,
+      ignore: [join(dir, 'state', 'pins [1].json'), '/elsewhere/pins.json'],
+    });
+    await publisher.publish(snapshotOf('rtr-1', 'a\n'));
+    writeFileSync(join(dir, '.confsnap-hostkeys.json'), '{"rtr-1":"SHA256:x"}\n');
+    await publisher.publish(snapshotOf('rtr-1', 'b\n'));
+
+    // Only what is neither a snapshot nor excluded is left for the owner of the directory to see.
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe('?? notes.txt\n');
+    expect(git('log', '--format=', '--name-only').split('\n').filter(Boolean)).toEqual([
+      'rtr-1.cfg',
+      'rtr-1.cfg',
+    ]);
+  });
+
+  it('writes the exclusions once, however often a publisher starts', async () => {
+    await publisherWith({ git: true, ignore: ['pins.json'] }).publish(snapshotOf('rtr-1', 'a\n'));
+    await publisherWith({ git: true, ignore: ['pins.json'] }).publish(snapshotOf('rtr-1', 'b\n'));
+    const exclude = readFileSync(join(dir, '.git', 'info', 'exclude'), 'utf8');
+    expect(exclude.split('\n').filter((line) => line === '/.*' || line === '/pins.json')).toEqual([
+      '/.*',
+      '/pins.json',
+    ]);
+  });
+
+  it('creates the repository readable by its owner only, its objects too', async () => {
+    await publisherWith({ git: true }).publish(snapshotOf('rtr-1', 'secret\n'));
+    await publisherWith({ git: true }).publish(snapshotOf('rtr-1', 'secret 2\n'));
+    const open: string[] = [];
+    const walk = (path: string): void => {
+      const stat = statSync(path);
+      if ((stat.mode & 0o077) !== 0) open.push(relative(dir, path));
+      if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    // The objects hold the configurations; the repository directory closes everything else.
+    walk(join(dir, '.git', 'objects'));
+    expect(open).toEqual([]);
+    expect(readdirSync(join(dir, '.git', 'objects')).length).toBeGreaterThan(2);
+    expect(statSync(join(dir, '.git')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'rtr-1.cfg')).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([':!x', '*', ':(glob)*', '[r]tr-1'])(
+    'gives git the path of device %j literally, committing only its file',
+    async (deviceId) => {
+      const publisher = publisherWith({ git: true });
+      await publisher.publish(snapshotOf('rtr-1', 'a\n'));
+      writeFileSync(join(dir, 'rtr-1.cfg'), 'edited by hand\n');
+      writeFileSync(join(dir, 'rtr-2.cfg'), 'untracked\n');
+
+      const receipt = await publisher.publish(snapshotOf(deviceId, 'b\n'));
+      const file = DirectorySnapshotPublisher.fileNameOf(deviceId);
+      expect(receipt.duplicate).toBe(false);
+      expect(git('show', '--name-only', '--format=', 'HEAD').trim()).toBe(file);
+      expect(git('show', `HEAD:./${file}`)).toBe('b\n');
+      expect(git('status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+        ' M rtr-1.cfg',
+        '?? rtr-2.cfg',
+      ]);
+    },
+  );
 
   it('fails with publish-failed, naming the device, when git cannot run', async () => {
     const publisher = publisherWith({ git: true, gitBinary: join(dir, 'no-such-git') });

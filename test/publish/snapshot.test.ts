@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   createSnapshot,
   fromWireJson,
-  isSubjectToken,
   toWireJson,
   type Snapshot,
 } from '../../src/publish/index.js';
+import { isSubjectToken } from '../../src/publish/snapshot.js';
 
 const CONFIG = '/system identity\nset name=rtr-1\n# model = RB5009\n';
 
@@ -50,10 +50,31 @@ describe('createSnapshot', () => {
     expect(snapshot.normalizationVersion).toBe(2);
   });
 
-  it('rejects a device id that cannot be a NATS subject token', () => {
+  it('accepts an FQDN as the device id and publishes it unchanged as device_id', () => {
+    const snapshot = createSnapshot({
+      deviceId: 'core-sw1.example.net',
+      tenantId: 't',
+      vendor: 'cisco-ios',
+      configText: 'x\n',
+    });
+    expect(JSON.parse(toWireJson(snapshot))).toMatchObject({ device_id: 'core-sw1.example.net' });
+  });
+
+  it('rejects a device id longer than 255 bytes, naming the field and the size', () => {
     expect(() =>
-      createSnapshot({ deviceId: 'rtr.1', tenantId: 't', vendor: 'routeros', configText: 'x\n' }),
-    ).toThrow(/subject token/);
+      createSnapshot({
+        deviceId: 'x'.repeat(5000),
+        tenantId: 't',
+        vendor: 'routeros',
+        configText: 'x\n',
+      }),
+    ).toThrow(/deviceId "x{80}" is 5000 bytes of UTF-8; a device id has at most 255/);
+  });
+
+  it('rejects a device id with a control character', () => {
+    expect(() =>
+      createSnapshot({ deviceId: 'rtr\n1', tenantId: 't', vendor: 'routeros', configText: 'x\n' }),
+    ).toThrow(/control character U\+000A/);
   });
 });
 

@@ -338,7 +338,7 @@ describe('BackupScheduler reads devices fresh', () => {
       device('ok1'),
       { id: 'no-host', vendor: 'routeros' } as unknown as Device,
       device('bad-port', { port: 70_000 }),
-      device('bad.id'),
+      device('x'.repeat(5000)),
       device('ok1'),
       device('weird', { vendor: 'acme-os' }),
       device('ok2'),
