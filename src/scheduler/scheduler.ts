@@ -186,6 +186,13 @@ class Entry {
   removed = false;
   /** The last future `backup:last` value warned about, so it is reported once. */
   futureLastSuccessReported: number | undefined = undefined;
+  /**
+   * The freshest host-key pin this process knows (SPEC §1.9): from the newest record read, or the
+   * key it pinned itself — whichever is newer by `pinReadSeq`.
+   */
+  pin: string | undefined = undefined;
+  /** The read sequence number `pin` is as fresh as; records from older reads do not replace it. */
+  pinReadSeq = -1;
 
   constructor(
     readonly id: string,
@@ -308,6 +315,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   #loops: Promise<void>[] = [];
   #queueLength = 0;
   #running = 0;
+  /** Numbers every read of device records and every pin this process stores, in order. */
+  #readSeq = 0;
   readonly #outcomes = { success: 0, failed: 0, skipped: 0, locked: 0 };
   readonly #skips: Record<SkipReason, number> = {
     offline: 0,
@@ -407,6 +416,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       undefined,
       `the device source did not answer within timeLimitMs (${this.#timeLimitMs} ms)`,
     );
+    const readSeq = ++this.#readSeq;
     try {
       list = await callPort(() => this.#devices.list(bound.signal), bound.signal);
       if (!Array.isArray(list)) throw new TypeError('DeviceSource.list() did not return an array');
@@ -422,7 +432,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       bound.dispose();
     }
     if (this.#stop.signal.aborted) return false;
-    this.#reconcile(list);
+    this.#reconcile(list, readSeq);
     return true;
   }
 
@@ -449,6 +459,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         options.signal,
         `the device source did not answer within timeLimitMs (${this.#timeLimitMs} ms)`,
       );
+      const readSeq = ++this.#readSeq;
       const device = await callPort(() => this.#devices.get!(deviceId, bound.signal), bound.signal)
         .catch(() => undefined)
         .finally(() => bound.dispose());
@@ -462,7 +473,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         checkDeviceRecord(device) === undefined &&
         this.#collectors.has(device.vendor)
       ) {
-        entry = this.#add(device);
+        entry = this.#add(device, readSeq);
       }
     }
     if (!entry) return unknown;
@@ -548,7 +559,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   // ---------------------------------------------------------------------------------------------
   // Device list
 
-  #reconcile(list: readonly Device[]): void {
+  #reconcile(list: readonly Device[], readSeq: number): void {
     const seen = new Set<string>();
     const now = this.#clock.now();
     for (let index = 0; index < list.length; index++) {
@@ -587,14 +598,14 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       seen.add(device.id);
       const entry = this.#entries.get(device.id);
       if (!entry) {
-        this.#add(device, now);
+        this.#add(device, readSeq, now);
         continue;
       }
-      const previousPin = entry.device.hostKeyFingerprint;
       entry.device = device;
+      this.#learnPin(entry, device, readSeq);
       if (
         entry.blocked?.kind === 'host-key-mismatch' &&
-        (device.hostKeyFingerprint ?? '') !== (previousPin ?? '') &&
+        (entry.pin ?? '') !== (entry.blocked.pin ?? '') &&
         !isStorePinning(this.#hostKeys)
       ) {
         // The operator re-pinned or reset the fingerprint beside the device row.
@@ -607,14 +618,35 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     }
   }
 
-  #add(device: Device, now = this.#clock.now()): Entry {
+  #add(device: Device, readSeq: number, now = this.#clock.now()): Entry {
     const entry = new Entry(device.id, device);
+    this.#learnPin(entry, device, readSeq);
     this.#entries.set(device.id, entry);
     const firstAttemptAt = now + uniformJitter(this.#jitterMs[0], this.#jitterMs[1], this.#random);
     entry.regularAt = firstAttemptAt;
     this.#schedule(entry, firstAttemptAt, 'schedule');
     this.#emit('device:added', { deviceId: device.id, firstAttemptAt });
     return entry;
+  }
+
+  /**
+   * Takes the pin of a record read as `readSeq` — unless this process knows a newer one: a key it
+   * pinned after that read started. A newer read that shows no pin, or another one, is an
+   * operator's reset or re-pin, and wins.
+   */
+  #learnPin(entry: Entry, device: Device, readSeq: number): void {
+    if (readSeq <= entry.pinReadSeq) return;
+    entry.pin = pinOf(device);
+    entry.pinReadSeq = readSeq;
+  }
+
+  /**
+   * The record to connect with, carrying the freshest pin known. With a host-key store the store
+   * itself is read by the collection and is the freshest; the record is used as it is.
+   */
+  #withFreshestPin(entry: Entry, device: Device): Device {
+    if (isStorePinning(this.#hostKeys) || pinOf(device) === entry.pin) return device;
+    return { ...device, hostKeyFingerprint: entry.pin };
   }
 
   #remove(entry: Entry): void {
@@ -879,6 +911,10 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         signal,
       );
       if (result.hostKeyPinned) {
+        // Newer than any record read so far: a read that started before the pin was stored
+        // cannot know it, and must not make the next attempt trust on first use again.
+        entry.pin = canonicalFingerprint(result.hostKeyFingerprint);
+        entry.pinReadSeq = ++this.#readSeq;
         this.#emit('hostkey:pinned', {
           deviceId: entry.id,
           fingerprint: result.hostKeyFingerprint,
@@ -963,8 +999,9 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   }
 
   async #freshDevice(entry: Entry, signal: AbortSignal): Promise<Device> {
-    if (!this.#devices.get) return entry.device;
+    if (!this.#devices.get) return this.#withFreshestPin(entry, entry.device);
     let device: Device | undefined;
+    const readSeq = ++this.#readSeq;
     try {
       device = await callPort(() => this.#devices.get!(entry.id, signal), signal);
     } catch (error) {
@@ -988,10 +1025,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         problem?.field ?? 'vendor',
         problem?.message ?? 'has no collector',
       );
-      return entry.device;
+      return this.#withFreshestPin(entry, entry.device);
     }
     entry.device = device;
-    return device;
+    this.#learnPin(entry, device, readSeq);
+    return this.#withFreshestPin(entry, device);
   }
 
   async #checkOnline(
@@ -1544,6 +1582,12 @@ function statusOf(entry: Entry): DeviceStatus {
 
 function toDate(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
+}
+
+/** A record's pin in canonical form, or `undefined` when it has none (services use '' and null). */
+function pinOf(device: Device): string | undefined {
+  const pin: unknown = device.hostKeyFingerprint;
+  return typeof pin === 'string' && pin.trim() !== '' ? canonicalFingerprint(pin) : undefined;
 }
 
 function isStorePinning(pinning: HostKeyPinning | undefined): boolean {
