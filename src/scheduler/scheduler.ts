@@ -87,15 +87,20 @@ export interface BackupSchedulerOptions {
   refreshIntervalMs?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
-  /** Hard limit of one attempt. Default 300 s. The lock's TTL is this plus 30 s. */
+  /**
+   * Hard limit of one attempt and of every port call in it, counted from the attempt's start;
+   * waiting for a slot or for another instance's lock does not count. It also bounds each read of
+   * the device list. Default 300 s. The lock's TTL is this plus 30 s.
+   */
   timeLimitMs?: number;
   maxOutputBytes?: number;
   /** What to do when the lock backend is unreachable. Default `proceed` (with a `warning` event). */
   onLockUnavailable?: 'proceed' | 'skip';
   /**
    * TTL of the lock `backup:device:<id>`, so a crashed instance's lock expires on its own. Default
-   * `timeLimitMs` + 30 s. The lock is extended every third of its TTL while the attempt runs, and
-   * the attempt stops if the lock is lost.
+   * `timeLimitMs` + 30 s. The lock is extended every third of its TTL from the moment it is taken
+   * until it is released (also while a trigger waits for a slot), and the attempt stops if the
+   * lock is lost.
    */
   lockTtlMs?: number;
   /** How long a manual trigger waits for a lock held by another instance. Default `timeLimitMs`. */
@@ -540,10 +545,12 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   }
 
   /**
-   * Stops the schedule: no new attempt starts, attempts waiting for a slot are dropped, running
-   * attempts may finish within `graceMs` (default `stopGraceMs`; `graceful: false` means 0) and are
-   * aborted after that. When it resolves, no timer, socket or subscription of the scheduler is left.
-   * The publisher and the injected clients are the caller's to close.
+   * Stops the schedule: no new attempt starts, attempts waiting (for the device, the gate, a slot
+   * or a lock) are dropped, running attempts may finish within `graceMs` (default `stopGraceMs`;
+   * `graceful: false` means 0) and are aborted after that. A `trigger()` waiting behind a running
+   * attempt, or made later, settles as `cancelled`. It resolves even when a port never settles.
+   * When it resolves, no timer, socket or subscription of the scheduler is left and no attempt
+   * starts. The publisher and the injected clients are the caller's to close.
    */
   stop(options: { graceful?: boolean; graceMs?: number } = {}): Promise<void> {
     this.#stopped ??= this.#doStop(
