@@ -169,6 +169,42 @@ describe('BackupScheduler bounds every port call', () => {
     },
   );
 
+  /** Ports that hang an attempt while it works on the device (holding a slot). */
+  const hangsAtWork: [name: string, options: () => Parameters<typeof setup>[0]][] = [
+    ['CredentialProvider.get', () => ({ credentials: { get: () => never() } })],
+    ['SnapshotPublisher.publish', () => ({ publisher: { publish: () => never() } })],
+    [
+      'SSHHostKeyUpdater.updateSSHHostKey',
+      () => ({ hostKeys: { updater: { updateSSHHostKey: () => never() } } }),
+    ],
+    [
+      'LastSuccessStore.set',
+      () => ({
+        lastSuccess: {
+          get: () => Promise.resolve(undefined),
+          set: () => never(),
+        } satisfies LastSuccessStore,
+      }),
+    ],
+  ];
+
+  it.each(hangsAtWork)('resolves stop() while %s never settles', async (_name, options) => {
+    const { clock, scheduler } = setup(options());
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(scheduler.stats().inFlight).toBe(1);
+    expect(await settles(scheduler.stop({ graceful: false }))).toBe(true);
+  });
+
+  it.each(hangsAtWork)('frees the slot once %s passed the time limit', async (_name, options) => {
+    const { clock, scheduler } = setup({ ...options(), timeLimitMs: TIME_LIMIT });
+    await scheduler.start();
+    await clock.advance(30 * SECOND + TIME_LIMIT);
+    expect(scheduler.stats().inFlight).toBe(0);
+    expect(scheduler.status('r1')!.nextAttemptAt!.getTime()).toBeGreaterThan(clock.now());
+    await scheduler.stop();
+  });
+
   it('counts the time spent reading the device into the time limit', async () => {
     const { clock, scheduler, of, t0 } = setup({
       timeLimitMs: TIME_LIMIT,
