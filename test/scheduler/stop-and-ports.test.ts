@@ -172,7 +172,10 @@ describe('BackupScheduler bounds every port call', () => {
   /** Ports that hang an attempt while it works on the device (holding a slot). */
   const hangsAtWork: [name: string, options: () => Parameters<typeof setup>[0]][] = [
     ['CredentialProvider.get', () => ({ credentials: { get: () => never() } })],
-    ['SnapshotPublisher.publish', () => ({ publisher: { publish: () => never() } })],
+    [
+      'SnapshotPublisher.publish',
+      () => ({ publisher: { publish: () => never(), close: () => Promise.resolve() } }),
+    ],
     [
       'SSHHostKeyUpdater.updateSSHHostKey',
       () => ({ hostKeys: { updater: { updateSSHHostKey: () => never() } } }),
