@@ -75,5 +75,7 @@ export type WarningCode =
   | 'lock-unavailable'
   | 'lock-lost'
   | 'last-success-unavailable'
+  /** A recorded last success lies further ahead than `clockSkewAllowanceMs`; it was ignored. */
+  | 'last-success-in-future'
   | 'online-gate-failed'
   | 'listener-error';

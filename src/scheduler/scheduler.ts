@@ -87,21 +87,33 @@ export interface BackupSchedulerOptions {
   refreshIntervalMs?: number;
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
-  /** Hard limit of one attempt. Default 300 s. The lock's TTL is this plus 30 s. */
+  /**
+   * Hard limit of one attempt and of every port call in it, counted from the attempt's start;
+   * waiting for a slot or for another instance's lock does not count. It also bounds each read of
+   * the device list. Default 300 s. The lock's TTL is this plus 30 s.
+   */
   timeLimitMs?: number;
   maxOutputBytes?: number;
   /** What to do when the lock backend is unreachable. Default `proceed` (with a `warning` event). */
   onLockUnavailable?: 'proceed' | 'skip';
   /**
    * TTL of the lock `backup:device:<id>`, so a crashed instance's lock expires on its own. Default
-   * `timeLimitMs` + 30 s. The lock is extended every third of its TTL while the attempt runs, and
-   * the attempt stops if the lock is lost.
+   * `timeLimitMs` + 30 s. The lock is extended every third of its TTL from the moment it is taken
+   * until it is released (also while a trigger waits for a slot), and the attempt stops if the
+   * lock is lost.
    */
   lockTtlMs?: number;
   /** How long a manual trigger waits for a lock held by another instance. Default `timeLimitMs`. */
   triggerLockWaitMs?: number;
   /** How long `stop()` lets running attempts finish before aborting them. Default 30 s. */
   stopGraceMs?: number;
+  /**
+   * How far in the future a device's recorded last success (`lastSuccess`) may lie and still be
+   * believed: the clocks of poller instances differ a little. A time further ahead is ignored with
+   * a `warning` (`last-success-in-future`): it neither makes the device look fresh nor unblocks it.
+   * Default 5 min.
+   */
+  clockSkewAllowanceMs?: number;
   /** Random source in [0, 1) for the jitter; inject one for deterministic tests. */
   random?: () => number;
 }
@@ -177,6 +189,15 @@ class Entry {
   runningCause: AttemptCause | undefined = undefined;
   controller: AbortController | undefined = undefined;
   removed = false;
+  /** The last future `backup:last` value warned about, so it is reported once. */
+  futureLastSuccessReported: number | undefined = undefined;
+  /**
+   * The freshest host-key pin this process knows (SPEC §1.9): from the newest record read, or the
+   * key it pinned itself — whichever is newer by `pinReadSeq`.
+   */
+  pin: string | undefined = undefined;
+  /** The read sequence number `pin` is as fresh as; records from older reads do not replace it. */
+  pinReadSeq = -1;
 
   constructor(
     readonly id: string,
@@ -196,6 +217,41 @@ interface TimerNode {
   at: number;
   gen: number;
   entry: Entry;
+}
+
+/**
+ * An attempt's time limit: it runs from the attempt's start and is paused only while the attempt
+ * waits its turn (for a concurrency slot, or between tries of a lock another instance holds). When
+ * it runs out, `onExpired` is called once.
+ */
+class TimeBudget {
+  #remainingMs: number;
+  #resumedAt: number | undefined;
+  #cancel: (() => void) | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    limitMs: number,
+    private readonly onExpired: () => void,
+  ) {
+    this.#remainingMs = limitMs;
+  }
+
+  /** Starts (or goes on) counting down. */
+  resume(): void {
+    if (this.#resumedAt !== undefined) return;
+    this.#resumedAt = this.clock.now();
+    this.#cancel = startTimer(this.clock, Math.max(0, this.#remainingMs), this.onExpired);
+  }
+
+  /** Stops counting down until {@link resume}. */
+  pause(): void {
+    if (this.#resumedAt === undefined) return;
+    this.#remainingMs -= this.clock.now() - this.#resumedAt;
+    this.#resumedAt = undefined;
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
 }
 
 /**
@@ -245,6 +301,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   readonly #triggerLockWaitMs: number;
   readonly #lockTtlMs: number;
   readonly #stopGraceMs: number;
+  readonly #clockSkewAllowanceMs: number;
   readonly #random: () => number;
   readonly #semaphore: Semaphore;
 
@@ -263,6 +320,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   #loops: Promise<void>[] = [];
   #queueLength = 0;
   #running = 0;
+  /** Numbers every read of device records and every pin this process stores, in order. */
+  #readSeq = 0;
   readonly #outcomes = { success: 0, failed: 0, skipped: 0, locked: 0 };
   readonly #skips: Record<SkipReason, number> = {
     offline: 0,
@@ -292,6 +351,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       'triggerLockWaitMs',
     );
     this.#stopGraceMs = nonNegative(o.stopGraceMs, 30_000, 'stopGraceMs');
+    this.#clockSkewAllowanceMs = nonNegative(
+      o.clockSkewAllowanceMs,
+      5 * MINUTE,
+      'clockSkewAllowanceMs',
+    );
     this.#lockTtlMs = positive(o.lockTtlMs, this.#timeLimitMs + 30_000, 'lockTtlMs');
     const concurrency = o.concurrency ?? 10;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -353,8 +417,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
    */
   async refresh(): Promise<boolean> {
     let list: readonly Device[];
+    const bound = this.#portBound(
+      undefined,
+      `the device source did not answer within timeLimitMs (${this.#timeLimitMs} ms)`,
+    );
+    const readSeq = ++this.#readSeq;
     try {
-      list = await this.#devices.list(this.#stop.signal);
+      list = await callPort(() => this.#devices.list(bound.signal), bound.signal);
       if (!Array.isArray(list)) throw new TypeError('DeviceSource.list() did not return an array');
     } catch (error) {
       if (this.#stop.signal.aborted) return false;
@@ -364,9 +433,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         message: `reading the device list failed (${errorText(error)}); keeping the current ${this.#entries.size} devices`,
       });
       return false;
+    } finally {
+      bound.dispose();
     }
     if (this.#stop.signal.aborted) return false;
-    this.#reconcile(list);
+    this.#reconcile(list, readSeq);
     return true;
   }
 
@@ -381,14 +452,23 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     options: { signal?: AbortSignal; tenantId?: string } = {},
   ): Promise<AttemptOutcome> {
     const unknown: AttemptOutcome = { status: 'failed', message: `unknown device ${deviceId}` };
-    if (this.#stopped) {
-      return { status: 'failed', kind: 'cancelled', message: 'the scheduler is stopped' };
-    }
+    const stopped: AttemptOutcome = {
+      status: 'failed',
+      kind: 'cancelled',
+      message: 'the scheduler is stopped',
+    };
+    if (this.#stopped || this.#stop.signal.aborted) return stopped;
     let entry = this.#entries.get(deviceId);
     if (!entry && this.#devices.get) {
-      const device = await this.#devices
-        .get(deviceId, options.signal ?? this.#stop.signal)
-        .catch(() => undefined);
+      const bound = this.#portBound(
+        options.signal,
+        `the device source did not answer within timeLimitMs (${this.#timeLimitMs} ms)`,
+      );
+      const readSeq = ++this.#readSeq;
+      const device = await callPort(() => this.#devices.get!(deviceId, bound.signal), bound.signal)
+        .catch(() => undefined)
+        .finally(() => bound.dispose());
+      if (this.#stop.signal.aborted) return stopped;
       // A refresh may have added the device meanwhile; never add a second copy of it.
       entry = this.#entries.get(deviceId);
       if (
@@ -398,7 +478,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         checkDeviceRecord(device) === undefined &&
         this.#collectors.has(device.vendor)
       ) {
-        entry = this.#add(device);
+        entry = this.#add(device, readSeq);
       }
     }
     if (!entry) return unknown;
@@ -408,8 +488,18 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     // A scheduled attempt in progress may still skip (gate, freshness): let it end, then run ours.
     while (entry.running) {
       if (entry.runningCause === 'manual') return raceSignal(entry.running, options.signal);
-      await raceSignal(entry.running, options.signal);
+      // stop() ends this wait at once: after it, no attempt may start.
+      const wait = linkedAbortController(options.signal, this.#stop.signal);
+      try {
+        await raceSignal(entry.running, wait.controller.signal);
+      } catch (error) {
+        if (this.#stop.signal.aborted && !options.signal?.aborted) return stopped;
+        throw error;
+      } finally {
+        wait.dispose();
+      }
     }
+    if (this.#stop.signal.aborted) return stopped;
     if (entry.removed) return unknown;
     return this.#launch(entry, 'manual', options.signal);
   }
@@ -455,10 +545,12 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   }
 
   /**
-   * Stops the schedule: no new attempt starts, attempts waiting for a slot are dropped, running
-   * attempts may finish within `graceMs` (default `stopGraceMs`; `graceful: false` means 0) and are
-   * aborted after that. When it resolves, no timer, socket or subscription of the scheduler is left.
-   * The publisher and the injected clients are the caller's to close.
+   * Stops the schedule: no new attempt starts, attempts waiting (for the device, the gate, a slot
+   * or a lock) are dropped, running attempts may finish within `graceMs` (default `stopGraceMs`;
+   * `graceful: false` means 0) and are aborted after that. A `trigger()` waiting behind a running
+   * attempt, or made later, settles as `cancelled`. It resolves even when a port never settles.
+   * When it resolves, no timer, socket or subscription of the scheduler is left and no attempt
+   * starts. The publisher and the injected clients are the caller's to close.
    */
   stop(options: { graceful?: boolean; graceMs?: number } = {}): Promise<void> {
     this.#stopped ??= this.#doStop(
@@ -474,7 +566,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   // ---------------------------------------------------------------------------------------------
   // Device list
 
-  #reconcile(list: readonly Device[]): void {
+  #reconcile(list: readonly Device[], readSeq: number): void {
     const seen = new Set<string>();
     const now = this.#clock.now();
     for (let index = 0; index < list.length; index++) {
@@ -513,14 +605,14 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       seen.add(device.id);
       const entry = this.#entries.get(device.id);
       if (!entry) {
-        this.#add(device, now);
+        this.#add(device, readSeq, now);
         continue;
       }
-      const previousPin = entry.device.hostKeyFingerprint;
       entry.device = device;
+      this.#learnPin(entry, device, readSeq);
       if (
         entry.blocked?.kind === 'host-key-mismatch' &&
-        (device.hostKeyFingerprint ?? '') !== (previousPin ?? '') &&
+        (entry.pin ?? '') !== (entry.blocked.pin ?? '') &&
         !isStorePinning(this.#hostKeys)
       ) {
         // The operator re-pinned or reset the fingerprint beside the device row.
@@ -533,14 +625,35 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     }
   }
 
-  #add(device: Device, now = this.#clock.now()): Entry {
+  #add(device: Device, readSeq: number, now = this.#clock.now()): Entry {
     const entry = new Entry(device.id, device);
+    this.#learnPin(entry, device, readSeq);
     this.#entries.set(device.id, entry);
     const firstAttemptAt = now + uniformJitter(this.#jitterMs[0], this.#jitterMs[1], this.#random);
     entry.regularAt = firstAttemptAt;
     this.#schedule(entry, firstAttemptAt, 'schedule');
     this.#emit('device:added', { deviceId: device.id, firstAttemptAt });
     return entry;
+  }
+
+  /**
+   * Takes the pin of a record read as `readSeq` — unless this process knows a newer one: a key it
+   * pinned after that read started. A newer read that shows no pin, or another one, is an
+   * operator's reset or re-pin, and wins.
+   */
+  #learnPin(entry: Entry, device: Device, readSeq: number): void {
+    if (readSeq <= entry.pinReadSeq) return;
+    entry.pin = pinOf(device);
+    entry.pinReadSeq = readSeq;
+  }
+
+  /**
+   * The record to connect with, carrying the freshest pin known. With a host-key store the store
+   * itself is read by the collection and is the freshest; the record is used as it is.
+   */
+  #withFreshestPin(entry: Entry, device: Device): Device {
+    if (isStorePinning(this.#hostKeys) || pinOf(device) === entry.pin) return device;
+    return { ...device, hostKeyFingerprint: entry.pin };
   }
 
   #remove(entry: Entry): void {
@@ -691,22 +804,38 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     let release: (() => void) | undefined;
     let lock: Lock | undefined;
     let stopExtending: (() => void) | undefined;
-    let cancelLimit: (() => void) | undefined;
     let credentials: VersionedCredentials | undefined;
     let device = entry.device;
     let startedAt = this.#clock.now();
+    // What the attempt is doing, for the time-limit message: an operator learns which port hung.
+    let doing = 'reading the device from the device source';
+    // Every port call is bounded by it, from the attempt's start; only waiting for a turn pauses it.
+    const budget = new TimeBudget(this.#clock, this.#timeLimitMs, () =>
+      limit.abort(
+        new BackupError({
+          kind: 'time-limit',
+          deviceId: entry.id,
+          message: `${entry.id}: the backup passed timeLimitMs (${this.#timeLimitMs} ms) while ${doing}, and was aborted`,
+          details: { timeLimitMs: this.#timeLimitMs },
+        }),
+      ),
+    );
+    budget.resume();
     try {
+      if (this.#stop.signal.aborted) throw abortReason(this.#stop.signal);
       device = await this.#freshDevice(entry, signal);
       if (entry.removed) return this.#skipRemoved(entry);
 
       // A blocked device stays blocked whatever the gate says; its cause is re-checked often.
       if (entry.blocked && !manual) {
+        doing = 'checking whether the block still holds';
         const reason = await this.#unblockReason(entry, device, signal);
         if (!reason) return this.#skipBlocked(entry, startedAt);
         this.#unblock(entry, reason);
       }
 
       if (!manual && this.#onlineGate) {
+        doing = 'asking the online gate';
         const online = await this.#checkOnline(device, signal);
         if (online === 'offline') {
           entry.state = 'offline';
@@ -716,18 +845,26 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
       // A manual trigger waits for another instance's lock without holding a slot meanwhile.
       if (this.#locker && manual) {
-        const taken = await this.#takeLock(entry, true, signal);
+        doing = 'taking the lock';
+        const taken = await this.#takeLock(entry, true, signal, budget);
         if (taken === 'held')
           return this.#skip(entry, 'locked', entry.regularAt, 'schedule', priorState);
-        if (taken !== 'unavailable') lock = taken;
+        if (taken !== 'unavailable') {
+          lock = taken;
+          // Kept alive from now on, through the wait for a slot: its TTL is no bound on that wait.
+          attempt.lockRelease = lock;
+          stopExtending = this.#keepExtending(entry, lock, attempt.controller);
+        }
       }
 
       if (!entry.blocked) entry.state = 'waiting';
       this.#queueLength++;
+      budget.pause();
       try {
         release = await this.#semaphore.acquire(signal);
       } finally {
         this.#queueLength--;
+        budget.resume();
       }
       this.#running++;
       entry.state = 'running';
@@ -735,18 +872,20 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       startedAt = this.#clock.now();
 
       if (this.#locker && !manual) {
-        const taken = await this.#takeLock(entry, false, signal);
+        doing = 'taking the lock';
+        const taken = await this.#takeLock(entry, false, signal, budget);
         if (taken === 'held') {
           return this.#skip(entry, 'locked', startedAt + this.#intervalMs, 'schedule');
         }
-        if (taken !== 'unavailable') lock = taken;
-      }
-      if (lock) {
-        attempt.lockRelease = lock;
-        stopExtending = this.#keepExtending(entry, lock, attempt.controller);
+        if (taken !== 'unavailable') {
+          lock = taken;
+          attempt.lockRelease = lock;
+          stopExtending = this.#keepExtending(entry, lock, attempt.controller);
+        }
       }
 
       if (!manual && this.#lastSuccess) {
+        doing = 'reading the last success from the last-success store';
         const last = await this.#readLastSuccess(entry, signal);
         if (last !== undefined && startedAt - last < this.#intervalMs * 0.9) {
           entry.lastSuccessAt = Math.max(entry.lastSuccessAt ?? 0, last);
@@ -756,19 +895,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
       attempt.working = true;
       entry.lastAttemptAt = startedAt;
-      cancelLimit = startTimer(this.#clock, this.#timeLimitMs, () =>
-        limit.abort(
-          new BackupError({
-            kind: 'time-limit',
-            deviceId: entry.id,
-            message: `${entry.id}: the backup passed timeLimitMs (${this.#timeLimitMs} ms: credentials, collection and publishing) and was aborted`,
-            details: { timeLimitMs: this.#timeLimitMs },
-          }),
-        ),
-      );
       this.#emit('backup:start', { deviceId: entry.id, cause, attempt: entry.failures + 1 });
 
+      doing = 'reading the credentials';
       credentials = await this.#readCredentials(device, signal);
+      doing = 'collecting the configuration';
       const result = await raceSignal(
         this.#collect({
           device,
@@ -787,12 +918,18 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         signal,
       );
       if (result.hostKeyPinned) {
+        // Newer than any record read so far: a read that started before the pin was stored
+        // cannot know it, and must not make the next attempt trust on first use again.
+        entry.pin = canonicalFingerprint(result.hostKeyFingerprint);
+        entry.pinReadSeq = ++this.#readSeq;
         this.#emit('hostkey:pinned', {
           deviceId: entry.id,
           fingerprint: result.hostKeyFingerprint,
         });
       }
+      doing = 'publishing the snapshot';
       const receipt = await this.#publish(entry, device, result, signal);
+      doing = 'recording the success';
       return await this.#succeeded(entry, result, receipt, startedAt, manual, signal);
     } catch (error) {
       let reason: unknown = error;
@@ -808,7 +945,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       }
       // The pin as the operator sees it: a change of it (reset, re-pin) is what unblocks.
       const pinAtFailure = isBackupError(reason, 'host-key-mismatch')
-        ? await this.#currentPin(device, new AbortController().signal).catch(() => undefined)
+        ? await this.#pinAtFailure(device)
         : undefined;
       return this.#failed(entry, reason, credentials, startedAt, cause, priorState, pinAtFailure);
     } finally {
@@ -817,13 +954,34 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         this.#running--;
         release();
       }
-      cancelLimit?.();
+      budget.pause();
       stopExtending?.();
       linked.dispose();
       this.#attempts.delete(attempt);
       if (entry.controller === attempt.controller) entry.controller = undefined;
       if (lock) this.#releaseLock(entry, lock);
     }
+  }
+
+  /**
+   * A signal for a port call outside an attempt: it aborts on stop, on `signal`, or after
+   * `timeLimitMs` (with `timeoutMessage`). Call `dispose()` when the call settled.
+   */
+  #portBound(
+    signal: AbortSignal | undefined,
+    timeoutMessage: string,
+  ): { signal: AbortSignal; dispose: () => void } {
+    const linked = linkedAbortController(this.#stop.signal, signal);
+    const cancel = startTimer(this.#clock, this.#timeLimitMs, () =>
+      linked.controller.abort(new Error(timeoutMessage)),
+    );
+    return {
+      signal: linked.controller.signal,
+      dispose: () => {
+        cancel();
+        linked.dispose();
+      },
+    };
   }
 
   /** Gives a lock back; stop() waits (bounded) for these, so other instances are not locked out. */
@@ -848,17 +1006,19 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   }
 
   async #freshDevice(entry: Entry, signal: AbortSignal): Promise<Device> {
-    if (!this.#devices.get) return entry.device;
+    if (!this.#devices.get) return this.#withFreshestPin(entry, entry.device);
     let device: Device | undefined;
+    const readSeq = ++this.#readSeq;
     try {
-      device = await this.#devices.get(entry.id, signal);
+      device = await callPort(() => this.#devices.get!(entry.id, signal), signal);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
-      this.#logger.warn(
-        { deviceId: entry.id, error: errorText(error) },
-        'reading the device failed; using the record from the last refresh',
-      );
-      return entry.device;
+      throw new BackupError({
+        kind: 'unreachable',
+        deviceId: entry.id,
+        cause: error,
+        message: `${entry.id}: reading the device from the device source failed (${errorText(error)}); not backing up with an older copy of its record, check the device source`,
+      });
     }
     if (device === undefined) {
       this.#remove(entry);
@@ -872,10 +1032,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         problem?.field ?? 'vendor',
         problem?.message ?? 'has no collector',
       );
-      return entry.device;
+      return this.#withFreshestPin(entry, entry.device);
     }
     entry.device = device;
-    return device;
+    this.#learnPin(entry, device, readSeq);
+    return this.#withFreshestPin(entry, device);
   }
 
   async #checkOnline(
@@ -883,7 +1044,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     signal: AbortSignal,
   ): Promise<'online' | 'offline' | 'unknown'> {
     try {
-      return await this.#onlineGate!.check(device, signal);
+      return await callPort(() => this.#onlineGate!.check(device, signal), signal);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       this.#warn(
@@ -905,9 +1066,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       const pin = await this.#currentPin(device, signal);
       if ((pin ?? '') !== (blocked.pin ?? '')) return 'host-key';
     }
+    const unanswered = (): undefined => {
+      if (signal.aborted) throw abortReason(signal);
+      return undefined;
+    };
     if (blocked.kind === 'auth-failed') {
-      const credentials = await raceSignal(this.#credentials.get(device, signal), signal).catch(
-        () => undefined,
+      const credentials = await callPort(() => this.#credentials.get(device, signal), signal).catch(
+        unanswered,
       );
       if (credentials?.version !== undefined && credentials.version !== blocked.credentialVersion) {
         return 'credentials';
@@ -915,19 +1080,38 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     }
     if (this.#lastSuccess) {
       // Another instance fixed it (e.g. a manual trigger answered there): follow it.
-      const last = await raceSignal(this.#lastSuccess.get(entry.id, signal), signal).catch(
-        () => undefined,
+      const recorded = await callPort(() => this.#lastSuccess!.get(entry.id, signal), signal).catch(
+        unanswered,
       );
+      const last = this.#plausibleLastSuccess(entry, recorded);
       if (last !== undefined && last > blocked.at) return 'elsewhere';
     }
     return undefined;
+  }
+
+  /**
+   * The pin as the operator sees it after a mismatch. The attempt's own signal may have aborted;
+   * this read is bounded by the time limit and by stop on its own.
+   */
+  async #pinAtFailure(device: Device): Promise<string | undefined> {
+    const bound = this.#portBound(undefined, 'the host-key store did not answer');
+    try {
+      return await this.#currentPin(device, bound.signal);
+    } catch {
+      return undefined;
+    } finally {
+      bound.dispose();
+    }
   }
 
   async #currentPin(device: Device, signal: AbortSignal): Promise<string | undefined> {
     if (device.hostKeyFingerprint) return canonicalFingerprint(device.hostKeyFingerprint);
     const store = this.#hostKeys;
     if (!store || isUpdaterPinning(store)) return undefined;
-    const pin = await raceSignal(store.get(device.id, signal), signal).catch(() => undefined);
+    const pin = await callPort(() => store.get(device.id, signal), signal).catch(() => {
+      if (signal.aborted) throw abortReason(signal);
+      return undefined;
+    });
     return pin === undefined ? undefined : canonicalFingerprint(pin);
   }
 
@@ -935,6 +1119,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     entry: Entry,
     manual: boolean,
     signal: AbortSignal,
+    budget: TimeBudget,
   ): Promise<Lock | 'held' | 'unavailable'> {
     const key = `backup:device:${entry.id}`;
     const ttlMs = this.#lockTtlMs;
@@ -964,7 +1149,13 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       }
       // Held by another instance. A manual trigger waits for it rather than answering "locked".
       if (this.#clock.now() >= deadline) return 'held';
-      await this.#clock.sleep(Math.min(wait, Math.max(1, deadline - this.#clock.now())), signal);
+      // Waiting for another instance is waiting for a turn, not work: the time limit pauses.
+      budget.pause();
+      try {
+        await this.#clock.sleep(Math.min(wait, Math.max(1, deadline - this.#clock.now())), signal);
+      } finally {
+        budget.resume();
+      }
     }
   }
 
@@ -1006,7 +1197,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
   async #readLastSuccess(entry: Entry, signal: AbortSignal): Promise<number | undefined> {
     try {
-      return await this.#lastSuccess!.get(entry.id, signal);
+      const recorded = await callPort(() => this.#lastSuccess!.get(entry.id, signal), signal);
+      return this.#plausibleLastSuccess(entry, recorded);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       this.#warn(
@@ -1016,6 +1208,26 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       );
       return undefined;
     }
+  }
+
+  /**
+   * A recorded last success, or `undefined` when it lies further in the future than the clock-skew
+   * allowance (SPEC §1.6): an instance with a clock ahead must not stop every instance backing the
+   * device up, nor unblock it. Warned about once per recorded value.
+   */
+  #plausibleLastSuccess(entry: Entry, recorded: number | undefined): number | undefined {
+    if (recorded === undefined) return undefined;
+    const now = this.#clock.now();
+    if (recorded <= now + this.#clockSkewAllowanceMs) return recorded;
+    if (entry.futureLastSuccessReported !== recorded) {
+      entry.futureLastSuccessReported = recorded;
+      this.#warn(
+        entry.id,
+        'last-success-in-future',
+        `the recorded last success (${new Date(recorded).toISOString()}) is ${Math.round((recorded - now) / 1000)} s ahead of this instance's clock, more than clockSkewAllowanceMs (${this.#clockSkewAllowanceMs} ms); ignoring it — check the clocks of the poller instances`,
+      );
+    }
+    return undefined;
   }
 
   async #readCredentials(device: Device, signal: AbortSignal): Promise<VersionedCredentials> {
@@ -1343,6 +1555,21 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   }
 }
 
+/**
+ * Calls a port (a user's device source, gate, store…) and settles with it, or with `signal.reason`
+ * as soon as `signal` aborts — even when the port never settles and ignores its signal. A port that
+ * throws instead of rejecting rejects here.
+ */
+function callPort<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  let pending: Promise<T>;
+  try {
+    pending = Promise.resolve(call());
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  return raceSignal(pending, signal);
+}
+
 function statusOf(entry: Entry): DeviceStatus {
   return {
     deviceId: entry.id,
@@ -1362,6 +1589,12 @@ function statusOf(entry: Entry): DeviceStatus {
 
 function toDate(ms: number | undefined): Date | undefined {
   return ms === undefined ? undefined : new Date(ms);
+}
+
+/** A record's pin in canonical form, or `undefined` when it has none (services use '' and null). */
+function pinOf(device: Device): string | undefined {
+  const pin: unknown = device.hostKeyFingerprint;
+  return typeof pin === 'string' && pin.trim() !== '' ? canonicalFingerprint(pin) : undefined;
 }
 
 function isStorePinning(pinning: HostKeyPinning | undefined): boolean {

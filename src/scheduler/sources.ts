@@ -3,7 +3,9 @@ import type { Credentials, Device } from '../core/device.js';
 /**
  * Where the scheduler reads devices. `list` is called at start and on every refresh; `get`, when
  * given, is called before every attempt so the attempt sees the device's current address, pin and
- * version rather than the row read at the last refresh.
+ * version rather than the row read at the last refresh. When `get` rejects, the attempt fails as
+ * `unreachable` (never with an older copy of the record). Both are bounded by the scheduler's
+ * `timeLimitMs` and by `stop()`, even when they ignore their signal.
  *
  * @example
  * ```ts
@@ -16,7 +18,7 @@ import type { Credentials, Device } from '../core/device.js';
 export interface DeviceSource {
   /** Every device to back up. Records may be invalid: the scheduler reports and skips those. */
   list(signal: AbortSignal): Promise<readonly Device[]>;
-  /** One device as it is now, or `undefined` when it no longer exists. */
+  /** One device as it is now, or `undefined` when it no longer exists. Read it, do not cache it. */
   get?(id: string, signal: AbortSignal): Promise<Device | undefined>;
 }
 

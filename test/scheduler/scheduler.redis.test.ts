@@ -168,6 +168,75 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
     await instance.stop();
   }, 20_000);
 
+  it("keeps a manual trigger's lock alive while it waits for a slot", async () => {
+    const redisClient = await client();
+    const observer = await client();
+    const [first, second] = [devices[3]!, devices[4]!];
+    let letFirstFinish = (): void => {};
+    const firstHeld = new Promise<void>((resolve) => (letFirstFinish = resolve));
+    const started: string[] = [];
+    const collect: CollectFunction = async (options) => {
+      started.push(options.device.id);
+      if (options.device.id === first.id) await firstHeld;
+      return collectConfig(options);
+    };
+    const jitters = [0, 0.999];
+    const instance = new BackupScheduler({
+      devices: { list: () => Promise.resolve([first, second]) },
+      credentials: { get: () => Promise.resolve({ username: 'admin', password: 'admin' }) },
+      publisher: new MemorySnapshotPublisher(),
+      collect,
+      locker: new RedisLocker({ redis: redisClient }),
+      concurrency: 1,
+      initialJitterMs: [0, 3_600_000],
+      random: () => jitters.shift() ?? 0.5,
+      timeLimitMs: 10_000,
+      lockTtlMs: 600,
+    });
+    await instance.start();
+    while (started.length === 0) await pause(20);
+    const outcome = instance.trigger(second.id);
+    // TTL 600 ms; the trigger waits 2 s for the slot, so its lock lives only if it is extended.
+    await pause(2_000);
+    expect(instance.status(second.id)!.state).toBe('waiting');
+    expect(await observer.get(`backup:device:${second.id}`)).not.toBeNull();
+    letFirstFinish();
+    expect(await outcome).toMatchObject({ status: 'success' });
+    await pause(100);
+    expect(await observer.get(`backup:device:${second.id}`)).toBeNull();
+    await instance.stop();
+  }, 20_000);
+
+  it('backs a device up whose backup:last an instance with a clock 30 days ahead wrote', async () => {
+    const redisClient = await client();
+    const observer = await client();
+    const target = devices[5]!;
+    const key = `backup:last:${target.id}`;
+    await observer.set(key, String(Date.now() + 30 * 24 * 3_600_000));
+    const instance = new BackupScheduler({
+      devices: { list: () => Promise.resolve([target]) },
+      credentials: { get: () => Promise.resolve({ username: 'admin', password: 'admin' }) },
+      publisher: new MemorySnapshotPublisher(),
+      locker: new RedisLocker({ redis: redisClient }),
+      lastSuccess: new RedisLastSuccessStore({ redis: redisClient }),
+      initialJitterMs: [0, 0],
+      intervalMs: 3_600_000,
+    });
+    const warnings: string[] = [];
+    instance.on('warning', (e) => warnings.push(e.code));
+    const outcome = new Promise<string>((resolve) => {
+      instance.on('backup:success', () => resolve('success'));
+      instance.on('backup:skipped', (e) => resolve(`skipped: ${e.reason}`));
+      instance.on('backup:failure', (e) => resolve(`failed: ${e.kind}`));
+    });
+    await instance.start();
+    expect(await outcome).toBe('success');
+    expect(warnings).toContain('last-success-in-future');
+    // The success overwrote the bogus time with this instance's own.
+    expect(Number(await observer.get(key))).toBeLessThanOrEqual(Date.now());
+    await instance.stop();
+  }, 20_000);
+
   it('leaves no timer or socket of its own once stopped', async () => {
     const redisClient = await client();
     const leakable = () => {

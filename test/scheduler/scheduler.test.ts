@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { BackupError } from '../../src/core/errors.js';
 import type { Device } from '../../src/core/device.js';
 import { BackupScheduler, type BackupSchedulerOptions } from '../../src/scheduler/scheduler.js';
-import type { SchedulerEvents } from '../../src/scheduler/events.js';
-import type { VersionedCredentials } from '../../src/scheduler/sources.js';
 import { MemoryLocker } from '../../src/scheduler/memory-locker.js';
 import type { LastSuccessStore, OnlineStatus } from '../../src/core/ports.js';
 import { LockUnavailableError } from '../../src/core/ports.js';
@@ -13,75 +11,7 @@ import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { FakeCollector } from '../../src/testing/fake-collector.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const INTERVAL = 6 * HOUR;
-
-type EventLog = {
-  name: keyof SchedulerEvents;
-  payload: { deviceId?: string } & Record<string, unknown>;
-  at: number;
-}[];
-
-function device(id: string, extra: Partial<Device> = {}): Device {
-  return { id, host: `${id}.example.test`, vendor: 'routeros', tenantId: 't1', ...extra };
-}
-
-/** A scheduler on a fake clock, fake collection and an in-memory publisher. */
-function setup(overrides: Partial<BackupSchedulerOptions> = {}, list: Device[] = [device('r1')]) {
-  const clock = new FakeClock();
-  const fake = new FakeCollector({ clock });
-  const publisher = new MemorySnapshotPublisher();
-  const state = { devices: list, failList: false };
-  const credentials = new Map<string, VersionedCredentials>();
-  const scheduler = new BackupScheduler({
-    devices: {
-      list: () =>
-        state.failList ? Promise.reject(new Error('db down')) : Promise.resolve(state.devices),
-    },
-    credentials: {
-      get: (d) =>
-        Promise.resolve(
-          credentials.get(d.id) ?? { username: 'backup', password: 'pw', version: 'v1' },
-        ),
-    },
-    publisher,
-    clock,
-    collect: fake.collect,
-    initialJitterMs: [30 * SECOND, 300 * SECOND],
-    random: () => 0,
-    ...overrides,
-  });
-  const events: EventLog = [];
-  const names: (keyof SchedulerEvents)[] = [
-    'backup:start',
-    'backup:success',
-    'backup:failure',
-    'backup:skipped',
-    'device:added',
-    'device:removed',
-    'device:invalid',
-    'device:unsupported',
-    'device:blocked',
-    'device:unblocked',
-    'hostkey:pinned',
-    'hostkey:mismatch',
-    'refresh:error',
-    'warning',
-  ];
-  for (const name of names) {
-    scheduler.on(name, (payload: EventLog[number]['payload']) =>
-      events.push({ name, payload, at: clock.now() }),
-    );
-  }
-  const of = (name: keyof SchedulerEvents, deviceId?: string) =>
-    events.filter(
-      (e) => e.name === name && (deviceId === undefined || e.payload.deviceId === deviceId),
-    );
-  return { clock, fake, publisher, state, credentials, scheduler, events, of, t0: clock.now() };
-}
+import { device, HOUR, INTERVAL, MINUTE, SECOND, setup } from './setup.js';
 
 describe('BackupScheduler construction', () => {
   const base = () => ({
@@ -597,6 +527,147 @@ describe('BackupScheduler across instances', () => {
     await clock.advance(50 * SECOND);
     expect(of('backup:success')).toHaveLength(1);
     expect(await locker.acquire('backup:device:r1', MINUTE)).toBeDefined();
+    await scheduler.stop();
+  });
+
+  it("keeps a manual trigger's lock alive while it waits for a slot", async () => {
+    const clock = new FakeClock();
+    const locker = new MemoryLocker({ clock });
+    const fake = new FakeCollector({ clock });
+    const jitters = [0, 0.999];
+    const { scheduler, of } = setup(
+      {
+        clock,
+        collect: fake.collect,
+        locker,
+        concurrency: 1,
+        lockTtlMs: MINUTE,
+        initialJitterMs: [30 * SECOND, HOUR],
+        random: () => jitters.shift() ?? 0.5,
+      },
+      [device('a'), device('b')],
+    );
+    fake.stall('a', 200 * SECOND);
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(scheduler.status('a')!.state).toBe('running');
+    const outcome = scheduler.trigger('b');
+    await clock.advance(SECOND);
+    expect(scheduler.status('b')!.state).toBe('waiting');
+    // 150 s of waiting for the slot, far past the 60 s TTL: another instance still cannot take it.
+    await clock.advance(150 * SECOND);
+    expect(await locker.acquire('backup:device:b', MINUTE)).toBeUndefined();
+    await clock.advance(50 * SECOND);
+    expect(await outcome).toMatchObject({ status: 'success' });
+    expect(of('warning').map((e) => e.payload.code)).not.toContain('lock-lost');
+    expect(await locker.acquire('backup:device:b', MINUTE)).toBeDefined();
+    await scheduler.stop();
+  });
+
+  it('ends a waiting trigger whose lock was lost before it got a slot', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock });
+    const jitters = [0, 0.999];
+    const locker = {
+      acquire: (key: string) =>
+        Promise.resolve({
+          key,
+          token: 't',
+          extend: () => Promise.resolve(!key.endsWith(':b')),
+          release: () => Promise.resolve(true),
+        }),
+    };
+    const { scheduler, of } = setup(
+      {
+        clock,
+        collect: fake.collect,
+        locker,
+        concurrency: 1,
+        lockTtlMs: MINUTE,
+        initialJitterMs: [30 * SECOND, HOUR],
+        random: () => jitters.shift() ?? 0.5,
+      },
+      [device('a'), device('b')],
+    );
+    fake.stall('a', 200 * SECOND);
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    const outcome = scheduler.trigger('b');
+    await clock.advance(30 * SECOND);
+    expect(await outcome).toMatchObject({ status: 'failed', kind: 'cancelled' });
+    expect(of('warning').map((e) => e.payload)).toContainEqual(
+      expect.objectContaining({ deviceId: 'b', code: 'lock-lost' }),
+    );
+    await clock.advance(200 * SECOND);
+    expect(fake.callsFor('b')).toHaveLength(0);
+    await scheduler.stop();
+  });
+
+  it('backs a device up whose last success lies further ahead than the clock-skew allowance', async () => {
+    const clock = new FakeClock();
+    const lastSuccess = new SharedLastSuccess();
+    // An instance with a clock 30 days ahead recorded this.
+    lastSuccess.times.set('r1', clock.now() + 30 * 24 * HOUR);
+    const { fake, scheduler, of, t0 } = setup({ clock, lastSuccess });
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(fake.calls).toHaveLength(1);
+    expect(of('backup:skipped')).toHaveLength(0);
+    expect(of('warning').map((e) => e.payload)).toContainEqual(
+      expect.objectContaining({ deviceId: 'r1', code: 'last-success-in-future' }),
+    );
+    expect(lastSuccess.times.get('r1')).toBe(t0 + 30 * SECOND);
+    await scheduler.stop();
+  });
+
+  it('believes a last success ahead by less than the clock-skew allowance', async () => {
+    const clock = new FakeClock();
+    const lastSuccess = new SharedLastSuccess();
+    const { fake, scheduler, of } = setup({
+      clock,
+      lastSuccess,
+      clockSkewAllowanceMs: 2 * MINUTE,
+    });
+    lastSuccess.times.set('r1', clock.now() + 30 * SECOND + MINUTE);
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(fake.calls).toHaveLength(0);
+    expect(of('backup:skipped')[0]?.payload.reason).toBe('fresh');
+    expect(of('warning')).toHaveLength(0);
+    await scheduler.stop();
+  });
+
+  it('ignores a last success beyond a smaller clock-skew allowance', async () => {
+    const clock = new FakeClock();
+    const lastSuccess = new SharedLastSuccess();
+    const { fake, scheduler } = setup({ clock, lastSuccess, clockSkewAllowanceMs: 0 });
+    lastSuccess.times.set('r1', clock.now() + 30 * SECOND + MINUTE);
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(fake.calls).toHaveLength(1);
+    await scheduler.stop();
+  });
+
+  it('keeps a device blocked when a last success in the future is recorded', async () => {
+    const clock = new FakeClock();
+    const lastSuccess = new SharedLastSuccess();
+    const { fake, scheduler, of } = setup({ clock, lastSuccess, refreshIntervalMs: MINUTE });
+    fake.requirePassword('r1', 'other');
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(scheduler.status('r1')!.state).toBe('blocked');
+    lastSuccess.times.set('r1', clock.now() + 30 * 24 * HOUR);
+    await clock.advance(10 * MINUTE);
+    expect(of('device:unblocked')).toHaveLength(0);
+    expect(fake.calls).toHaveLength(1);
+    // Reported once, not at every re-check.
+    expect(of('warning').filter((e) => e.payload.code === 'last-success-in-future')).toHaveLength(
+      1,
+    );
+    // A real success elsewhere still unblocks it.
+    lastSuccess.times.set('r1', clock.now());
+    await clock.advance(MINUTE);
+    expect(of('device:unblocked')[0]?.payload.reason).toBe('elsewhere');
     await scheduler.stop();
   });
 
