@@ -143,8 +143,9 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
 /**
  * Publishes snapshots to NATS JetStream so that nothing acknowledged is ever lost (SPEC §5).
  *
- * - Subject `<subjectPrefix>.<device_id>`, header `Nats-Msg-Id: <device_id>:<sha256>`; resolves
- *   only when the server's PubAck arrived, with `{ stream, seq, duplicate }`.
+ * - Subject `<subjectPrefix>.<device_id>`, header
+ *   `Nats-Msg-Id: <device_id>:<sha256>:<collected_at as epoch ms>` (see {@link snapshotMsgId});
+ *   resolves only when the server's PubAck arrived, with `{ stream, seq, duplicate }`.
  * - A message larger than the server's `max_payload` is rejected with `payload-too-large` before
  *   anything is sent.
  * - While NATS does not answer (timeout, no responders, disconnected), publishes wait in a bounded
@@ -383,7 +384,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
       });
     }
     const data = new TextEncoder().encode(json);
-    const msgId = `${snapshot.deviceId}:${snapshot.sha256}`;
+    const msgId = snapshotMsgId(snapshot);
     const bytes = data.byteLength + headerBytes(msgId);
     const maxPayload = this.#connection.info?.max_payload;
     if (maxPayload !== undefined && bytes > maxPayload) {
@@ -591,6 +592,21 @@ function streamSettings(
     );
   }
   return settings;
+}
+
+/**
+ * The `Nats-Msg-Id` of a snapshot (SPEC §5): `<device_id>:<sha256_hash>:<collected_at as epoch ms>`.
+ * It names one collection: every retry of its publish carries the same id, so JetStream stores it
+ * once however often it is re-sent, while a later collection — even of a text the stream already
+ * holds, as in a rollback A → B → A — has a new id and is stored.
+ *
+ * @example
+ * ```ts
+ * snapshotMsgId(snapshot); // 'rtr-1:0e35821d…793a:1772884800000'
+ * ```
+ */
+export function snapshotMsgId(snapshot: Snapshot): string {
+  return `${snapshot.deviceId}:${snapshot.sha256}:${snapshot.collectedAt.getTime()}`;
 }
 
 /** Bytes the `Nats-Msg-Id` header adds to the message, exactly as nats.js encodes it. */

@@ -111,7 +111,7 @@ function apiError(code: number, errCode: number, description: string): NatsError
 }
 
 describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
-  it('publishes to <prefix>.<device_id> with Nats-Msg-Id <device_id>:<sha256>', async () => {
+  it('publishes to <prefix>.<device_id> with Nats-Msg-Id <device_id>:<sha256>:<collected_at ms>', async () => {
     const { connection, publisher } = setUp();
     const snapshot = snapshotOf('sw-1');
     const receipt = publisher.publish(snapshot);
@@ -123,7 +123,7 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
       duplicate: false,
     });
     expect(connection.call(0).subject).toBe('config.snapshot.create.sw-1');
-    expect(connection.call(0).msgID).toBe(`sw-1:${snapshot.sha256}`);
+    expect(connection.call(0).msgID).toBe(`sw-1:${snapshot.sha256}:1767225600000`);
   });
 
   it('uses a configured subject prefix', async () => {
@@ -210,7 +210,7 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
     const { connection, publisher } = setUp();
     const snapshot = snapshotOf('sw-1');
     const payloadBytes = Buffer.byteLength(toWireJson(snapshot));
-    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}\r\n\r\n`.length;
+    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}:1767225600000\r\n\r\n`.length;
     connection.info = { max_payload: payloadBytes + headerBytes - 1 };
     await expect(publisher.publish(snapshot)).rejects.toSatisfy((error) =>
       isBackupError(error, 'payload-too-large'),
@@ -357,7 +357,7 @@ describe('NatsSnapshotPublisher (core NATS, fake connection)', () => {
     await settle();
     expect(connection.corePublishes[0]?.subject).toBe('config.snapshot.create.sw-1');
     expect(connection.corePublishes[0]?.headers?.get('Nats-Msg-Id')).toBe(
-      `sw-1:${snapshot.sha256}`,
+      `sw-1:${snapshot.sha256}:1767225600000`,
     );
     connection.flushes[0]?.resolve();
     await expect(receipt).resolves.toEqual({ stream: '', seq: 0, duplicate: false });
