@@ -166,14 +166,34 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
     expect(connection.jsCalls).toHaveLength(2);
   });
 
-  it('fails with publish-failed, not a retry, when the stream refuses the message', async () => {
-    const { connection, publisher } = setUp();
-    const receipt = publisher.publish(snapshotOf('sw-1'));
+  it.each([
+    ['maximum messages exceeded', 'max_msgs'],
+    ['maximum bytes exceeded', 'max_bytes'],
+    ['maximum messages per subject exceeded', 'max_msgs_per_subject'],
+  ])(
+    'fails with publish-failed naming the limit, not a retry, when a full stream answers 503 %s',
+    async (description, limit) => {
+      const { connection, clock, publisher } = setUp({ stream: { name: 'SNAPS' } });
+      const receipt = publisher.publish(snapshotOf('sw-1'));
+      await settle();
+      connection.call(0).reject(apiError(503, 10077, description));
+      const error: unknown = await receipt.catch((e: unknown) => e);
+      expect(isBackupError(error, 'publish-failed')).toBe(true);
+      expect((error as Error).message).toContain(
+        `JetStream stream SNAPS is full (its ${limit} is reached and it has discard: new), so it refused the snapshot of device sw-1`,
+      );
+      expect(clock.pendingSleepers).toBe(0);
+      expect(publisher.stats()).toMatchObject({ retries: 0, failed: 1 });
+    },
+  );
+
+  it('retries a store failure that names no limit', async () => {
+    const { connection, clock, publisher } = setUp();
+    void publisher.publish(snapshotOf('sw-1'));
     await settle();
-    connection.call(0).reject(apiError(400, 10077, 'maximum messages exceeded'));
-    const error: unknown = await receipt.catch((e: unknown) => e);
-    expect(isBackupError(error, 'publish-failed')).toBe(true);
-    expect((error as Error).message).toMatch(/sw-1.*maximum messages exceeded/);
+    connection.call(0).reject(apiError(503, 10077, 'store closed'));
+    await clock.advance(1_000);
+    expect(connection.jsCalls).toHaveLength(2);
   });
 
   it('fails with payload-too-large when the stream says the message is too big', async () => {
@@ -210,7 +230,8 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
     const { connection, publisher } = setUp();
     const snapshot = snapshotOf('sw-1');
     const payloadBytes = Buffer.byteLength(toWireJson(snapshot));
-    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}:1767225600000\r\n\r\n`.length;
+    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}:1767225600000\r\n\r\n`
+      .length;
     connection.info = { max_payload: payloadBytes + headerBytes - 1 };
     await expect(publisher.publish(snapshot)).rejects.toSatisfy((error) =>
       isBackupError(error, 'payload-too-large'),
