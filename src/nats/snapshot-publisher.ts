@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import {
   ErrorCode,
   Events,
+  NatsError,
   headers as natsHeaders,
   type JetStreamClient,
   type JetStreamPublishOptions,
@@ -215,6 +216,8 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
   #streamEnsured = false;
   readonly #serverErrorListeners = new Set<(report: ServerErrorReport) => void>();
   #statusWatch: { stop?: () => void } | undefined;
+  /** Set from a disconnect until the reconnect, which resolves it. */
+  #reconnected: { promise: Promise<void>; resolve: () => void } | undefined;
   #published = 0;
   #duplicates = 0;
   #failed = 0;
@@ -431,6 +434,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     };
     // A server that refuses the message with a `-ERR` (often closing the connection with it)
     // never answers its request: the -ERR is the only news of the refusal, so stop waiting on it.
+    await this.#untilConnected();
     const refusal = this.#nextServerError(message);
     const publishing = this.#js!.publish(message.subject, message.data, options);
     publishing.catch(() => {});
@@ -557,6 +561,15 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     void (async () => {
       try {
         for await (const status of statuses) {
+          if (status.type === Events.Disconnect) {
+            this.#reconnected ??= resolvable();
+            continue;
+          }
+          if (status.type === Events.Reconnect) {
+            this.#reconnected?.resolve();
+            this.#reconnected = undefined;
+            continue;
+          }
           if (status.type !== Events.Error) continue;
           const report = serverErrorReport(connection, status);
           for (const listener of [...this.#serverErrorListeners]) listener(report);
@@ -565,6 +578,27 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
         // The connection closed: no more errors to follow.
       }
     })();
+  }
+
+  /**
+   * While the connection is down, waits for the reconnect, at most `ackTimeoutMs`: nats.js leaves
+   * a request made while it reconnects unanswered, so sending it would only wait out the timeout.
+   * Still down after that: a retryable disconnect, nothing sent.
+   */
+  async #untilConnected(): Promise<void> {
+    const reconnected = this.#reconnected;
+    if (!reconnected) return;
+    const { controller, dispose } = linkedAbortController(this.#closeController.signal);
+    try {
+      const timedOut = this.#clock.sleep(this.#ackTimeoutMs, controller.signal).then(() => true);
+      timedOut.catch(() => {});
+      if (await Promise.race([reconnected.promise.then(() => false), timedOut])) {
+        throw NatsError.errorForCode(ErrorCode.Disconnect);
+      }
+    } finally {
+      controller.abort();
+      dispose();
+    }
   }
 
   /** Rejects with a {@link ServerRefusal} at the next `-ERR` that may be about `message`. */
@@ -761,6 +795,14 @@ function refusedByServer(message: OutboundMessage, report: ServerErrorReport): B
     },
     cause: new ServerRefusal(report),
   });
+}
+
+function resolvable(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
 }
 
 /** `text` cut to a length that keeps an error message readable. */
