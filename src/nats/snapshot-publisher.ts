@@ -115,7 +115,7 @@ export interface NatsSnapshotPublisherStats {
   readonly published: number;
   /** Of `published`, those the stream already held (dedup-window hits). */
   readonly duplicates: number;
-  /** Tries that failed in a retryable way (timeout, no responders, disconnect) and were queued again. */
+  /** Tries that failed in a retryable way (timeout, no responders, disconnect, a server `-ERR` while others were in flight) and were queued again. */
   readonly retries: number;
   /** Publishes that rejected, for any reason, including a caller's abort and `close()`. */
   readonly failed: number;
@@ -158,7 +158,9 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
  *   FIFO outbox and are re-sent with the **same** msg id after a backoff until acknowledged — the
  *   server's dedup window makes a re-send of a message that was in fact stored harmless. A full
  *   outbox rejects new publishes with `publish-failed`; it never drops waiting ones. While sends
- *   fail, one probe at a time goes out; the first acknowledgement opens the window again.
+ *   fail, one probe at a time goes out; the first acknowledgement opens the window again. While
+ *   the connection is down, a send waits for the reconnect (at most `ackTimeoutMs`) instead of
+ *   making a request nats.js would leave unanswered.
  *   "No responders" is retried too, so a stream that does not exist (yet) shows as publishes
  *   waiting in the outbox and one logged warning, until the stream appears or the caller aborts.
  *   With `stream.ensure`, each such retry first ensures the stream again, so a stream that was
