@@ -30,7 +30,7 @@ import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExponentialBackoff } from '../src/core/backoff.js';
 import type { BackupErrorKind } from '../src/core/errors.js';
-import { NatsSnapshotPublisher } from '../src/nats/index.js';
+import { NatsSnapshotPublisher, snapshotMsgId } from '../src/nats/index.js';
 import { fromWireJson, type PublishReceipt, type Snapshot } from '../src/publish/index.js';
 import { RedisLastSuccessStore, RedisLocker, RedisOnlineGate } from '../src/redis/index.js';
 import type { SchedulerStats } from '../src/scheduler/scheduler.js';
@@ -611,13 +611,14 @@ describe.skipIf(!available)(
         expect(counts.get(key) ?? 0, `copies of ${key}`).toBe(1);
         // The receipt points at this very message.
         const stored = bySeq.get(outcome.receipt!.seq);
-        expect(stored?.msgId, `message at the receipt's seq for ${device.id}`).toBe(key);
+        const storedKey = stored && `${stored.snapshot.deviceId}:${stored.snapshot.sha256}`;
+        expect(storedKey, `message at the receipt's seq for ${device.id}`).toBe(key);
         expect(outcome.receipt!.stream).toBe(STREAM);
       }
       for (const m of run.messages) {
         const { snapshot } = m;
         expect(m.subject).toBe(`config.snapshot.create.${snapshot.deviceId}`);
-        expect(m.msgId).toBe(`${snapshot.deviceId}:${snapshot.sha256}`);
+        expect(m.msgId).toBe(snapshotMsgId(snapshot));
         expect(createHash('sha256').update(snapshot.configText, 'utf8').digest('hex')).toBe(
           snapshot.sha256,
         );

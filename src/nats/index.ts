@@ -10,6 +10,7 @@ export {
   type NatsSnapshotStreamOptions,
   type NatsOutboxOptions,
   DEFAULT_SNAPSHOT_SUBJECT_PREFIX,
+  snapshotMsgId,
 } from './snapshot-publisher.js';
 export {
   type EnsureStreamOutcome,

@@ -4,8 +4,13 @@ import type { Clock } from '../core/clock.js';
 
 /** What to do after a failed send. */
 export type SendFailure =
-  /** Keep the item at its place and send it again after a backoff (same item, same msg id). */
-  | { readonly retry: true }
+  /**
+   * Keep the item at its place and send it again after a backoff (same item, same msg id). With
+   * `isolate`, the destination may have refused this very item (or one sent with it): it is sent
+   * again on its own, with nothing else in flight, so that the next failure can be pinned on it
+   * and the other items no longer suffer for it.
+   */
+  | { readonly retry: true; readonly isolate?: boolean }
   /** Give up on this item: its publish rejects with `error`. */
   | { readonly retry: false; readonly error: unknown };
 
@@ -20,10 +25,13 @@ export interface OutboxOptions<T, R> {
   readonly clock: Clock;
   /** Delay before the next send after `n` consecutive failed rounds. */
   readonly backoff: BackoffPolicy;
-  /** Sends one item; resolves when the destination acknowledged it. */
-  readonly send: (item: T) => Promise<R>;
-  /** Decides what a send's rejection means. */
-  readonly classify: (error: unknown, item: T) => SendFailure;
+  /**
+   * Sends one item; resolves when the destination acknowledged it. `alone` is true when nothing
+   * else is in flight and nothing else will be sent until this send settles.
+   */
+  readonly send: (item: T, alone: boolean) => Promise<R>;
+  /** Decides what a send's rejection means; `alone` as it was for that send. */
+  readonly classify: (error: unknown, item: T, alone: boolean) => SendFailure;
   /** Called when sends start failing (once per outage). */
   readonly onOutage?: (error: unknown, waiting: number) => void;
   /** Called when a send succeeds again after an outage. */
@@ -34,6 +42,8 @@ interface Entry<T, R> {
   readonly item: T;
   readonly bytes: number;
   sending: boolean;
+  /** To be sent on its own next (see {@link SendFailure}). */
+  isolate: boolean;
   readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
   detachAbort: () => void;
@@ -43,6 +53,10 @@ interface Entry<T, R> {
  * A bounded FIFO of items that must be acknowledged, sent with a window of concurrent sends and
  * retried after a backoff until acknowledged, aborted or closed. It never drops an item to make
  * room: when full, {@link Outbox.hasRoomFor} says no and the caller rejects the new item.
+ *
+ * No item can hold up the others for good: an item classified `isolate` is sent again on its own
+ * (the others wait only for that one send), so a refusal it causes is pinned on it, and `classify`
+ * can then fail it while the others go on.
  *
  * Retry timing comes from the injected {@link Clock}, so tests drive it with `FakeClock`.
  * @internal
@@ -59,6 +73,8 @@ export class Outbox<T, R> {
   #consecutiveFailures = 0;
   #outageStartedAt: number | undefined;
   #backingOff = false;
+  /** A send that must stay alone is in flight. */
+  #alone = false;
   #closed = false;
 
   constructor(options: OutboxOptions<T, R>) {
@@ -113,6 +129,7 @@ export class Outbox<T, R> {
         item,
         bytes,
         sending: false,
+        isolate: false,
         resolve,
         reject,
         detachAbort: noop,
@@ -137,25 +154,35 @@ export class Outbox<T, R> {
     await Promise.allSettled([...this.#sends]);
   }
 
-  /** Starts sends while the window allows. */
+  /** Starts sends while the window allows; an item to isolate goes first, on its own. */
   #pump(): void {
-    if (this.#closed || this.#backingOff) return;
-    const window = this.#consecutiveFailures === 0 ? this.#options.maxInFlight : 1;
+    if (this.#closed || this.#backingOff || this.#alone) return;
+    for (const entry of this.#entries) {
+      if (!entry.isolate || entry.sending) continue;
+      // Let the sends in flight settle first; nothing new starts meanwhile.
+      if (this.#inFlight === 0) this.#send(entry, true);
+      return;
+    }
+    // While sends fail, one probe at a time goes out: it is alone as well.
+    const probing = this.#consecutiveFailures > 0 || this.#options.maxInFlight === 1;
+    const window = probing ? 1 : this.#options.maxInFlight;
     for (const entry of this.#entries) {
       if (this.#inFlight >= window) return;
-      if (!entry.sending) this.#send(entry);
+      if (!entry.sending) this.#send(entry, probing);
     }
   }
 
-  #send(entry: Entry<T, R>): void {
+  #send(entry: Entry<T, R>, alone: boolean): void {
     entry.sending = true;
     this.#inFlight++;
-    const send = (async () => this.#options.send(entry.item))().then(
+    this.#alone = alone;
+    const send = (async () => this.#options.send(entry.item, alone))().then(
       (result) => this.#onSent(entry, result),
-      (error: unknown) => this.#onFailed(entry, error),
+      (error: unknown) => this.#onFailed(entry, error, alone),
     );
     const tracked = send.finally(() => {
       this.#inFlight--;
+      if (alone) this.#alone = false;
       this.#sends.delete(tracked);
       this.#pump();
     });
@@ -172,15 +199,16 @@ export class Outbox<T, R> {
     }
   }
 
-  #onFailed(entry: Entry<T, R>, error: unknown): void {
+  #onFailed(entry: Entry<T, R>, error: unknown, alone: boolean): void {
     entry.sending = false;
     // Aborted by its caller or rejected by close(): the outcome no longer matters to anyone.
     if (this.#closed || !this.#entries.has(entry)) return;
-    const failure = this.#options.classify(error, entry.item);
+    const failure = this.#options.classify(error, entry.item, alone);
     if (!failure.retry) {
       this.#settle(entry, false, failure.error);
       return;
     }
+    if (failure.isolate) entry.isolate = true;
     this.#retries++;
     if (this.#backingOff) return; // this round already counts as one failure
     if (this.#consecutiveFailures === 0) {

@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import {
   ErrorCode,
+  Events,
+  NatsError,
   headers as natsHeaders,
   type JetStreamClient,
   type JetStreamPublishOptions,
   type NatsConnection,
+  type PubAck,
+  type Status,
 } from 'nats';
 import { abortReason, linkedAbortController, raceSignal } from '../core/abort.js';
 import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
@@ -28,9 +32,11 @@ import {
   DEFAULT_SNAPSHOT_STREAM_SUBJECTS,
   apiErrorCode,
   ensureSnapshotStream,
+  exceededStreamLimit,
   subjectCovers,
   type EnsureStreamOutcome,
   type SnapshotStreamSettings,
+  type StreamLimitName,
 } from './stream.js';
 
 /** Default subject prefix: snapshots go to `config.snapshot.create.<device_id>` (SPEC §5). */
@@ -110,7 +116,7 @@ export interface NatsSnapshotPublisherStats {
   readonly published: number;
   /** Of `published`, those the stream already held (dedup-window hits). */
   readonly duplicates: number;
-  /** Tries that failed in a retryable way (timeout, no responders, disconnect) and were queued again. */
+  /** Tries that failed in a retryable way (timeout, no responders, disconnect, a server `-ERR` while others were in flight) and were queued again. */
   readonly retries: number;
   /** Publishes that rejected, for any reason, including a caller's abort and `close()`. */
   readonly failed: number;
@@ -144,17 +150,31 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
 /**
  * Publishes snapshots to NATS JetStream so that nothing acknowledged is ever lost (SPEC §5).
  *
- * - Subject `<subjectPrefix>.<device_id>`, header `Nats-Msg-Id: <device_id>:<sha256>`; resolves
- *   only when the server's PubAck arrived, with `{ stream, seq, duplicate }`.
+ * - Subject `<subjectPrefix>.<device_id>`, header
+ *   `Nats-Msg-Id: <device_id>:<sha256>:<collected_at as epoch ms>` (see {@link snapshotMsgId});
+ *   resolves only when the server's PubAck arrived, with `{ stream, seq, duplicate }`.
  * - A message larger than the server's `max_payload` is rejected with `payload-too-large` before
  *   anything is sent.
  * - While NATS does not answer (timeout, no responders, disconnected), publishes wait in a bounded
  *   FIFO outbox and are re-sent with the **same** msg id after a backoff until acknowledged — the
  *   server's dedup window makes a re-send of a message that was in fact stored harmless. A full
  *   outbox rejects new publishes with `publish-failed`; it never drops waiting ones. While sends
- *   fail, one probe at a time goes out; the first acknowledgement opens the window again.
+ *   fail, one probe at a time goes out; the first acknowledgement opens the window again. While
+ *   the connection is down, a send waits for the reconnect (at most `ackTimeoutMs`) instead of
+ *   making a request nats.js would leave unanswered.
  *   "No responders" is retried too, so a stream that does not exist (yet) shows as publishes
  *   waiting in the outbox and one logged warning, until the stream appears or the caller aborts.
+ *   With `stream.ensure`, each such retry first ensures the stream again, so a stream that was
+ *   deleted or lost with the server's store is created again (and a warning logged). With a
+ *   `stream.name` and no `ensure`, a stream that exists but does not capture the subject fails
+ *   the publish with `publish-failed` at once, naming its subjects.
+ * - A stream full under `discard: new` (its `max_msgs`, `max_bytes` or `max_msgs_per_subject`
+ *   reached) fails the publish with `publish-failed` at once, naming the limit; it is not retried.
+ * - A message the server refuses with a `-ERR` — a publish line longer than its
+ *   `max_control_line` (the server then closes the connection), a publish permissions violation —
+ *   never holds up the others: the messages in flight when the `-ERR` came are sent again one at a
+ *   time, and the one the server refuses on its own fails with `publish-failed` naming the device
+ *   and the server's words, while the rest are acknowledged as usual.
  * - A stored message whose PubAck was lost is re-sent; the server reports it as a duplicate with
  *   the original sequence, so the receipt then says `duplicate: true`. This holds as long as the
  *   outage is shorter than the stream's duplicate window (default 15 min); after a longer one a
@@ -196,6 +216,11 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
   readonly #closeController = new AbortController();
   readonly #coreSends = new Set<Promise<unknown>>();
   #streamReady: Promise<EnsureStreamOutcome> | undefined;
+  #streamEnsured = false;
+  readonly #serverErrorListeners = new Set<(report: ServerErrorReport) => void>();
+  #statusWatch: { stop?: () => void } | undefined;
+  /** Set from a disconnect until the reconnect, which resolves it. */
+  #reconnected: { promise: Promise<void>; resolve: () => void } | undefined;
   #published = 0;
   #duplicates = 0;
   #failed = 0;
@@ -237,7 +262,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
         options.retryBackoff ??
         new ExponentialBackoff({ initialMs: 250, maxMs: 5_000, jitter: 'equal' }),
       send: (message) => this.#sendJetStream(message),
-      classify: (error, message) => this.#classify(error, message),
+      classify: (error, message, alone) => this.#classify(error, message, alone),
       onOutage: (error, waiting) =>
         this.#logger.warn(
           { outboxLength: waiting, error: describeError(error) },
@@ -249,6 +274,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
           'NATS acknowledges snapshots again',
         ),
     });
+    if (this.jetstream) this.#watchServerErrors();
   }
 
   /**
@@ -327,6 +353,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     if (!this.#closed) {
       this.#closed = true;
       this.#closeController.abort();
+      this.#statusWatch?.stop?.();
     }
     await this.#outbox.close(
       (message) =>
@@ -384,7 +411,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
       });
     }
     const data = new TextEncoder().encode(json);
-    const msgId = `${snapshot.deviceId}:${snapshot.sha256}`;
+    const msgId = snapshotMsgId(snapshot);
     const bytes = data.byteLength + headerBytes(msgId);
     const maxPayload = this.#connection.info?.max_payload;
     if (maxPayload !== undefined && bytes > maxPayload) {
@@ -401,9 +428,10 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
 
   async #sendJetStream(message: OutboundMessage): Promise<PublishReceipt> {
     if (this.#connection.isClosed()) throw connectionClosed(message.deviceId);
-    if (this.#stream?.ensure) {
+    const streamReady = this.#stream?.ensure ? this.#ensureOnce(this.#stream) : undefined;
+    if (this.#stream && streamReady) {
       try {
-        await this.#ensureOnce(this.#stream);
+        await streamReady;
       } catch (error) {
         throw new StreamSetupError(this.#stream.name, error);
       }
@@ -413,8 +441,98 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
       timeout: this.#ackTimeoutMs,
       ...(this.#stream ? { expect: { streamName: this.#stream.name } } : {}),
     };
-    const ack = await this.#js!.publish(message.subject, message.data, options);
+    // A server that refuses the message with a `-ERR` (often closing the connection with it)
+    // never answers its request: the -ERR is the only news of the refusal, so stop waiting on it.
+    await this.#untilConnected();
+    const refusal = this.#nextServerError(message);
+    const publishing = this.#js!.publish(message.subject, message.data, options);
+    publishing.catch(() => {});
+    let ack: PubAck;
+    try {
+      ack = await Promise.race([publishing, refusal.promise]);
+    } catch (error) {
+      throw await this.#explainFailure(error, message, streamReady);
+    } finally {
+      refusal.dispose();
+    }
     return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /**
+   * Turns a failed publish that will fail the same way every time into a `BackupError`, and
+   * arranges a re-ensure when the stream is gone; other errors are returned as they are.
+   */
+  async #explainFailure(
+    error: unknown,
+    message: OutboundMessage,
+    streamReady: Promise<EnsureStreamOutcome> | undefined,
+  ): Promise<unknown> {
+    const limit = exceededStreamLimit(error);
+    if (limit) return this.#streamFull(message, limit, error);
+    if (describeError(error).code !== ErrorCode.NoResponders || !this.#stream) return error;
+    if (this.#stream.ensure) {
+      // No stream captures the subject: deleted, or the server came back without its store.
+      // The next try ensures it again (once for all the tries that failed together).
+      if (this.#streamReady === streamReady) this.#streamReady = undefined;
+      return error;
+    }
+    return (await this.#subjectNotCaptured(message, this.#stream.name)) ?? error;
+  }
+
+  /** The `publish-failed` of a stream that is full under `discard: new`, naming the limit. */
+  async #streamFull(
+    message: OutboundMessage,
+    limit: StreamLimitName,
+    cause: unknown,
+  ): Promise<BackupError> {
+    const { deviceId } = message;
+    let streamName = this.#stream?.name;
+    let limitValue: number | undefined;
+    try {
+      const jsm = await this.#connection.jetstreamManager({ timeout: this.#ackTimeoutMs });
+      streamName ??= await jsm.streams.find(message.subject);
+      limitValue = (await jsm.streams.info(streamName)).config[limit];
+    } catch {
+      // The limit's name is enough to act on; its value is a courtesy.
+    }
+    const stream =
+      streamName === undefined ? 'The JetStream stream' : `JetStream stream ${streamName}`;
+    const value = limitValue === undefined ? '' : ` of ${limitValue}`;
+    return new BackupError({
+      kind: 'publish-failed',
+      deviceId,
+      message: `${stream} is full (its ${limit}${value} is reached and it has discard: new), so it refused the snapshot of device ${shortened(deviceId)}; raise or remove ${limit} on the stream, or let its consumer delete what it has read`,
+      details: {
+        limit,
+        ...(limitValue === undefined ? {} : { limitValue }),
+        ...(streamName === undefined ? {} : { stream: streamName }),
+      },
+      cause,
+    });
+  }
+
+  /**
+   * After "no responders": the `publish-failed` of a stream that exists but does not capture the
+   * subject, or undefined when it does, when it does not exist (yet), or when NATS does not say.
+   */
+  async #subjectNotCaptured(
+    message: OutboundMessage,
+    streamName: string,
+  ): Promise<BackupError | undefined> {
+    let subjects: readonly string[];
+    try {
+      const jsm = await this.#connection.jetstreamManager({ timeout: this.#ackTimeoutMs });
+      subjects = (await jsm.streams.info(streamName)).config.subjects ?? [];
+    } catch {
+      return undefined;
+    }
+    if (subjects.some((subject) => subjectCovers(subject, message.subject))) return undefined;
+    return new BackupError({
+      kind: 'publish-failed',
+      deviceId: message.deviceId,
+      message: `JetStream stream ${streamName} does not capture the subject ${shortened(message.subject)} (its subjects: ${subjects.join(', ') || 'none'}), so the snapshot of device ${shortened(message.deviceId)} was not stored; add ${this.subjectPrefix}.> to the stream's subjects`,
+      details: { stream: streamName, subjects: subjects.join(', ') },
+    });
   }
 
   /** Ensures the stream once per publisher; a failed try is forgotten so the next send tries again. */
@@ -422,11 +540,87 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     if (!this.#streamReady) {
       const ready = this.#ensureNow(settings);
       this.#streamReady = ready;
-      ready.catch(() => {
-        if (this.#streamReady === ready) this.#streamReady = undefined;
-      });
+      ready.then(
+        (outcome) => {
+          if (outcome === 'created' && this.#streamEnsured) {
+            this.#logger.warn(
+              { stream: settings.name },
+              'the JetStream stream was gone (deleted, or the server restarted without its store); created it again',
+            );
+          }
+          this.#streamEnsured = true;
+        },
+        () => {
+          if (this.#streamReady === ready) this.#streamReady = undefined;
+        },
+      );
     }
     return this.#streamReady;
+  }
+
+  /**
+   * Follows the `-ERR`s the server sends on the connection, so a send can learn that the server
+   * refused it. A connection without a status stream (a test double) simply reports none.
+   */
+  #watchServerErrors(): void {
+    const connection = this.#connection;
+    if (typeof connection.status !== 'function') return;
+    const statuses = connection.status();
+    this.#statusWatch = statuses as { stop?: () => void };
+    void (async () => {
+      try {
+        for await (const status of statuses) {
+          if (status.type === Events.Disconnect) {
+            this.#reconnected ??= resolvable();
+            continue;
+          }
+          if (status.type === Events.Reconnect) {
+            this.#reconnected?.resolve();
+            this.#reconnected = undefined;
+            continue;
+          }
+          if (status.type !== Events.Error) continue;
+          const report = serverErrorReport(connection, status);
+          for (const listener of [...this.#serverErrorListeners]) listener(report);
+        }
+      } catch {
+        // The connection closed: no more errors to follow.
+      }
+    })();
+  }
+
+  /**
+   * While the connection is down, waits for the reconnect, at most `ackTimeoutMs`: nats.js leaves
+   * a request made while it reconnects unanswered, so sending it would only wait out the timeout.
+   * Still down after that: a retryable disconnect, nothing sent.
+   */
+  async #untilConnected(): Promise<void> {
+    const reconnected = this.#reconnected;
+    if (!reconnected) return;
+    const { controller, dispose } = linkedAbortController(this.#closeController.signal);
+    try {
+      const timedOut = this.#clock.sleep(this.#ackTimeoutMs, controller.signal).then(() => true);
+      timedOut.catch(() => {});
+      if (await Promise.race([reconnected.promise.then(() => false), timedOut])) {
+        throw NatsError.errorForCode(ErrorCode.Disconnect);
+      }
+    } finally {
+      controller.abort();
+      dispose();
+    }
+  }
+
+  /** Rejects with a {@link ServerRefusal} at the next `-ERR` that may be about `message`. */
+  #nextServerError(message: OutboundMessage): { promise: Promise<never>; dispose: () => void } {
+    let listener: ((report: ServerErrorReport) => void) | undefined;
+    const promise = new Promise<never>((_, reject) => {
+      listener = (report) => {
+        if (mayConcern(report, message.subject)) reject(new ServerRefusal(report));
+      };
+      this.#serverErrorListeners.add(listener);
+    });
+    promise.catch(() => {});
+    return { promise, dispose: () => this.#serverErrorListeners.delete(listener!) };
   }
 
   async #ensureNow(settings: SnapshotStreamSettings): Promise<EnsureStreamOutcome> {
@@ -434,9 +628,14 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     return ensureSnapshotStream(jsm, settings);
   }
 
-  #classify(error: unknown, message: OutboundMessage): SendFailure {
+  #classify(error: unknown, message: OutboundMessage, alone: boolean): SendFailure {
     const { deviceId } = message;
     if (isBackupError(error)) return { retry: false, error };
+    if (error instanceof ServerRefusal) {
+      // Sent with others, any of them may be the one refused: send each again on its own.
+      if (!alone) return { retry: true, isolate: true };
+      return { retry: false, error: refusedByServer(message, error.report) };
+    }
     if (error instanceof StreamSetupError) {
       if (isRetryable(error.cause)) return { retry: true };
       return {
@@ -527,7 +726,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
   }
 
   #classifyCore(error: unknown, message: OutboundMessage): BackupError {
-    const failure = this.#classify(error, message);
+    const failure = this.#classify(error, message, true);
     if (!failure.retry && isBackupError(failure.error)) return failure.error;
     return new BackupError({
       kind: 'publish-failed',
@@ -536,6 +735,88 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
       cause: error,
     });
   }
+}
+
+/** A `-ERR` the server sent while a publish was in flight. */
+interface ServerErrorReport {
+  /** The nats.js error code, e.g. `NATS_PROTOCOL_ERR`, `PERMISSIONS_VIOLATION`. */
+  readonly code: ErrorCode;
+  /** The server's own words, e.g. `maximum control line exceeded`, when nats.js kept them. */
+  readonly text: string | undefined;
+  /** What a permissions violation names: `publish` or `subscription`, and the subject. */
+  readonly operation: string | undefined;
+  readonly subject: string | undefined;
+}
+
+/**
+ * Whether a `-ERR` may be the server's answer to a publish on `subject`. Errors about the
+ * connection as a whole (authorization, expired credentials, a stale connection) are not, nor is
+ * a permissions violation that names another subject or a subscription.
+ */
+function mayConcern(report: ServerErrorReport, subject: string): boolean {
+  if (report.code === ErrorCode.PermissionsViolation) {
+    if (report.subject === undefined) return true;
+    return report.operation === 'publish' && report.subject === subject;
+  }
+  if (report.code !== ErrorCode.ProtocolError) return false;
+  return !/stale connection/iu.test(report.text ?? '');
+}
+
+/** The server sent a `-ERR` while the publish was in flight. */
+class ServerRefusal extends Error {
+  override readonly name = 'ServerRefusal';
+  constructor(readonly report: ServerErrorReport) {
+    super(`the NATS server sent an error: ${report.text ?? report.code}`);
+  }
+}
+
+function serverErrorReport(connection: NatsConnection, status: Status): ServerErrorReport {
+  const code = typeof status.data === 'string' ? (status.data as ErrorCode) : ErrorCode.Unknown;
+  // nats.js hands the status stream only the error's code; the server's words stay on the
+  // protocol handler as its last error.
+  const lastError = (
+    connection as { protocol?: { lastError?: { code?: unknown; message?: unknown } } }
+  ).protocol?.lastError;
+  const text =
+    lastError?.code === code && typeof lastError.message === 'string'
+      ? lastError.message.replace(/^'(.*)'$/su, '$1')
+      : undefined;
+  return {
+    code,
+    text,
+    operation: status.permissionContext?.operation,
+    subject: status.permissionContext?.subject,
+  };
+}
+
+function refusedByServer(message: OutboundMessage, report: ServerErrorReport): BackupError {
+  const words = report.text === undefined ? report.code : `"${report.text}"`;
+  const hint = /control line/iu.test(report.text ?? '')
+    ? ` The publish line holds the subject (${Buffer.byteLength(message.subject)} bytes here): shorten the subject prefix or the device id, or raise max_control_line on the server (4096 bytes by default).`
+    : '';
+  return new BackupError({
+    kind: 'publish-failed',
+    deviceId: message.deviceId,
+    message: `NATS refused the snapshot of device ${shortened(message.deviceId)}: the server answered its publish with ${words}; it is not retried.${hint}`,
+    details: {
+      serverError: report.text ?? report.code,
+      subjectBytes: Buffer.byteLength(message.subject),
+    },
+    cause: new ServerRefusal(report),
+  });
+}
+
+function resolvable(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+/** `text` cut to a length that keeps an error message readable. */
+function shortened(text: string, maxChars = 255): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (${text.length} characters)`;
 }
 
 /** A failure to ensure the stream, kept apart from a failure to publish. */
@@ -598,6 +879,21 @@ function streamSettings(
     );
   }
   return settings;
+}
+
+/**
+ * The `Nats-Msg-Id` of a snapshot (SPEC §5): `<device_id>:<sha256_hash>:<collected_at as epoch ms>`.
+ * It names one collection: every retry of its publish carries the same id, so JetStream stores it
+ * once however often it is re-sent, while a later collection — even of a text the stream already
+ * holds, as in a rollback A → B → A — has a new id and is stored.
+ *
+ * @example
+ * ```ts
+ * snapshotMsgId(snapshot); // 'rtr-1:0e35821d…793a:1772884800000'
+ * ```
+ */
+export function snapshotMsgId(snapshot: Snapshot): string {
+  return `${snapshot.deviceId}:${snapshot.sha256}:${snapshot.collectedAt.getTime()}`;
 }
 
 /** Bytes the `Nats-Msg-Id` header adds to the message, exactly as nats.js encodes it. */

@@ -146,6 +146,31 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
   }
 }
 
+/** A stream limit that makes a stream under `discard: new` refuse the next message. @internal */
+export type StreamLimitName = 'max_msgs' | 'max_bytes' | 'max_msgs_per_subject';
+
+/**
+ * JetStream's "stream store failed" error code. The server answers it, with status 503, to a
+ * publish into a stream under `discard: new` that is full ("maximum messages exceeded", "maximum
+ * bytes exceeded", "maximum messages per subject exceeded"), and to store failures such as a
+ * disk error. @internal
+ */
+export const JS_STREAM_STORE_FAILED = 10077;
+
+/**
+ * The limit a "stream store failed" answer names, or undefined when it names none (a store
+ * failure that may pass). @internal
+ */
+export function exceededStreamLimit(error: unknown): StreamLimitName | undefined {
+  if (apiErrorCode(error) !== JS_STREAM_STORE_FAILED) return undefined;
+  const description = (error as { api_error?: { description?: unknown } }).api_error?.description;
+  if (typeof description !== 'string') return undefined;
+  if (/maximum messages per subject exceeded/iu.test(description)) return 'max_msgs_per_subject';
+  if (/maximum messages exceeded/iu.test(description)) return 'max_msgs';
+  if (/maximum bytes exceeded/iu.test(description)) return 'max_bytes';
+  return undefined;
+}
+
 /** The JetStream API `err_code` of a NATS error, if it carries one. @internal */
 export function apiErrorCode(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -11,9 +11,12 @@ class ScriptedSend {
     reject: (error: unknown) => void;
   }[] = [];
 
-  readonly send = (item: string): Promise<string> =>
+  readonly alone: boolean[] = [];
+
+  readonly send = (item: string, alone: boolean): Promise<string> =>
     new Promise<string>((resolve, reject) => {
       this.calls.push({ item, resolve, reject });
+      this.alone.push(alone);
     });
 
   get items(): string[] {
@@ -33,9 +36,15 @@ class ScriptedSend {
 
 class Retryable extends Error {}
 class Fatal extends Error {}
+/** The destination refused something sent: fatal when sent alone, else a reason to isolate. */
+class Refused extends Error {}
 
-const classify = (error: unknown): SendFailure =>
-  error instanceof Retryable ? { retry: true } : { retry: false, error };
+const classify = (error: unknown, _item: string, alone: boolean): SendFailure => {
+  if (error instanceof Retryable) return { retry: true };
+  if (error instanceof Refused)
+    return alone ? { retry: false, error } : { retry: true, isolate: true };
+  return { retry: false, error };
+};
 
 class RecordingBackoff implements BackoffPolicy {
   readonly asked: number[] = [];
@@ -174,6 +183,63 @@ describe('Outbox', () => {
     await expect(a).rejects.toBe(fatal);
     await expect(b).resolves.toBe('ok');
     expect(outbox.retries).toBe(0);
+  });
+
+  it('sends an item that may have been refused again on its own, then fails it, and the others go on', async () => {
+    const { clock, sender, outbox } = setUp({ maxInFlight: 4 });
+    const results = ['a', 'bad', 'c'].map((item) => outbox.push(item, 1).catch((e: unknown) => e));
+    await settle();
+    expect(sender.alone).toEqual([false, false, false]);
+    // The destination answers with a refusal while all three are in flight.
+    for (let i = 0; i < 3; i++) sender.call(i).reject(new Refused());
+    await clock.advance(1_000);
+
+    // Each is isolated in turn: one send in flight, flagged alone.
+    expect(sender.items.slice(3)).toEqual(['a']);
+    expect(sender.alone[3]).toBe(true);
+    sender.call(3).resolve('ack-a');
+    await settle();
+    expect(sender.items.slice(4)).toEqual(['bad']);
+    expect(sender.alone[4]).toBe(true);
+    const refusal = new Refused('refused alone');
+    sender.call(4).reject(refusal);
+    await settle();
+    expect(sender.items.slice(5)).toEqual(['c']);
+    sender.call(5).resolve('ack-c');
+
+    await expect(Promise.all(results)).resolves.toEqual(['ack-a', refusal, 'ack-c']);
+    expect(outbox.length).toBe(0);
+  });
+
+  it('sends nothing else while an isolated item is in flight, and the whole window after it', async () => {
+    const { clock, sender, outbox } = setUp({ maxInFlight: 4 });
+    void outbox.push('suspect', 1);
+    await settle();
+    sender.call(0).reject(new Refused());
+    await clock.advance(1_000);
+    expect(sender.items).toEqual(['suspect', 'suspect']);
+    for (const item of ['d', 'e', 'f']) void outbox.push(item, 1);
+    await settle();
+    expect(sender.items).toEqual(['suspect', 'suspect']);
+    sender.call(1).resolve('ack');
+    await settle();
+    expect(sender.items.slice(2)).toEqual(['d', 'e', 'f']);
+    expect(sender.alone.slice(2)).toEqual([false, false, false]);
+  });
+
+  it('keeps isolating an item whose lone send failed in a retryable way', async () => {
+    const { clock, sender, outbox } = setUp({ maxInFlight: 4 });
+    void outbox.push('suspect', 1);
+    void outbox.push('other', 1);
+    await settle();
+    sender.call(0).reject(new Refused());
+    sender.call(1).reject(new Retryable());
+    await clock.advance(1_000);
+    expect(sender.items.slice(2)).toEqual(['suspect']);
+    sender.call(2).reject(new Retryable()); // e.g. sent while the connection was down
+    await clock.advance(1_000);
+    expect(sender.items.slice(3)).toEqual(['suspect']);
+    expect(sender.alone[3]).toBe(true);
   });
 
   it('tracks how many items and bytes wait, in flight or queued', async () => {

@@ -80,7 +80,7 @@ describe.skipIf(!available)('NatsSnapshotPublisher with a real nats-server', () 
     const jsm = await nc.jetstreamManager();
     const stored = await jsm.streams.getMessage(STREAM, { seq: receipt.seq });
     expect(stored.subject).toBe('config.snapshot.create.rtr-1');
-    expect(stored.header.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}`);
+    expect(stored.header.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}:1772884800000`);
     const wire = JSON.parse(new TextDecoder().decode(stored.data)) as Record<string, unknown>;
     expect(Object.keys(wire)).toEqual([
       'device_id',
@@ -124,14 +124,14 @@ describe.skipIf(!available)('NatsSnapshotPublisher with a real nats-server', () 
     const consumer = await nc.jetstream().consumers.get(STREAM, 'backend');
     const message = await consumer.next({ expires: 5_000 });
     expect(message).not.toBeNull();
-    expect(message!.headers?.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}`);
+    expect(message!.headers?.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}:1772884800000`);
     expect(fromWireJson(message!.data)).toEqual(snapshot);
     await message!.ackAck();
     const info = await jsm.consumers.info(STREAM, 'backend');
     expect(info.num_ack_pending + info.num_pending).toBe(0);
   });
 
-  it('stores the same snapshot published twice inside the dedup window once, the second receipt a duplicate', async () => {
+  it('stores one collection published twice inside the dedup window once, the second receipt a duplicate', async () => {
     const publisher = publisherWith();
     const first = await publisher.publish(routerSnapshot());
     const second = await publisher.publish(routerSnapshot());
@@ -141,6 +141,42 @@ describe.skipIf(!available)('NatsSnapshotPublisher with a real nats-server', () 
     const info = await (await nc.jetstreamManager()).streams.info(STREAM);
     expect(info.state.messages).toBe(1);
     expect(publisher.stats()).toMatchObject({ published: 2, duplicates: 1 });
+  });
+
+  it('keeps a rollback A -> B -> A inside the dedup window: the stream holds all three, a retry of the last is a duplicate', async () => {
+    const publisher = publisherWith();
+    const collected = (minute: number, text: string): Snapshot =>
+      createSnapshot({
+        deviceId: 'rtr-1',
+        tenantId: 'acme',
+        vendor: 'routeros',
+        collectedAt: new Date(Date.UTC(2026, 2, 7, 12, minute)),
+        configText: text,
+      });
+    const a1 = collected(0, '/ip address\nadd address=10.0.0.1/24\n');
+    const b = collected(1, '/ip address\nadd address=10.0.0.2/24\n');
+    const a2 = collected(2, '/ip address\nadd address=10.0.0.1/24\n');
+    expect(a2.sha256).toBe(a1.sha256);
+
+    const receipts = [];
+    for (const snapshot of [a1, b, a2]) receipts.push(await publisher.publish(snapshot));
+    const retry = await publisher.publish(a2);
+
+    expect(receipts).toEqual([
+      { stream: STREAM, seq: 1, duplicate: false },
+      { stream: STREAM, seq: 2, duplicate: false },
+      { stream: STREAM, seq: 3, duplicate: false },
+    ]);
+    expect(retry).toEqual({ stream: STREAM, seq: 3, duplicate: true });
+    const jsm = await nc.jetstreamManager();
+    expect((await jsm.streams.info(STREAM)).state.messages).toBe(3);
+    const latest = await jsm.streams.getMessage(STREAM, {
+      last_by_subj: 'config.snapshot.create.rtr-1',
+    });
+    expect(fromWireJson(latest.data)).toEqual(a2);
+    expect(latest.header.get('Nats-Msg-Id')).toBe(
+      `rtr-1:${a1.sha256}:${Date.UTC(2026, 2, 7, 12, 2)}`,
+    );
   });
 
   it('stores a changed config of the same device as a new message', async () => {
@@ -220,7 +256,7 @@ describe.skipIf(!available)('NatsSnapshotPublisher with a real nats-server', () 
 
     expect(receipt).toEqual({ stream: '', seq: 0, duplicate: false });
     for await (const message of subscription) {
-      expect(message.headers?.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}`);
+      expect(message.headers?.get('Nats-Msg-Id')).toBe(`rtr-1:${snapshot.sha256}:1772884800000`);
       expect(fromWireJson(message.data)).toEqual(snapshot);
     }
   });

@@ -5,7 +5,7 @@
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExponentialBackoff } from '../../src/core/backoff.js';
-import { NatsSnapshotPublisher } from '../../src/nats/index.js';
+import { NatsSnapshotPublisher, snapshotMsgId } from '../../src/nats/index.js';
 import {
   createSnapshot,
   fromWireJson,
@@ -90,10 +90,10 @@ describe.skipIf(!available)('NatsSnapshotPublisher across a server restart', () 
       for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
         const message = await jsm.streams.getMessage(STREAM, { seq });
         const stored = fromWireJson(message.data);
-        expect(message.header.get('Nats-Msg-Id')).toBe(`${stored.deviceId}:${stored.sha256}`);
+        expect(message.header.get('Nats-Msg-Id')).toBe(snapshotMsgId(stored));
         storedBySeq.set(seq, message.header.get('Nats-Msg-Id'));
       }
-      const expectedIds = snapshots.map((snapshot) => `${snapshot.deviceId}:${snapshot.sha256}`);
+      const expectedIds = snapshots.map(snapshotMsgId);
       expect(new Set(storedBySeq.values())).toEqual(new Set(expectedIds));
 
       // Nothing reported acknowledged that is not: each receipt points at its own message.

@@ -111,7 +111,7 @@ function apiError(code: number, errCode: number, description: string): NatsError
 }
 
 describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
-  it('publishes to <prefix>.<device_id> with Nats-Msg-Id <device_id>:<sha256>', async () => {
+  it('publishes to <prefix>.<device_id> with Nats-Msg-Id <device_id>:<sha256>:<collected_at ms>', async () => {
     const { connection, publisher } = setUp();
     const snapshot = snapshotOf('sw-1');
     const receipt = publisher.publish(snapshot);
@@ -123,7 +123,7 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
       duplicate: false,
     });
     expect(connection.call(0).subject).toBe('config.snapshot.create.sw-1');
-    expect(connection.call(0).msgID).toBe(`sw-1:${snapshot.sha256}`);
+    expect(connection.call(0).msgID).toBe(`sw-1:${snapshot.sha256}:1767225600000`);
   });
 
   it('uses a configured subject prefix', async () => {
@@ -166,14 +166,34 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
     expect(connection.jsCalls).toHaveLength(2);
   });
 
-  it('fails with publish-failed, not a retry, when the stream refuses the message', async () => {
-    const { connection, publisher } = setUp();
-    const receipt = publisher.publish(snapshotOf('sw-1'));
+  it.each([
+    ['maximum messages exceeded', 'max_msgs'],
+    ['maximum bytes exceeded', 'max_bytes'],
+    ['maximum messages per subject exceeded', 'max_msgs_per_subject'],
+  ])(
+    'fails with publish-failed naming the limit, not a retry, when a full stream answers 503 %s',
+    async (description, limit) => {
+      const { connection, clock, publisher } = setUp({ stream: { name: 'SNAPS' } });
+      const receipt = publisher.publish(snapshotOf('sw-1'));
+      await settle();
+      connection.call(0).reject(apiError(503, 10077, description));
+      const error: unknown = await receipt.catch((e: unknown) => e);
+      expect(isBackupError(error, 'publish-failed')).toBe(true);
+      expect((error as Error).message).toContain(
+        `JetStream stream SNAPS is full (its ${limit} is reached and it has discard: new), so it refused the snapshot of device sw-1`,
+      );
+      expect(clock.pendingSleepers).toBe(0);
+      expect(publisher.stats()).toMatchObject({ retries: 0, failed: 1 });
+    },
+  );
+
+  it('retries a store failure that names no limit', async () => {
+    const { connection, clock, publisher } = setUp();
+    void publisher.publish(snapshotOf('sw-1'));
     await settle();
-    connection.call(0).reject(apiError(400, 10077, 'maximum messages exceeded'));
-    const error: unknown = await receipt.catch((e: unknown) => e);
-    expect(isBackupError(error, 'publish-failed')).toBe(true);
-    expect((error as Error).message).toMatch(/sw-1.*maximum messages exceeded/);
+    connection.call(0).reject(apiError(503, 10077, 'store closed'));
+    await clock.advance(1_000);
+    expect(connection.jsCalls).toHaveLength(2);
   });
 
   it('fails with payload-too-large when the stream says the message is too big', async () => {
@@ -210,7 +230,8 @@ describe('NatsSnapshotPublisher (JetStream, fake connection)', () => {
     const { connection, publisher } = setUp();
     const snapshot = snapshotOf('sw-1');
     const payloadBytes = Buffer.byteLength(toWireJson(snapshot));
-    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}\r\n\r\n`.length;
+    const headerBytes = `NATS/1.0\r\nNats-Msg-Id: sw-1:${snapshot.sha256}:1767225600000\r\n\r\n`
+      .length;
     connection.info = { max_payload: payloadBytes + headerBytes - 1 };
     await expect(publisher.publish(snapshot)).rejects.toSatisfy((error) =>
       isBackupError(error, 'payload-too-large'),
@@ -357,7 +378,7 @@ describe('NatsSnapshotPublisher (core NATS, fake connection)', () => {
     await settle();
     expect(connection.corePublishes[0]?.subject).toBe('config.snapshot.create.sw-1');
     expect(connection.corePublishes[0]?.headers?.get('Nats-Msg-Id')).toBe(
-      `sw-1:${snapshot.sha256}`,
+      `sw-1:${snapshot.sha256}:1767225600000`,
     );
     connection.flushes[0]?.resolve();
     await expect(receipt).resolves.toEqual({ stream: '', seq: 0, duplicate: false });

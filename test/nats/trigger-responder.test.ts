@@ -1,9 +1,15 @@
 import { connect, createInbox, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../src/core/device.js';
-import { TriggerResponder, type TriggerReply } from '../../src/nats/trigger-responder.js';
+import {
+  TriggerResponder,
+  type TriggerReply,
+  type TriggerTarget,
+} from '../../src/nats/trigger-responder.js';
+import type { AttemptOutcome, DeviceStatus } from '../../src/scheduler/scheduler.js';
 import { MemoryLocker } from '../../src/scheduler/memory-locker.js';
 import { BackupScheduler } from '../../src/scheduler/scheduler.js';
+import { isValidDeviceId } from '../../src/scheduler/validate.js';
 import { FakeCollector } from '../../src/testing/fake-collector.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
 import { NatsService, servicesAvailable } from '../harness/services.js';
@@ -105,6 +111,94 @@ describe.skipIf(!available)('TriggerResponder over NATS with three instances', (
     const replies = await requestAll('{oops', 500);
     expect(replies[0]).toMatchObject({ status: 'failed', error: 'bad-request' });
   });
+
+  it.each(['core-sw1.example.net', 'lab rtr*1>%2E'])(
+    'passes the raw device id %s from the request to the scheduler and answers for it',
+    async (deviceId) => {
+      const asked: { status: string[]; trigger: string[] } = { status: [], trigger: [] };
+      // A scheduler that knows exactly one device, by its raw id.
+      const target: TriggerTarget = {
+        status: (id) => {
+          asked.status.push(id);
+          return id === deviceId ? ({ deviceId, tenantId: 't1' } as DeviceStatus) : undefined;
+        },
+        trigger: (id): Promise<AttemptOutcome> => {
+          asked.trigger.push(id);
+          return Promise.resolve(
+            id === deviceId
+              ? { status: 'success', sha256: 'a'.repeat(64), changed: true }
+              : { status: 'failed', message: `unknown device ${id}` },
+          );
+        },
+      };
+      const connection = await connect({ servers: nats.url });
+      const responder = new TriggerResponder({
+        connection,
+        scheduler: target,
+        subject: 'test.raw-id.trigger',
+      });
+      try {
+        await connection.flush();
+        const answered = await client.request(
+          'test.raw-id.trigger',
+          JSON.stringify({ device_id: deviceId, tenant_id: 't1' }),
+          { timeout: 5_000 },
+        );
+        expect(JSON.parse(new TextDecoder().decode(answered.data))).toEqual({
+          status: 'success',
+          sha256_hash: 'a'.repeat(64),
+          message: 'changed',
+        });
+        expect(asked).toEqual({ status: [deviceId], trigger: [deviceId] });
+      } finally {
+        await responder.close();
+        await connection.close();
+      }
+    },
+  );
+
+  // End to end through a real scheduler, as soon as the scheduler takes FQDN ids (SPEC §7).
+  it.skipIf(!isValidDeviceId('core-sw1.example.net'))(
+    'backs up an FQDN device through a real scheduler when triggered with its raw id',
+    async () => {
+      const fqdn = 'core-sw1.example.net';
+      const publisher = new MemorySnapshotPublisher();
+      const fake = new FakeCollector();
+      const scheduler = new BackupScheduler({
+        devices: {
+          list: () =>
+            Promise.resolve([{ id: fqdn, host: '192.0.2.1', vendor: 'cisco-ios', tenantId: 't1' }]),
+        },
+        credentials: { get: () => Promise.resolve({ username: 'u', password: 'p' }) },
+        publisher,
+        collect: fake.collect,
+        initialJitterMs: [3_600_000, 3_600_000],
+      });
+      await scheduler.start();
+      const connection = await connect({ servers: nats.url });
+      const responder = new TriggerResponder({
+        connection,
+        scheduler,
+        subject: 'test.fqdn.trigger',
+      });
+      try {
+        await connection.flush();
+        const answered = await client.request(
+          'test.fqdn.trigger',
+          JSON.stringify({ device_id: fqdn, tenant_id: 't1' }),
+          { timeout: 5_000 },
+        );
+        expect(JSON.parse(new TextDecoder().decode(answered.data))).toMatchObject({
+          status: 'success',
+        });
+        expect(fake.calls.map((call) => call.device.id)).toEqual([fqdn]);
+      } finally {
+        await responder.close();
+        await scheduler.stop();
+        await connection.close();
+      }
+    },
+  );
 
   it('stops answering once closed', async () => {
     const connection = await connect({ servers: nats.url });
