@@ -68,9 +68,11 @@ export interface PublishReceipt {
    */
   readonly seq: number;
   /**
-   * True when the destination already held this exact snapshot (same device and hash): a JetStream
-   * dedup-window hit, or a `.cfg` file that already had this text. A JetStream retry whose first
-   * acknowledgement was lost also reports `true`: the first try did store it.
+   * True when the destination already held this snapshot. For JetStream: a dedup-window hit on
+   * the same collection (device, hash and collection time: see `snapshotMsgId`), as when a retry's
+   * first acknowledgement was lost — the first try did store it; a new collection of an unchanged
+   * config is stored again and is not a duplicate. For the directory publisher: a `.cfg` file that
+   * already had this text.
    */
   readonly duplicate: boolean;
 }
