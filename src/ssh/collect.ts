@@ -162,7 +162,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       connectTimeoutMs: settings.connectTimeoutMs,
     });
     const raw = await collectRaw(attempt, client, collector, device);
-    const normalized = normalizeConfig(collector, raw.bytes);
+    const normalized = normalizeOutput(device.id, collector, raw.bytes);
     if (!collector.isComplete(normalized.text)) {
       throw new BackupError({
         kind: 'truncated-output',
@@ -199,6 +199,25 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     cancelTimeLimit();
     detachCaller();
     client?.destroy();
+  }
+}
+
+/** {@link normalizeConfig}, with its errors naming the device. */
+function normalizeOutput(
+  deviceId: string,
+  collector: ConfigCollector,
+  bytes: Buffer,
+): ReturnType<typeof normalizeConfig> {
+  try {
+    return normalizeConfig(collector, bytes);
+  } catch (error) {
+    if (!isBackupError(error) || error.deviceId !== undefined) throw error;
+    throw new BackupError({
+      kind: error.kind,
+      deviceId,
+      message: `${deviceId}: ${error.message}`,
+      details: error.details,
+    });
   }
 }
 
