@@ -87,6 +87,49 @@ function checkFaults(faults: SimulatedFaults): void {
       throw new RangeError(`faults.slowDrip.intervalMs must be >= 0, got ${String(intervalMs)}`);
     }
   }
+  checkPacketize(faults.packetize);
+}
+
+/** Default packet sizes of the `packetize` fault, in bytes. */
+const PACKET_BYTES = Object.freeze({ min: 1, max: 13 });
+
+/**
+ * The sizes of the `packetize` fault's packets: uniform in [minBytes, maxBytes], from a small
+ * seeded generator (mulberry32), so that a seed replays the same split.
+ */
+function packetSizes(packetize: SimulatedFaults['packetize']): (() => number) | undefined {
+  if (!packetize) return undefined;
+  const settings = typeof packetize === 'object' ? packetize : {};
+  const min = settings.minBytes ?? PACKET_BYTES.min;
+  const max = settings.maxBytes ?? Math.max(min, PACKET_BYTES.max);
+  let state = (settings.seed ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const unit = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    return min + Math.floor(unit * (max - min + 1));
+  };
+}
+
+function checkPacketize(packetize: SimulatedFaults['packetize']): void {
+  if (typeof packetize !== 'object') return;
+  const { minBytes, maxBytes, seed } = packetize;
+  if (minBytes !== undefined && !(Number.isInteger(minBytes) && minBytes >= 1)) {
+    throw new RangeError(
+      `faults.packetize.minBytes must be an integer >= 1, got ${String(minBytes)}`,
+    );
+  }
+  const min = minBytes ?? PACKET_BYTES.min;
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= min)) {
+    throw new RangeError(
+      `faults.packetize.maxBytes must be an integer >= minBytes (${min}), got ${String(maxBytes)}`,
+    );
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    throw new RangeError(`faults.packetize.seed must be an integer, got ${String(seed)}`);
+  }
 }
 
 /** The host-key algorithms offered for a key, optionally narrowed to `wanted`. */
@@ -135,6 +178,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #socketsByPort = new Map<number, Socket>();
   readonly #running = new Set<Promise<void>>();
   readonly #commands: string[] = [];
+  readonly #packetBytes: (() => number) | undefined;
   #netServer: NetServer | undefined;
   #ssh: InstanceType<typeof SshServer> | undefined;
   #port = 0;
@@ -150,6 +194,7 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.host = loopbackHost(options.host);
     this.#faults = { ...options.faults };
     checkFaults(this.#faults);
+    this.#packetBytes = packetSizes(this.#faults.packetize);
     this.#personality =
       typeof options.vendor === 'string'
         ? simulatedPersonality(options.vendor, {
@@ -352,14 +397,26 @@ class SimulatedSshDevice implements SimulatedDevice {
       if (mode !== 'exec' || this.#lifetime.signal.aborted) return reject?.();
       const channel = accept();
       channel.resume(); // exec input is not read, but must not hold up the client's window
-      const io = new ChannelIO(channel, connection, socket, this.#lifetime.signal);
+      const io = new ChannelIO(
+        channel,
+        connection,
+        socket,
+        this.#lifetime.signal,
+        this.#packetBytes,
+      );
       this.#track(runExec(io, info.command, this.#sessionContext()));
     });
     session.on('shell', (accept, reject) => {
       // Network CLIs run on a terminal: a shell without a pty is refused.
       if (mode !== 'shell' || !ptyRequested || this.#lifetime.signal.aborted) return reject?.();
       const channel = accept();
-      const io = new ChannelIO(channel, connection, socket, this.#lifetime.signal);
+      const io = new ChannelIO(
+        channel,
+        connection,
+        socket,
+        this.#lifetime.signal,
+        this.#packetBytes,
+      );
       const input = new TerminalInput();
       channel.on('data', (data: Buffer) => input.push(data));
       channel.once('end', () => input.end());

@@ -14,6 +14,7 @@ export {
   type PersonalitySettings,
 } from './vendors/index.js';
 export type {
+  PacketizeSettings,
   SimulatedCredentials,
   SimulatedDevice,
   SimulatedDeviceOptions,

@@ -144,6 +144,19 @@ export interface SlowDripSettings {
   readonly intervalMs?: number;
 }
 
+/** {@link SimulatedFaults.packetize} settings. */
+export interface PacketizeSettings {
+  /** Smallest packet, in bytes (a write's last packet may be smaller: it is what is left). Default 1. */
+  readonly minBytes?: number;
+  /** Largest packet, in bytes. Default 13. */
+  readonly maxBytes?: number;
+  /**
+   * Seed of the packet sizes: a device started with the same seed splits the same session the
+   * same way (for a failing test to be replayed). Default: a random seed.
+   */
+  readonly seed?: number;
+}
+
 /**
  * Misbehaviours to switch on, all off by default. "Midway" means after half of the bytes of the
  * configuration answer. Output faults act on the `config` answer only.
@@ -192,6 +205,14 @@ export interface SimulatedFaults {
   readonly commandError?: boolean;
   /** Wait this long before answering the configuration command (a slow but healthy device). */
   readonly outputDelayMs?: number;
+  /**
+   * Send everything the device writes — banner, prompts, echo, answers, pager prompts and the
+   * bytes that erase them, stderr — as SSH data packets of random sizes (`true`: 1 to 13 bytes),
+   * without pauses, as devices with small buffers and fragmenting links do. The client sees each
+   * packet as a chunk of its own, wherever it splits a line, a `\r\n` or an escape sequence:
+   * what the client makes of the output must not depend on it.
+   */
+  readonly packetize?: boolean | PacketizeSettings;
 }
 
 /** Options of {@link startSimulatedDevice}. */
