@@ -96,6 +96,76 @@ describe('collectConfig edge cases', () => {
     expect(result.text).toContain('/system identity');
   });
 
+  it('answers a keyboard-interactive password prompt (echo off) with the password', async () => {
+    const device = await simulated({
+      credentials: {
+        username: 'admin',
+        keyboardInteractive: [{ prompt: 'Password: ', echo: false, answer: 's3cret' }],
+      },
+    });
+    const result = await collectConfig({
+      device: { id: 'ki-password', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: { username: 'admin', password: 's3cret' },
+    });
+    expect(result.text).toContain('/system identity');
+  });
+
+  for (const prompt of ['Username: ', 'Enter hardware token code: ']) {
+    it(`never answers an echoed "${prompt.trim()}" prompt with the password: auth-failed naming it`, async () => {
+      const device = await simulated({
+        credentials: {
+          username: 'admin',
+          keyboardInteractive: [
+            { prompt, echo: true, answer: 'backup-7' },
+            { prompt: 'Password: ', echo: false, answer: 's3cret' },
+          ],
+        },
+      });
+      const error = await collectConfig({
+        device: { id: 'ki-echo', host: device.host, port: device.port, vendor: 'routeros' },
+        credentials: { username: 'admin', password: 's3cret' },
+      }).catch((e: unknown) => e);
+      if (!isBackupError(error)) throw new Error(`expected a BackupError, got ${String(error)}`);
+      expect(error.kind).toBe('auth-failed');
+      expect(error.message).toContain(prompt.trim());
+      expect(error.message).toMatch(/keyboardInteractive responder/);
+      expect(error.details).toMatchObject({ stage: 'keyboard-interactive', prompt: prompt.trim() });
+      expect(JSON.stringify(error)).not.toContain('s3cret');
+      expect(String(error.message)).not.toContain('s3cret');
+    });
+  }
+
+  it("answers echoed and hidden prompts from the provider's responder", async () => {
+    const device = await simulated({
+      credentials: {
+        username: 'admin',
+        keyboardInteractive: [
+          { prompt: 'Enter hardware token code: ', echo: true, answer: '123456' },
+          { prompt: 'Password: ', echo: false, answer: 's3cret' },
+        ],
+      },
+    });
+    const seen: { prompt: string; echo: boolean }[][] = [];
+    const result = await collectConfig({
+      device: { id: 'ki-otp', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: {
+        username: 'admin',
+        password: 's3cret',
+        keyboardInteractive: (prompts) => {
+          seen.push([...prompts]);
+          return prompts.map((p) => (p.echo ? '123456' : 's3cret'));
+        },
+      },
+    });
+    expect(result.text).toContain('/system identity');
+    expect(seen).toEqual([
+      [
+        { prompt: 'Enter hardware token code: ', echo: true },
+        { prompt: 'Password: ', echo: false },
+      ],
+    ]);
+  });
+
   it('treats a null pin from a database column as no pin', async () => {
     const device = await simulated();
     const result = await collectConfig({

@@ -11,6 +11,7 @@ import type {
   SimulatedDevice,
   SimulatedDeviceOptions,
   SimulatedFaults,
+  SimulatedKeyboardPrompt,
   SimulatedPersonality,
   SimulatedSession,
 } from './types.js';
@@ -150,6 +151,34 @@ function hostKeyAlgorithmsFor(
   return offered;
 }
 
+/** The keyboard-interactive round a device sends: its own prompts, or `Password: `. */
+function keyboardPrompts(credentials: SimulatedCredentials): readonly SimulatedKeyboardPrompt[] {
+  const prompts = credentials.keyboardInteractive;
+  if (prompts === undefined) {
+    const { password } = credentials;
+    return password === undefined ? [] : [{ prompt: 'Password: ', echo: false, answer: password }];
+  }
+  const list: readonly unknown[] | undefined = Array.isArray(prompts) ? prompts : undefined;
+  if (list === undefined || list.length === 0) {
+    throw new TypeError('credentials.keyboardInteractive must be a non-empty array of prompts');
+  }
+  return Object.freeze(
+    list.map((value, index): SimulatedKeyboardPrompt => {
+      const entry = value as Partial<SimulatedKeyboardPrompt> | null;
+      if (
+        typeof entry?.prompt !== 'string' ||
+        typeof entry.echo !== 'boolean' ||
+        typeof entry.answer !== 'string'
+      ) {
+        throw new TypeError(
+          `credentials.keyboardInteractive[${index}] must be { prompt: string, echo: boolean, answer: string }`,
+        );
+      }
+      return { prompt: entry.prompt, echo: entry.echo, answer: entry.answer };
+    }),
+  );
+}
+
 function parseAuthorizedKeys(keys: readonly (string | Buffer)[]): ParsedKey[] {
   return keys.map((key, index) => {
     const parsed = parseAnyKey(key);
@@ -168,6 +197,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #credentials: SimulatedCredentials;
   readonly #authorizedKeys: ParsedKey[];
   readonly #authMethods: AuthMethod[];
+  readonly #keyboardPrompts: readonly SimulatedKeyboardPrompt[];
   readonly #hostKeyAlgorithms: string[];
   readonly #banner: string;
   readonly #hostname: string;
@@ -212,11 +242,11 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.#hostKeyAlgorithms = hostKeyAlgorithmsFor(this.hostKey, options.hostKeyAlgorithms);
     this.#credentials = options.credentials ?? DEFAULT_CREDENTIALS;
     this.#authorizedKeys = parseAuthorizedKeys(this.#credentials.authorizedKeys ?? []);
+    this.#keyboardPrompts = keyboardPrompts(this.#credentials);
     this.#authMethods = [
       ...(this.#authorizedKeys.length > 0 ? (['publickey'] as const) : []),
-      ...(this.#credentials.password !== undefined
-        ? (['password', 'keyboard-interactive'] as const)
-        : []),
+      ...(this.#credentials.password !== undefined ? (['password'] as const) : []),
+      ...(this.#keyboardPrompts.length > 0 ? (['keyboard-interactive'] as const) : []),
     ];
     this.#banner = options.banner ?? this.#personality.banner ?? DEFAULT_BANNER;
     this.#hostname = options.hostname ?? this.#personality.hostname ?? 'device1';
@@ -345,10 +375,19 @@ class SimulatedSshDevice implements SimulatedDevice {
     const methods = this.#authMethods;
     const reject = (): void => context.reject(methods);
     if (context.method === 'keyboard-interactive' && methods.includes('keyboard-interactive')) {
-      context.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
-        if (this.#credentialsMatch(context.username, answers[0])) context.accept();
-        else reject();
-      });
+      const prompts = this.#keyboardPrompts;
+      context.prompt(
+        prompts.map(({ prompt, echo }) => ({ prompt, echo })),
+        (answers) => {
+          const accepted =
+            !this.#faults.wrongCredentials &&
+            context.username === this.#credentials.username &&
+            answers.length === prompts.length &&
+            prompts.every((prompt, index) => answers[index] === prompt.answer);
+          if (accepted) context.accept();
+          else reject();
+        },
+      );
       return;
     }
     if (context.method === 'password' && methods.includes('password')) {

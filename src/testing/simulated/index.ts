@@ -19,6 +19,7 @@ export type {
   SimulatedDevice,
   SimulatedDeviceOptions,
   SimulatedFaults,
+  SimulatedKeyboardPrompt,
   SimulatedPager,
   SimulatedPersonality,
   SimulatedReply,

@@ -127,11 +127,31 @@ export interface SimulatedPersonality {
   invalidCommand(command: string, session: SimulatedSession): SimulatedReply;
 }
 
+/** One keyboard-interactive prompt of a simulated device, and the answer it accepts. */
+export interface SimulatedKeyboardPrompt {
+  /** What the device asks, e.g. `Username: ` or `Enter hardware token code: `. */
+  readonly prompt: string;
+  /** Whether the client shows what is typed (true for a user name or a token code). */
+  readonly echo: boolean;
+  /** The one answer accepted. */
+  readonly answer: string;
+}
+
 /** Who may log in. Default `{ username: 'admin', password: 'admin' }`. */
 export interface SimulatedCredentials {
   readonly username: string;
-  /** Accepted by `password` and `keyboard-interactive` (one `Password:` prompt). Absent: both off. */
+  /**
+   * Accepted by `password`, and by `keyboard-interactive` as the answer to one `Password: `
+   * prompt (echo off) unless `keyboardInteractive` says otherwise. Absent: `password` is off.
+   */
   readonly password?: string;
+  /**
+   * The `keyboard-interactive` prompts, sent in one round, in order; login needs every answer.
+   * Default: one `Password: ` prompt (echo off) answered by `password`. Given without
+   * `password`, the device offers `keyboard-interactive` alone, as a device with one-time codes
+   * or a second login prompt does.
+   */
+  readonly keyboardInteractive?: readonly SimulatedKeyboardPrompt[];
   /** Public keys (OpenSSH `ssh-ed25519 AAAA…` lines, or private keys) accepted by `publickey`. */
   readonly authorizedKeys?: readonly (string | Buffer)[];
 }
