@@ -269,7 +269,7 @@ async function collectRaw(
         checkOutput(check, command, errorRegion(text), undefined);
         outputs.push(Buffer.from(text, 'latin1'));
       } else {
-        const result = await runExec(attempt, client, command);
+        const result = await runExec(attempt, client, command, collector.exitStatus);
         checkOutput(
           check,
           command,

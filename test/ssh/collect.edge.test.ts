@@ -4,6 +4,7 @@ import type { Connection } from 'ssh2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBackupError } from '../../src/core/errors.js';
+import { createCollectorRegistry, defineCollector } from '../../src/collectors/index.js';
 import { collectConfig } from '../../src/ssh/collect.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
@@ -164,6 +165,63 @@ describe('collectConfig edge cases', () => {
         { prompt: 'Password: ', echo: false },
       ],
     ]);
+  });
+
+  describe('a device that never sends an exit status', () => {
+    const isComplete = (text: string): boolean => text.endsWith('\nend\n');
+    const acme = (exitStatus?: 'required' | 'optional') =>
+      createCollectorRegistry([
+        defineCollector({
+          vendor: 'acme-exec',
+          commands: ['cat /etc/acme.conf'],
+          ...(exitStatus ? { exitStatus } : {}),
+          isComplete,
+        }),
+      ]);
+    const files = { '/etc/acme.conf': 'hostname acme1\ninterface lo0\n  mtu 1500\nend\n' };
+    const backUp = (device: SimulatedDevice, collectors: ReturnType<typeof acme>) =>
+      collectConfig({
+        device: { id: 'acme1', host: device.host, port: device.port, vendor: 'acme-exec' },
+        credentials: { username: 'admin', password: 'admin' },
+        collectors,
+      });
+
+    it('is backed up when its collector says the exit status is optional', async () => {
+      const device = await simulated({ vendor: 'linux', files, faults: { omitExitStatus: true } });
+      const result = await backUp(device, acme('optional'));
+      expect(result.text).toBe(files['/etc/acme.conf']);
+    });
+
+    it('still fails its completeness check when the output was cut', async () => {
+      const device = await simulated({
+        vendor: 'linux',
+        files,
+        faults: { omitExitStatus: true, disconnectMidOutput: 'channel' },
+      });
+      await expect(backUp(device, acme('optional'))).rejects.toMatchObject({
+        kind: 'truncated-output',
+      });
+    });
+
+    it('does not matter to a shell collector, whose commands end at the prompt', async () => {
+      const device = await simulated({
+        vendor: 'cisco-ios',
+        config: SAMPLE_CONFIGS['cisco-ios']!,
+        faults: { omitExitStatus: true },
+      });
+      const result = await collectConfig({
+        device: { id: 'ios1', host: device.host, port: device.port, vendor: 'cisco-ios' },
+        credentials: { username: 'admin', password: 'admin' },
+      });
+      expect(result.text).toContain('hostname edge-sw-01\n');
+    });
+
+    it('is truncated-output for a collector that relies on the exit status (the default)', async () => {
+      const device = await simulated({ vendor: 'linux', files, faults: { omitExitStatus: true } });
+      const error = await backUp(device, acme()).catch((e: unknown) => e);
+      expect(isBackupError(error, 'truncated-output')).toBe(true);
+      expect((error as Error).message).toMatch(/without an exit status/);
+    });
   });
 
   it('treats a null pin from a database column as no pin', async () => {

@@ -236,6 +236,14 @@ describe('faults', () => {
     ).rejects.toThrow(/faults\.packetize\.maxBytes/);
   });
 
+  it('omitExitStatus ends the channel with the whole output and EOF, but no exit status', async () => {
+    const target = await device({ faults: { omitExitStatus: true } });
+    const connection = await login(target);
+    const result = await exec(connection.client, '/export');
+    expect(result.stdout.toString()).toContain('add address=10.0.39.1/24 interface=ether39');
+    expect(result.exitCode).toBeUndefined();
+  });
+
   it('disconnectMidOutput drops the TCP connection after half of the configuration', async () => {
     const target = await device({ faults: { disconnectMidOutput: true } });
     const connection = await login(target);

@@ -208,7 +208,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #socketsByPort = new Map<number, Socket>();
   readonly #running = new Set<Promise<void>>();
   readonly #commands: string[] = [];
-  readonly #packetBytes: (() => number) | undefined;
+  readonly #channelOptions: ConstructorParameters<typeof ChannelIO>[4];
   #netServer: NetServer | undefined;
   #ssh: InstanceType<typeof SshServer> | undefined;
   #port = 0;
@@ -224,7 +224,10 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.host = loopbackHost(options.host);
     this.#faults = { ...options.faults };
     checkFaults(this.#faults);
-    this.#packetBytes = packetSizes(this.#faults.packetize);
+    this.#channelOptions = {
+      packetBytes: packetSizes(this.#faults.packetize),
+      omitExitStatus: this.#faults.omitExitStatus === true,
+    };
     this.#personality =
       typeof options.vendor === 'string'
         ? simulatedPersonality(options.vendor, {
@@ -441,7 +444,7 @@ class SimulatedSshDevice implements SimulatedDevice {
         connection,
         socket,
         this.#lifetime.signal,
-        this.#packetBytes,
+        this.#channelOptions,
       );
       this.#track(runExec(io, info.command, this.#sessionContext()));
     });
@@ -454,7 +457,7 @@ class SimulatedSshDevice implements SimulatedDevice {
         connection,
         socket,
         this.#lifetime.signal,
-        this.#packetBytes,
+        this.#channelOptions,
       );
       const input = new TerminalInput();
       channel.on('data', (data: Buffer) => input.push(data));

@@ -18,16 +18,21 @@ export class ChannelIO {
   readonly #dispose: () => void;
   readonly #onClose = (): void => this.#controller.abort(new Error('the channel closed'));
   readonly #packetBytes: (() => number) | undefined;
+  readonly #omitExitStatus: boolean;
 
-  /** `packetBytes` gives the size of each data packet to send; absent: as large as ssh2 makes them. */
+  /**
+   * `packetBytes` gives the size of each data packet to send (absent: as large as ssh2 makes
+   * them); `omitExitStatus` ends channels without an exit status.
+   */
   constructor(
     channel: ServerChannel,
     connection: Connection,
     socket: Socket | undefined,
     deviceSignal: AbortSignal,
-    packetBytes?: () => number,
+    options: { packetBytes?: (() => number) | undefined; omitExitStatus?: boolean } = {},
   ) {
-    this.#packetBytes = packetBytes;
+    this.#packetBytes = options.packetBytes;
+    this.#omitExitStatus = options.omitExitStatus === true;
     this.#channel = channel;
     this.#connection = connection;
     this.#socket = socket;
@@ -111,10 +116,10 @@ export class ChannelIO {
     this.#channel.close();
   }
 
-  /** Ends the channel cleanly: exit status, EOF, close. */
+  /** Ends the channel cleanly: exit status (unless the device omits it), EOF, close. */
   finish(exitStatus: number): void {
     if (this.signal.aborted) return;
-    this.#channel.exit(exitStatus);
+    if (!this.#omitExitStatus) this.#channel.exit(exitStatus);
     this.#channel.end();
   }
 

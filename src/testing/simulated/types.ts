@@ -233,6 +233,12 @@ export interface SimulatedFaults {
    * what the client makes of the output must not depend on it.
    */
   readonly packetize?: boolean | PacketizeSettings;
+  /**
+   * End every channel with EOF and close but without an exit status, as some devices' SSH
+   * servers do: the output itself is whole. (`disconnectMidOutput: 'channel'` is the cut-short
+   * kind of the same.)
+   */
+  readonly omitExitStatus?: boolean;
 }
 
 /** Options of {@link startSimulatedDevice}. */
