@@ -9,7 +9,7 @@ export const acmeOs = defineCollector({
   promptPattern: /^[\w.-]+> ?$/,
   setupCommands: ['terminal paging off'],
   commands: ['show config'],
-  pagerPattern: /-- more --\s*$/,
+  pagerPattern: /^-- more --\s*$/,
   exitCommand: 'logout',
   errorPatterns: [/^% (?:unknown command|permission denied)/m],
   isComplete: (text) => text.endsWith('\n# end of config\n'),

@@ -3,6 +3,7 @@ import type {
   CollectorMode,
   CommandPlan,
   ConfigCollector,
+  ExitStatusPolicy,
   NormalizationRules,
 } from './types.js';
 
@@ -17,6 +18,13 @@ export interface CollectorDefinition {
   readonly displayName?: string;
   /** Default `exec`. */
   readonly mode?: CollectorMode;
+  /**
+   * Exec mode: `required` (default) — a channel that closes without an exit status was cut short
+   * and is `truncated-output`; `optional` — the device may never send one, and `isComplete` alone
+   * tells a whole configuration (give one that recognises the end of the output). A non-zero
+   * status still fails the command either way.
+   */
+  readonly exitStatus?: ExitStatusPolicy;
   /** Shell mode only: commands whose output is discarded (paging off). Default none. */
   readonly setupCommands?: readonly string[] | ((context: CollectorContext) => readonly string[]);
   /** The commands whose output is the configuration: a list, a plan, or a function of the device. */
@@ -90,6 +98,20 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
   if (mode !== 'exec' && mode !== 'shell') {
     throw new TypeError(`${where}: mode must be "exec" or "shell"`);
   }
+  const exitStatus = definition.exitStatus ?? 'required';
+  if (exitStatus !== 'required' && exitStatus !== 'optional') {
+    throw new TypeError(`${where}: exitStatus must be "required" or "optional"`);
+  }
+  if (exitStatus === 'optional' && mode !== 'exec') {
+    throw new TypeError(
+      `${where}: exitStatus only applies in exec mode; a shell's commands end at the prompt`,
+    );
+  }
+  if (exitStatus === 'optional' && definition.isComplete === undefined) {
+    throw new TypeError(
+      `${where}: exitStatus "optional" needs an isComplete that recognises the end of the output; without an exit status nothing else tells a whole configuration from a cut one`,
+    );
+  }
   const promptPattern = checkPattern(
     where,
     'promptPattern',
@@ -140,6 +162,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     vendor,
     displayName: definition.displayName ?? vendor,
     mode,
+    exitStatus,
     setupCommands(context: CollectorContext): readonly string[] {
       if (staticSetup !== undefined) return staticSetup;
       const list = (setupCommands as (context: CollectorContext) => readonly string[])(context);

@@ -9,6 +9,7 @@ export type {
   CollectorMode,
   CommandPlan,
   ConfigCollector,
+  ExitStatusPolicy,
   NormalizationRules,
 } from './types.js';
 export { defineCollector, DEFAULT_PROMPT_PATTERN, type CollectorDefinition } from './define.js';

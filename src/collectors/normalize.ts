@@ -36,7 +36,8 @@ export interface NormalizedConfig {
  *
  * `vendor` is a collector or a vendor id, looked up in `registry` (default: the built-in
  * collectors); an unknown id throws a `TypeError`. Throws `BackupError` of kind `invalid-output`
- * when nothing is left, with a message that never quotes the output.
+ * when the output holds a NUL byte (SPEC §7) or nothing is left, with a message that never quotes
+ * the output.
  *
  * @example
  * ```ts
@@ -50,6 +51,7 @@ export function normalizeConfig(
   registry?: Pick<CollectorRegistry, 'get'>,
 ): NormalizedConfig {
   const collector = typeof vendor === 'string' ? findCollector(vendor, registry) : vendor;
+  rejectNulBytes(collector, raw);
   const fromBytes =
     typeof raw === 'string' ? undefined : normalizeBytesFast(raw, collector.normalization);
   if (fromBytes?.sha256 !== undefined) return { text: fromBytes.text, sha256: fromBytes.sha256 };
@@ -66,6 +68,25 @@ export function normalizeConfig(
   return decoded?.encoding === undefined
     ? { text, sha256 }
     : { text, sha256, encoding: decoded.encoding };
+}
+
+/**
+ * SPEC §7: output with NUL bytes is `invalid-output`. No configuration holds one, and neither
+ * decoding nor normalization would remove it: what a device sends with NULs is binary data (or a
+ * configuration with binary data inside), never something to publish. Checked once, before the
+ * byte path and the string path part, so that both give the same answer.
+ */
+function rejectNulBytes(collector: ConfigCollector, raw: string | Uint8Array): void {
+  // Buffer's indexOf is a memchr (a 16 MiB export costs microseconds); Uint8Array's is a loop.
+  const found =
+    typeof raw === 'string'
+      ? raw.includes('\0')
+      : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).includes(0);
+  if (!found) return;
+  throw new BackupError({
+    kind: 'invalid-output',
+    message: `The ${collector.displayName} output contains NUL bytes, which no configuration holds; nothing to publish — the device sent binary data`,
+  });
 }
 
 function findCollector(

@@ -4,6 +4,13 @@ import type { Device } from '../core/device.js';
 export type CollectorMode = 'exec' | 'shell';
 
 /**
+ * Exec mode: whether a command's channel must report an exit status. `required`: a channel that
+ * closes without one was cut short (`truncated-output`). `optional`: some devices never send
+ * one; their output is whole when the collector's `isComplete` says so.
+ */
+export type ExitStatusPolicy = 'required' | 'optional';
+
+/**
  * The commands that produce the configuration. `commands` run in order and their outputs are
  * concatenated. When a command's output matches one of the collector's `syntaxErrorPatterns` and a
  * `fallback` is given, the whole plan is retried once with the fallback (RouterOS: v7 form first,
@@ -65,6 +72,11 @@ export interface ConfigCollector {
   readonly displayName: string;
   /** `exec`: one exec channel per command. `shell`: one interactive shell, prompt by prompt. */
   readonly mode: CollectorMode;
+  /**
+   * Exec mode: whether each channel must report an exit status (see {@link ExitStatusPolicy}).
+   * Absent: `required`.
+   */
+  readonly exitStatus?: ExitStatusPolicy;
   /**
    * Shell mode: commands sent after login whose output is discarded (paging off, width).
    * Never commands that change the device's saved configuration.

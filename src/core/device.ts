@@ -36,12 +36,20 @@ export type KeyboardInteractiveResponder = (
  */
 export interface Credentials {
   readonly username: string;
+  /**
+   * Answers `password` authentication, and keyboard-interactive prompts that hide what is typed
+   * (echo off, as `Password:` does) — never an echoed prompt such as `Username:` or a token code:
+   * such a prompt needs `keyboardInteractive`, or the login is `auth-failed` naming the prompt.
+   */
   readonly password?: string;
   /** A private key in OpenSSH, PEM or PPK form. */
   readonly privateKey?: string | Buffer;
   /** Passphrase of `privateKey`. */
   readonly passphrase?: string;
-  /** Answers for keyboard-interactive authentication: a list used for every round, or a function. */
+  /**
+   * Answers for keyboard-interactive authentication, echoed prompts included: a list used for
+   * every round, or a function of the prompts (text and echo flag).
+   */
   readonly keyboardInteractive?: readonly string[] | KeyboardInteractiveResponder;
   /** Path of an ssh-agent socket. */
   readonly agent?: string;

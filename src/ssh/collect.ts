@@ -162,7 +162,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       connectTimeoutMs: settings.connectTimeoutMs,
     });
     const raw = await collectRaw(attempt, client, collector, device);
-    const normalized = normalizeConfig(collector, raw.bytes);
+    const normalized = normalizeOutput(device.id, collector, raw.bytes);
     if (!collector.isComplete(normalized.text)) {
       throw new BackupError({
         kind: 'truncated-output',
@@ -202,6 +202,25 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
   }
 }
 
+/** {@link normalizeConfig}, with its errors naming the device. */
+function normalizeOutput(
+  deviceId: string,
+  collector: ConfigCollector,
+  bytes: Buffer,
+): ReturnType<typeof normalizeConfig> {
+  try {
+    return normalizeConfig(collector, bytes);
+  } catch (error) {
+    if (!isBackupError(error) || error.deviceId !== undefined) throw error;
+    throw new BackupError({
+      kind: error.kind,
+      deviceId,
+      message: `${deviceId}: ${error.message}`,
+      details: error.details,
+    });
+  }
+}
+
 let builtins: CollectorRegistry | undefined;
 function defaultRegistry(): CollectorRegistry {
   builtins ??= createCollectorRegistry();
@@ -235,29 +254,27 @@ async function collectRaw(
       }
     }
   }
-  const runPlan = async (commands: readonly string[]): Promise<Buffer[]> => {
+  // Only the first form may ask for the fallback: a fallback the device rejects too has no
+  // further form to try, and is the device's refusal (command-failed), not an internal error.
+  const runPlan = async (
+    commands: readonly string[],
+    hasFallback: boolean,
+    triedForm?: readonly string[],
+  ): Promise<Buffer[]> => {
     const outputs: Buffer[] = [];
+    const check: OutputCheck = { attempt, collector, hasFallback, triedForm };
     for (const command of commands) {
       if (shell) {
         const text = await shell.run(command);
-        checkOutput(
-          attempt,
-          collector,
-          command,
-          errorRegion(text),
-          undefined,
-          plan.fallback !== undefined,
-        );
+        checkOutput(check, command, errorRegion(text), undefined);
         outputs.push(Buffer.from(text, 'latin1'));
       } else {
-        const result = await runExec(attempt, client, command);
+        const result = await runExec(attempt, client, command, collector.exitStatus);
         checkOutput(
-          attempt,
-          collector,
+          check,
           command,
           `${errorRegion(result.stdout)}\n${errorRegion(result.stderr)}`,
           result.exitCode,
-          plan.fallback !== undefined,
           result.exitSignal,
         );
         outputs.push(result.stdout);
@@ -267,14 +284,14 @@ async function collectRaw(
   };
   let outputs: Buffer[];
   try {
-    outputs = await runPlan(plan.commands);
+    outputs = await runPlan(plan.commands, plan.fallback !== undefined);
   } catch (error) {
     if (!(error instanceof FallbackNeeded) || !plan.fallback) throw error;
     attempt.logger.debug(
       { deviceId: device.id },
       'device rejected the command syntax; using the fallback',
     );
-    outputs = await runPlan(plan.fallback);
+    outputs = await runPlan(plan.fallback, false, plan.commands);
   }
   shell?.logout();
   const bytes = joinOutputs(outputs);
@@ -283,17 +300,38 @@ async function collectRaw(
 
 class FallbackNeeded extends Error {}
 
+/** What {@link checkOutput} needs to know about the plan it checks. */
+interface OutputCheck {
+  readonly attempt: Attempt;
+  readonly collector: ConfigCollector;
+  /** A syntax error asks for the plan's fallback (only while running its first form). */
+  readonly hasFallback: boolean;
+  /** While running the fallback: the first form, which the device rejected already. */
+  readonly triedForm?: readonly string[] | undefined;
+}
+
 function checkOutput(
-  attempt: Attempt,
-  collector: ConfigCollector,
+  { attempt, collector, hasFallback, triedForm }: OutputCheck,
   command: string,
   text: string,
   exitCode: number | undefined,
-  hasFallback: boolean,
   exitSignal?: string,
 ): void {
-  if (hasFallback && matchAny(collector.syntaxErrorPatterns, text) !== undefined) {
-    throw new FallbackNeeded();
+  const syntaxError = matchAny(collector.syntaxErrorPatterns, text);
+  if (syntaxError !== undefined) {
+    if (hasFallback) throw new FallbackNeeded();
+    const tried =
+      triedForm === undefined ? '' : ` after "${triedForm.join('; ')}" was rejected too`;
+    throw new BackupError({
+      kind: 'command-failed',
+      deviceId: attempt.deviceId,
+      message: `${attempt.deviceId}: the device does not accept "${command}"${tried}: ${syntaxError}; check the device's software version and the collector's commands`,
+      details: {
+        command,
+        deviceError: syntaxError,
+        ...(triedForm === undefined ? {} : { rejectedCommand: triedForm.join('; ') }),
+      },
+    });
   }
   const error = matchAny(collector.errorPatterns, text);
   if (error !== undefined) {

@@ -52,6 +52,17 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
   if (credentials.keyboardInteractive !== undefined || credentials.password !== undefined) {
     config.tryKeyboard = true;
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      const unanswerable =
+        credentials.keyboardInteractive === undefined
+          ? prompts.find((prompt) => prompt.echo === true)
+          : undefined;
+      if (unanswerable !== undefined) {
+        // A password answers only what asks for a password (echo off, SPEC §8): typed into a
+        // "Username" or "token code" prompt it could be shown, logged or sent on elsewhere.
+        attempt.fail(unanswerablePrompt(attempt, unanswerable.prompt));
+        client.destroy();
+        return;
+      }
       answerKeyboardInteractive(credentials, prompts, finish, (error) => {
         // The answers could not be had (e.g. an OTP service timed out): that is no rejected
         // login, and must never block the device.
@@ -156,8 +167,25 @@ function answerKeyboardInteractive(
     finish(prompts.map((_, i) => answers[i] ?? ''));
     return;
   }
-  // Password-only credentials: the usual single "Password:" prompt of keyboard-interactive.
+  // Password-only credentials: only echo-off prompts are left (see the caller), the usual
+  // single "Password:" prompt of keyboard-interactive.
   finish(prompts.map(() => credentials.password ?? ''));
+}
+
+/** The `auth-failed` error for a prompt that only the provider's responder could answer. */
+function unanswerablePrompt(attempt: Attempt, prompt: string): BackupError {
+  // The device's words, never an answer: cut to one short line without control characters.
+  const shown =
+    prompt
+      .replace(/[\x00-\x1f\x7f]+/g, ' ')
+      .trim()
+      .slice(0, 80) || '(empty)';
+  return new BackupError({
+    kind: 'auth-failed',
+    deviceId: attempt.deviceId,
+    message: `${attempt.deviceId}: ${attempt.target} asks "${shown}" during keyboard-interactive login, which a password does not answer (it answers only prompts that hide what is typed); give the credentials a keyboardInteractive responder that answers it — the device is blocked until its credentials change`,
+    details: { stage: 'keyboard-interactive', prompt: shown },
+  });
 }
 
 /** A configuration error without the secret values it may quote. */

@@ -1,5 +1,6 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BackupError } from '../core/errors.js';
+import type { ExitStatusPolicy } from '../collectors/types.js';
 import type { Attempt } from './attempt.js';
 
 /** What one exec channel returned. @internal */
@@ -13,11 +14,17 @@ export interface ExecOutput {
 /**
  * Runs one command on its own exec channel and reads stdout and stderr to the end (a channel that
  * is not read never closes), bounded by the command deadline and the attempt's output budget.
- * A channel that closes because the connection dropped, before the device reported an exit status,
- * is `truncated-output`.
+ * A channel that closes because the connection dropped is `truncated-output`; so is one that closes
+ * without an exit status, unless `exitStatus` is `optional` (the device never sends one: the
+ * collector's completeness check decides instead).
  * @internal
  */
-export function runExec(attempt: Attempt, client: Client, command: string): Promise<ExecOutput> {
+export function runExec(
+  attempt: Attempt,
+  client: Client,
+  command: string,
+  exitStatus: ExitStatusPolicy = 'required',
+): Promise<ExecOutput> {
   return attempt.wait<ExecOutput>(
     attempt.commandTimeoutMs,
     () => attempt.commandTimeout(`the command "${command}"`),
@@ -59,9 +66,11 @@ export function runExec(attempt: Attempt, client: Client, command: string): Prom
         stream.on('close', () => {
           // The transport's 'end'/'close' may follow this channel's close in the same tick: decide
           // once they were seen. A channel that closes before the device reported how the command
-          // ended was cut short (every built-in exec vendor reports an exit status).
+          // ended was cut short (every built-in exec vendor reports an exit status), unless the
+          // collector says its device never reports one.
           setImmediate(() => {
-            if (exitCode === undefined && exitSignal === undefined) {
+            const reported = exitCode !== undefined || exitSignal !== undefined;
+            if (!reported && (attempt.connectionLost || exitStatus === 'required')) {
               reject(truncated(attempt, command, attempt.connectionLost));
               return;
             }

@@ -14,6 +14,25 @@ const TAIL_CHARS = 512;
 const HEAD_CHARS = 4096;
 const PROMPT_LEARNING_ROUNDS = 6;
 
+/**
+ * Where the pager's erase ends in `text` (what arrived after the pager was answered): the length
+ * of its leading run of {@link PAGER_ERASE}, or `undefined` while more bytes could still extend
+ * that run — the text ends inside blanks, on a `\r` that may be half of a `\r\n`, or inside an
+ * escape sequence. Deciding only once the run cannot grow makes the result the same however the
+ * device split its output into packets.
+ * @internal
+ */
+export function eraseEnd(text: string): number | undefined {
+  const end = PAGER_ERASE.exec(text)?.[0].length ?? 0;
+  let next = end;
+  while (next < text.length && text.charCodeAt(next) === 0x20) next++;
+  if (next === text.length) return undefined;
+  const rest = text.slice(next);
+  // A `\r` at the very end may be a line end's first half; an ESC, the start of a cursor move.
+  if (rest === '\r' || /^\x1b(?:\[[0-9;]*)?$/.test(rest)) return undefined;
+  return end;
+}
+
 /** The last line of `text` without ANSI sequences, carriage returns and trailing blanks. @internal */
 export function lastLine(text: string): string {
   const tail = text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
@@ -53,7 +72,11 @@ class ShellReader {
   /** The last TAIL_CHARS chars of the text (where prompts and pagers are). */
   tail = '';
   closed = false;
-  #afterPager = false;
+  /**
+   * After a pager was answered: what arrived since, held back until it is certain where the
+   * pager's erase ends (see {@link eraseEnd}). Undefined when no pager is pending.
+   */
+  #afterPager: string | undefined;
   #notify: (() => void) | undefined;
 
   constructor(
@@ -119,9 +142,16 @@ class ShellReader {
 
   #append(chunk: string): void {
     let text = chunk;
-    if (this.#afterPager) {
-      text = text.replace(PAGER_ERASE, '');
-      if (text.length > 0) this.#afterPager = false;
+    if (this.#afterPager !== undefined) {
+      // The erase may come in any number of packets: strip it once all of it is there.
+      const held = this.#afterPager + chunk;
+      const end = eraseEnd(held);
+      if (end === undefined) {
+        this.#afterPager = held;
+        return;
+      }
+      this.#afterPager = undefined;
+      text = held.slice(end);
     }
     if (text.length > 0) {
       this.#chunks.push(text);
@@ -135,7 +165,7 @@ class ShellReader {
       if (line !== '' && pager.test(line)) {
         // Cut the pager prompt out of the output and ask for the next page.
         this.#dropEnd(this.tail.length - (this.tail.lastIndexOf('\n') + 1));
-        this.#afterPager = true;
+        this.#afterPager = '';
         this.channel.write(this.collector.pagerResponse);
       }
     }

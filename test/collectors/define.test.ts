@@ -131,6 +131,28 @@ describe('defineCollector', () => {
     expect(() => defineCollector(definition as unknown as CollectorDefinition)).toThrow(message);
   });
 
+  it('relies on the exit status unless told the device never sends one', () => {
+    expect(defineCollector(minimal).exitStatus).toBe('required');
+    const isComplete = (text: string): boolean => text.endsWith('\nend\n');
+    expect(defineCollector({ ...minimal, exitStatus: 'optional', isComplete }).exitStatus).toBe(
+      'optional',
+    );
+  });
+
+  it('rejects a wrong exitStatus, naming the field and what it needs', () => {
+    const isComplete = (text: string): boolean => text.endsWith('\nend\n');
+    expect(() =>
+      defineCollector({ ...minimal, exitStatus: 'sometimes' as never, isComplete }),
+    ).toThrow(/exitStatus must be "required" or "optional"/);
+    // Without an exit status only the completeness check can tell a cut output.
+    expect(() => defineCollector({ ...minimal, exitStatus: 'optional' })).toThrow(
+      /exitStatus "optional" needs an isComplete/,
+    );
+    expect(() =>
+      defineCollector({ ...minimal, mode: 'shell', exitStatus: 'optional', isComplete }),
+    ).toThrow(/exitStatus only applies in exec mode/);
+  });
+
   it('names the vendor in its errors', () => {
     expect(() => defineCollector({ ...minimal, commands: [] })).toThrow(
       /defineCollector\("acme-edge"\)/,

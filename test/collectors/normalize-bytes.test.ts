@@ -44,6 +44,7 @@ const fragments = [
   ': Saved',
   '## Last commit: 2026',
   '#conf_file_ver=1',
+  '\0',
 ];
 
 const output = fc

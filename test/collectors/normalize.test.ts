@@ -124,6 +124,32 @@ describe('normalizeConfig: the common rules of SPEC §4, one at a time', () => {
     expect(JSON.stringify(caught)).not.toContain('hunter2');
   });
 
+  it('throws invalid-output for output with a NUL byte, as a string and as bytes (SPEC §7)', () => {
+    const export_ = `/ip dns\r\nset servers=192.0.2.53 comment="${'\0'.repeat(3)}"\r\n`;
+    for (const raw of [export_, Buffer.from(export_, 'utf8'), Buffer.from(export_, 'latin1')]) {
+      let caught: unknown;
+      try {
+        normalizeConfig(routeros, raw);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isBackupError(caught, 'invalid-output')).toBe(true);
+      expect((caught as BackupError).message).toMatch(/NUL/);
+      expect((caught as BackupError).message).not.toContain('192.0.2.53');
+    }
+  });
+
+  it('throws invalid-output for a NUL byte however the rest would be decoded', () => {
+    // Latin-1 (not UTF-8), with terminal escapes and backspaces: the string path's input.
+    const raw = Buffer.concat([
+      Buffer.from('a\x1b[Kb\x08\xff\n'),
+      Buffer.from([0]),
+      Buffer.from('\n'),
+    ]);
+    expect(() => normalize(raw)).toThrow(/NUL/);
+    expect(() => normalize('hostname r1\n\0\n')).toThrow(/NUL/);
+  });
+
   it('hashes the UTF-8 bytes of exactly the returned text, as lowercase hex SHA-256', () => {
     const result = normalizeConfig(plain, Buffer.from('caf\xe9\r\n', 'latin1'));
     const expected = createHash('sha256').update(Buffer.from('café\n', 'utf8')).digest('hex');

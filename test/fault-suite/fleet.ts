@@ -103,7 +103,7 @@ const FAULT_GROUPS: readonly FaultGroup[] = [
   },
   {
     label: 'binaryOutput',
-    expected: 'truncated-output',
+    expected: 'invalid-output',
     faults: { binaryOutput: true },
     vendors: ['routeros', 'routeros', 'cisco-ios', 'cisco-nxos', 'cisco-asa'],
   },

@@ -4,6 +4,7 @@ import type { Connection } from 'ssh2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBackupError } from '../../src/core/errors.js';
+import { createCollectorRegistry, defineCollector } from '../../src/collectors/index.js';
 import { collectConfig } from '../../src/ssh/collect.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
@@ -94,6 +95,133 @@ describe('collectConfig edge cases', () => {
       credentials: { username: 'admin', keyboardInteractive: () => ['admin'] },
     });
     expect(result.text).toContain('/system identity');
+  });
+
+  it('answers a keyboard-interactive password prompt (echo off) with the password', async () => {
+    const device = await simulated({
+      credentials: {
+        username: 'admin',
+        keyboardInteractive: [{ prompt: 'Password: ', echo: false, answer: 's3cret' }],
+      },
+    });
+    const result = await collectConfig({
+      device: { id: 'ki-password', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: { username: 'admin', password: 's3cret' },
+    });
+    expect(result.text).toContain('/system identity');
+  });
+
+  for (const prompt of ['Username: ', 'Enter hardware token code: ']) {
+    it(`never answers an echoed "${prompt.trim()}" prompt with the password: auth-failed naming it`, async () => {
+      const device = await simulated({
+        credentials: {
+          username: 'admin',
+          keyboardInteractive: [
+            { prompt, echo: true, answer: 'backup-7' },
+            { prompt: 'Password: ', echo: false, answer: 's3cret' },
+          ],
+        },
+      });
+      const error = await collectConfig({
+        device: { id: 'ki-echo', host: device.host, port: device.port, vendor: 'routeros' },
+        credentials: { username: 'admin', password: 's3cret' },
+      }).catch((e: unknown) => e);
+      if (!isBackupError(error)) throw new Error(`expected a BackupError, got ${String(error)}`);
+      expect(error.kind).toBe('auth-failed');
+      expect(error.message).toContain(prompt.trim());
+      expect(error.message).toMatch(/keyboardInteractive responder/);
+      expect(error.details).toMatchObject({ stage: 'keyboard-interactive', prompt: prompt.trim() });
+      expect(JSON.stringify(error)).not.toContain('s3cret');
+      expect(String(error.message)).not.toContain('s3cret');
+    });
+  }
+
+  it("answers echoed and hidden prompts from the provider's responder", async () => {
+    const device = await simulated({
+      credentials: {
+        username: 'admin',
+        keyboardInteractive: [
+          { prompt: 'Enter hardware token code: ', echo: true, answer: '123456' },
+          { prompt: 'Password: ', echo: false, answer: 's3cret' },
+        ],
+      },
+    });
+    const seen: { prompt: string; echo: boolean }[][] = [];
+    const result = await collectConfig({
+      device: { id: 'ki-otp', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials: {
+        username: 'admin',
+        password: 's3cret',
+        keyboardInteractive: (prompts) => {
+          seen.push([...prompts]);
+          return prompts.map((p) => (p.echo ? '123456' : 's3cret'));
+        },
+      },
+    });
+    expect(result.text).toContain('/system identity');
+    expect(seen).toEqual([
+      [
+        { prompt: 'Enter hardware token code: ', echo: true },
+        { prompt: 'Password: ', echo: false },
+      ],
+    ]);
+  });
+
+  describe('a device that never sends an exit status', () => {
+    const isComplete = (text: string): boolean => text.endsWith('\nend\n');
+    const acme = (exitStatus?: 'required' | 'optional') =>
+      createCollectorRegistry([
+        defineCollector({
+          vendor: 'acme-exec',
+          commands: ['cat /etc/acme.conf'],
+          ...(exitStatus ? { exitStatus } : {}),
+          isComplete,
+        }),
+      ]);
+    const files = { '/etc/acme.conf': 'hostname acme1\ninterface lo0\n  mtu 1500\nend\n' };
+    const backUp = (device: SimulatedDevice, collectors: ReturnType<typeof acme>) =>
+      collectConfig({
+        device: { id: 'acme1', host: device.host, port: device.port, vendor: 'acme-exec' },
+        credentials: { username: 'admin', password: 'admin' },
+        collectors,
+      });
+
+    it('is backed up when its collector says the exit status is optional', async () => {
+      const device = await simulated({ vendor: 'linux', files, faults: { omitExitStatus: true } });
+      const result = await backUp(device, acme('optional'));
+      expect(result.text).toBe(files['/etc/acme.conf']);
+    });
+
+    it('still fails its completeness check when the output was cut', async () => {
+      const device = await simulated({
+        vendor: 'linux',
+        files,
+        faults: { omitExitStatus: true, disconnectMidOutput: 'channel' },
+      });
+      await expect(backUp(device, acme('optional'))).rejects.toMatchObject({
+        kind: 'truncated-output',
+      });
+    });
+
+    it('does not matter to a shell collector, whose commands end at the prompt', async () => {
+      const device = await simulated({
+        vendor: 'cisco-ios',
+        config: SAMPLE_CONFIGS['cisco-ios']!,
+        faults: { omitExitStatus: true },
+      });
+      const result = await collectConfig({
+        device: { id: 'ios1', host: device.host, port: device.port, vendor: 'cisco-ios' },
+        credentials: { username: 'admin', password: 'admin' },
+      });
+      expect(result.text).toContain('hostname edge-sw-01\n');
+    });
+
+    it('is truncated-output for a collector that relies on the exit status (the default)', async () => {
+      const device = await simulated({ vendor: 'linux', files, faults: { omitExitStatus: true } });
+      const error = await backUp(device, acme()).catch((e: unknown) => e);
+      expect(isBackupError(error, 'truncated-output')).toBe(true);
+      expect((error as Error).message).toMatch(/without an exit status/);
+    });
   });
 
   it('treats a null pin from a database column as no pin', async () => {

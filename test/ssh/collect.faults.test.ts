@@ -187,8 +187,18 @@ describe('collectConfig under faults', () => {
     await expectFault('routeros', { commandError: true }, 'command-failed');
   });
 
-  it('classifies binary output with NUL bytes instead of publishing it', async () => {
-    await expectFault('routeros', { binaryOutput: true }, 'truncated-output');
+  it('classifies binary output with NUL bytes as invalid-output instead of publishing it', async () => {
+    await expectFault('routeros', { binaryOutput: true }, 'invalid-output');
+    await expectFault('cisco-ios', { binaryOutput: true }, 'invalid-output');
+  });
+
+  it('never publishes a complete export with 100 000 NUL bytes inside it (SPEC §7)', async () => {
+    const lines = SAMPLE_CONFIGS.routeros!.split('\n');
+    const middle = Math.floor(lines.length / 2);
+    const config = [...lines.slice(0, middle), '\0'.repeat(100_000), ...lines.slice(middle)].join(
+      '\n',
+    );
+    await expectFault('routeros', {}, 'invalid-output', {}, 5_000, config);
   });
 
   it('is cancelled by its signal', async () => {

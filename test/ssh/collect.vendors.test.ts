@@ -4,8 +4,13 @@ import { createCollectorRegistry } from '../../src/collectors/registry.js';
 import { linuxCollector } from '../../src/collectors/vendors/linux.js';
 import { normalizeConfig } from '../../src/collectors/normalize.js';
 import { collectConfig } from '../../src/ssh/collect.js';
-import { startSimulatedDevice } from '../../src/testing/simulated/index.js';
-import type { SimulatedDevice, SimulatedVendorId } from '../../src/testing/simulated/index.js';
+import { isBackupError } from '../../src/core/errors.js';
+import { simulatedPersonality, startSimulatedDevice } from '../../src/testing/simulated/index.js';
+import type {
+  SimulatedDevice,
+  SimulatedPersonality,
+  SimulatedVendorId,
+} from '../../src/testing/simulated/index.js';
 import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
 
 const credentials = { username: 'admin', password: 'admin' };
@@ -101,5 +106,35 @@ describe('collectConfig against each built-in vendor', () => {
     expect(device.commands).toEqual(['/export show-sensitive', '/export']);
     expect(result.text).toBe(normalizeConfig('routeros', SAMPLE_CONFIGS.routeros!).text);
     expect(result.deviceVersion).toBe('6.49.10');
+  });
+
+  it('reports a RouterOS that rejects both export forms as command-failed, naming both', async () => {
+    const v6 = simulatedPersonality('routeros', { version: '6.48.6' });
+    // A device that knows neither form: the fallback's syntax error is the device's answer too.
+    const neither: SimulatedPersonality = {
+      ...v6,
+      respond: (command, session) =>
+        command === '/export'
+          ? { kind: 'output', text: 'syntax error (line 1 column 2)\n' }
+          : v6.respond(command, session),
+    };
+    const device = await startSimulatedDevice({
+      vendor: neither,
+      config: SAMPLE_CONFIGS.routeros!,
+    });
+    devices.push(device);
+    const error = await collectConfig({
+      device: { id: 'v-none', host: device.host, port: device.port, vendor: 'routeros' },
+      credentials,
+    }).catch((e: unknown) => e);
+    if (!isBackupError(error)) throw new Error(`expected a BackupError, got ${String(error)}`);
+    expect(device.commands).toEqual(['/export show-sensitive', '/export']);
+    expect(error.kind).toBe('command-failed');
+    expect(error.message).toContain('"/export"');
+    expect(error.message).toContain('/export show-sensitive');
+    expect(error.details).toMatchObject({
+      command: '/export',
+      rejectedCommand: '/export show-sensitive',
+    });
   });
 });

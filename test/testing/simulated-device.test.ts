@@ -139,6 +139,55 @@ describe('authentication', () => {
     expect(device.authAttempts).toBe(1);
   });
 
+  it('sends its own keyboard-interactive prompts and offers that method alone', async () => {
+    const device = await started({
+      credentials: {
+        username: 'ops',
+        keyboardInteractive: [
+          { prompt: 'Username: ', echo: true, answer: 'ops' },
+          { prompt: 'Enter hardware token code: ', echo: true, answer: '123456' },
+        ],
+      },
+    });
+    const asked: { prompt: string; echo: boolean | undefined }[] = [];
+    const answering = (answers: string[]): AnyAuthMethod[] => [
+      { type: 'password', username: 'ops', password: 'anything' },
+      {
+        type: 'keyboard-interactive',
+        username: 'ops',
+        prompt: (_name, _instructions, _lang, prompts, finish) => {
+          asked.push(...prompts.map(({ prompt, echo }) => ({ prompt, echo })));
+          finish(answers);
+        },
+      },
+    ];
+    await expect(
+      connect(device, { username: 'ops', authHandler: answering(['ops', '000000']) }),
+    ).rejects.toMatchObject({ level: 'client-authentication' });
+    const connection = await connect(device, {
+      username: 'ops',
+      authHandler: answering(['ops', '123456']),
+    });
+    cleanups.push(() => connection.end());
+    expect(asked.slice(0, 2)).toEqual([
+      { prompt: 'Username: ', echo: true },
+      { prompt: 'Enter hardware token code: ', echo: true },
+    ]);
+  });
+
+  it('refuses keyboard-interactive prompts without an answer, naming the field', async () => {
+    await expect(
+      startSimulatedDevice({
+        vendor: 'routeros',
+        config: '/system identity\n',
+        credentials: {
+          username: 'ops',
+          keyboardInteractive: [{ prompt: 'Code: ', echo: true } as never],
+        },
+      }),
+    ).rejects.toThrow(/credentials\.keyboardInteractive\[0\]/);
+  });
+
   it('accepts an authorized public key and rejects another', async () => {
     const key = ssh2.utils.generateKeyPairSync('ed25519');
     const other = ssh2.utils.generateKeyPairSync('ed25519');

@@ -177,6 +177,73 @@ describe('faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(9 * 15);
   });
 
+  it('packetize sends everything in data packets of 1 to 13 bytes, the same bytes in order', async () => {
+    const whole = await device({ faults: {} });
+    const expected = (await exec((await login(whole)).client, '/export')).stdout.toString();
+    const target = await device({ faults: { packetize: { seed: 7 } } });
+    const connection = await login(target);
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) =>
+      connection.client.exec('/export', (error, stream) => {
+        if (error) return reject(error);
+        stream.on('data', (data: Buffer) => chunks.push(data));
+        stream.on('close', () => resolve());
+      }),
+    );
+    const sizes = chunks.map((chunk) => chunk.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(13);
+    expect(new Set(sizes).size).toBeGreaterThan(5);
+    // Only the export header's time may differ.
+    const withoutHeader = (text: string): string => text.slice(text.indexOf('\n') + 1);
+    expect(withoutHeader(Buffer.concat(chunks).toString())).toBe(withoutHeader(expected));
+  });
+
+  it('packetize splits a shell prompt and the echo too, the same way for the same seed', async () => {
+    const splits: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const target = await device({
+        vendor: 'fortios',
+        config: 'config system global\n    set hostname "fw1"\nend\n',
+        faults: { packetize: { maxBytes: 3, seed: 42 } },
+      });
+      const connection = await login(target);
+      const shell = await openShell(connection.client);
+      const sizes: number[] = [];
+      shell.channel.on('data', (data: Buffer) => sizes.push(data.length));
+      await shell.waitFor('fw1 # ');
+      shell.send('show\r');
+      await shell.waitFor(/end\r\nfw1 # $/);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+      splits.push(sizes);
+    }
+    expect(splits[1]).toEqual(splits[0]);
+  });
+
+  it('refuses packetize sizes that are not whole numbers of bytes, naming the field', async () => {
+    await expect(
+      startSimulatedDevice({
+        vendor: 'routeros',
+        config: CONFIG,
+        faults: { packetize: { minBytes: 0 } },
+      }),
+    ).rejects.toThrow(/faults\.packetize\.minBytes/);
+    await expect(
+      startSimulatedDevice({
+        vendor: 'routeros',
+        config: CONFIG,
+        faults: { packetize: { minBytes: 4, maxBytes: 2 } },
+      }),
+    ).rejects.toThrow(/faults\.packetize\.maxBytes/);
+  });
+
+  it('omitExitStatus ends the channel with the whole output and EOF, but no exit status', async () => {
+    const target = await device({ faults: { omitExitStatus: true } });
+    const connection = await login(target);
+    const result = await exec(connection.client, '/export');
+    expect(result.stdout.toString()).toContain('add address=10.0.39.1/24 interface=ether39');
+    expect(result.exitCode).toBeUndefined();
+  });
+
   it('disconnectMidOutput drops the TCP connection after half of the configuration', async () => {
     const target = await device({ faults: { disconnectMidOutput: true } });
     const connection = await login(target);

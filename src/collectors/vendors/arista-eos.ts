@@ -16,7 +16,7 @@ export const aristaEos: ConfigCollector = defineCollector({
   setupCommands: ['terminal length 0'],
   commands: ['show running-config'],
   promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
-  pagerPattern: /--More-- ?$/,
+  pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*% Invalid input/m,

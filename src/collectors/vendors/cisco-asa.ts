@@ -19,7 +19,7 @@ export const ciscoAsa: ConfigCollector = defineCollector({
   commands: ['more system:running-config'],
   // fw-01#, fw-01/admin#, fw-01(config)#
   promptPattern: /^[\w.-]+(?:\/[\w.-]+)*(?:\([\w.:/-]+\))?[>#] ?$/,
-  pagerPattern: /<--- More --->\s*$/,
+  pagerPattern: /^\s*<--- More --->\s*$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*ERROR: % Invalid input detected at '\^' marker\./m,

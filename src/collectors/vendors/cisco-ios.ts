@@ -19,7 +19,7 @@ export const ciscoIos: ConfigCollector = defineCollector({
   setupCommands: ['terminal length 0', 'terminal width 0'],
   commands: ['show running-config'],
   promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
-  pagerPattern: /--More-- ?$/,
+  pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*% Invalid input detected at '\^' marker\./m,

@@ -19,7 +19,7 @@ export const ciscoIosxr: ConfigCollector = defineCollector({
   commands: ['show running-config'],
   // RP/0/RSP0/CPU0:core-01#
   promptPattern: /^(?:[\w/]+:)?[\w.-]+(?:\([\w.:/-]+\))?# ?$/,
-  pagerPattern: /--More-- ?$/,
+  pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*% Invalid input detected at '\^' marker\./m,

@@ -16,7 +16,7 @@ export const ciscoNxos: ConfigCollector = defineCollector({
   setupCommands: ['terminal length 0'],
   commands: ['show running-config'],
   promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
-  pagerPattern: /--More-- ?$/,
+  pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*% Invalid (?:command|parameter detected|input detected|number) at '\^' marker\./m,

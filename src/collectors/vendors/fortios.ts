@@ -26,7 +26,7 @@ export const fortios: ConfigCollector = defineCollector({
   commands: ['show'],
   // FGT-01 #, FGT-01 (root) #, FGT-01 (interface) $
   promptPattern: /^[\w.-]+(?: \([\w.-]+\))? [#$] ?$/,
-  pagerPattern: /--More--\s*$/,
+  pagerPattern: /^\s*--More--\s*$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*Unknown action \d+/m,

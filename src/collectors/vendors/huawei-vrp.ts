@@ -19,7 +19,7 @@ export const huaweiVrp: ConfigCollector = defineCollector({
   commands: ['display current-configuration'],
   // <AGG-01>, [AGG-01], [~AGG-01-GigabitEthernet0/0/1] (two-stage commit)
   promptPattern: /^(?:<[~*]?[\w.:/-]+>|\[[~*]?[\w.:/-]+\]) ?$/,
-  pagerPattern: /---- More ----\s*$/,
+  pagerPattern: /^\s*---- More ----\s*$/,
   exitCommand: 'quit',
   errorPatterns: [
     /^[ \t]*Error: (?:Unrecognized|Incomplete|Ambiguous) command found at '\^' position\./m,

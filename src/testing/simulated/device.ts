@@ -11,6 +11,7 @@ import type {
   SimulatedDevice,
   SimulatedDeviceOptions,
   SimulatedFaults,
+  SimulatedKeyboardPrompt,
   SimulatedPersonality,
   SimulatedSession,
 } from './types.js';
@@ -87,6 +88,49 @@ function checkFaults(faults: SimulatedFaults): void {
       throw new RangeError(`faults.slowDrip.intervalMs must be >= 0, got ${String(intervalMs)}`);
     }
   }
+  checkPacketize(faults.packetize);
+}
+
+/** Default packet sizes of the `packetize` fault, in bytes. */
+const PACKET_BYTES = Object.freeze({ min: 1, max: 13 });
+
+/**
+ * The sizes of the `packetize` fault's packets: uniform in [minBytes, maxBytes], from a small
+ * seeded generator (mulberry32), so that a seed replays the same split.
+ */
+function packetSizes(packetize: SimulatedFaults['packetize']): (() => number) | undefined {
+  if (!packetize) return undefined;
+  const settings = typeof packetize === 'object' ? packetize : {};
+  const min = settings.minBytes ?? PACKET_BYTES.min;
+  const max = settings.maxBytes ?? Math.max(min, PACKET_BYTES.max);
+  let state = (settings.seed ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const unit = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    return min + Math.floor(unit * (max - min + 1));
+  };
+}
+
+function checkPacketize(packetize: SimulatedFaults['packetize']): void {
+  if (typeof packetize !== 'object') return;
+  const { minBytes, maxBytes, seed } = packetize;
+  if (minBytes !== undefined && !(Number.isInteger(minBytes) && minBytes >= 1)) {
+    throw new RangeError(
+      `faults.packetize.minBytes must be an integer >= 1, got ${String(minBytes)}`,
+    );
+  }
+  const min = minBytes ?? PACKET_BYTES.min;
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes >= min)) {
+    throw new RangeError(
+      `faults.packetize.maxBytes must be an integer >= minBytes (${min}), got ${String(maxBytes)}`,
+    );
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    throw new RangeError(`faults.packetize.seed must be an integer, got ${String(seed)}`);
+  }
 }
 
 /** The host-key algorithms offered for a key, optionally narrowed to `wanted`. */
@@ -107,6 +151,34 @@ function hostKeyAlgorithmsFor(
   return offered;
 }
 
+/** The keyboard-interactive round a device sends: its own prompts, or `Password: `. */
+function keyboardPrompts(credentials: SimulatedCredentials): readonly SimulatedKeyboardPrompt[] {
+  const prompts = credentials.keyboardInteractive;
+  if (prompts === undefined) {
+    const { password } = credentials;
+    return password === undefined ? [] : [{ prompt: 'Password: ', echo: false, answer: password }];
+  }
+  const list: readonly unknown[] | undefined = Array.isArray(prompts) ? prompts : undefined;
+  if (list === undefined || list.length === 0) {
+    throw new TypeError('credentials.keyboardInteractive must be a non-empty array of prompts');
+  }
+  return Object.freeze(
+    list.map((value, index): SimulatedKeyboardPrompt => {
+      const entry = value as Partial<SimulatedKeyboardPrompt> | null;
+      if (
+        typeof entry?.prompt !== 'string' ||
+        typeof entry.echo !== 'boolean' ||
+        typeof entry.answer !== 'string'
+      ) {
+        throw new TypeError(
+          `credentials.keyboardInteractive[${index}] must be { prompt: string, echo: boolean, answer: string }`,
+        );
+      }
+      return { prompt: entry.prompt, echo: entry.echo, answer: entry.answer };
+    }),
+  );
+}
+
 function parseAuthorizedKeys(keys: readonly (string | Buffer)[]): ParsedKey[] {
   return keys.map((key, index) => {
     const parsed = parseAnyKey(key);
@@ -125,6 +197,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #credentials: SimulatedCredentials;
   readonly #authorizedKeys: ParsedKey[];
   readonly #authMethods: AuthMethod[];
+  readonly #keyboardPrompts: readonly SimulatedKeyboardPrompt[];
   readonly #hostKeyAlgorithms: string[];
   readonly #banner: string;
   readonly #hostname: string;
@@ -135,6 +208,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #socketsByPort = new Map<number, Socket>();
   readonly #running = new Set<Promise<void>>();
   readonly #commands: string[] = [];
+  readonly #channelOptions: ConstructorParameters<typeof ChannelIO>[4];
   #netServer: NetServer | undefined;
   #ssh: InstanceType<typeof SshServer> | undefined;
   #port = 0;
@@ -150,6 +224,10 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.host = loopbackHost(options.host);
     this.#faults = { ...options.faults };
     checkFaults(this.#faults);
+    this.#channelOptions = {
+      packetBytes: packetSizes(this.#faults.packetize),
+      omitExitStatus: this.#faults.omitExitStatus === true,
+    };
     this.#personality =
       typeof options.vendor === 'string'
         ? simulatedPersonality(options.vendor, {
@@ -167,11 +245,11 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.#hostKeyAlgorithms = hostKeyAlgorithmsFor(this.hostKey, options.hostKeyAlgorithms);
     this.#credentials = options.credentials ?? DEFAULT_CREDENTIALS;
     this.#authorizedKeys = parseAuthorizedKeys(this.#credentials.authorizedKeys ?? []);
+    this.#keyboardPrompts = keyboardPrompts(this.#credentials);
     this.#authMethods = [
       ...(this.#authorizedKeys.length > 0 ? (['publickey'] as const) : []),
-      ...(this.#credentials.password !== undefined
-        ? (['password', 'keyboard-interactive'] as const)
-        : []),
+      ...(this.#credentials.password !== undefined ? (['password'] as const) : []),
+      ...(this.#keyboardPrompts.length > 0 ? (['keyboard-interactive'] as const) : []),
     ];
     this.#banner = options.banner ?? this.#personality.banner ?? DEFAULT_BANNER;
     this.#hostname = options.hostname ?? this.#personality.hostname ?? 'device1';
@@ -300,10 +378,19 @@ class SimulatedSshDevice implements SimulatedDevice {
     const methods = this.#authMethods;
     const reject = (): void => context.reject(methods);
     if (context.method === 'keyboard-interactive' && methods.includes('keyboard-interactive')) {
-      context.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
-        if (this.#credentialsMatch(context.username, answers[0])) context.accept();
-        else reject();
-      });
+      const prompts = this.#keyboardPrompts;
+      context.prompt(
+        prompts.map(({ prompt, echo }) => ({ prompt, echo })),
+        (answers) => {
+          const accepted =
+            !this.#faults.wrongCredentials &&
+            context.username === this.#credentials.username &&
+            answers.length === prompts.length &&
+            prompts.every((prompt, index) => answers[index] === prompt.answer);
+          if (accepted) context.accept();
+          else reject();
+        },
+      );
       return;
     }
     if (context.method === 'password' && methods.includes('password')) {
@@ -352,14 +439,26 @@ class SimulatedSshDevice implements SimulatedDevice {
       if (mode !== 'exec' || this.#lifetime.signal.aborted) return reject?.();
       const channel = accept();
       channel.resume(); // exec input is not read, but must not hold up the client's window
-      const io = new ChannelIO(channel, connection, socket, this.#lifetime.signal);
+      const io = new ChannelIO(
+        channel,
+        connection,
+        socket,
+        this.#lifetime.signal,
+        this.#channelOptions,
+      );
       this.#track(runExec(io, info.command, this.#sessionContext()));
     });
     session.on('shell', (accept, reject) => {
       // Network CLIs run on a terminal: a shell without a pty is refused.
       if (mode !== 'shell' || !ptyRequested || this.#lifetime.signal.aborted) return reject?.();
       const channel = accept();
-      const io = new ChannelIO(channel, connection, socket, this.#lifetime.signal);
+      const io = new ChannelIO(
+        channel,
+        connection,
+        socket,
+        this.#lifetime.signal,
+        this.#channelOptions,
+      );
       const input = new TerminalInput();
       channel.on('data', (data: Buffer) => input.push(data));
       channel.once('end', () => input.end());

@@ -14,10 +14,12 @@ export {
   type PersonalitySettings,
 } from './vendors/index.js';
 export type {
+  PacketizeSettings,
   SimulatedCredentials,
   SimulatedDevice,
   SimulatedDeviceOptions,
   SimulatedFaults,
+  SimulatedKeyboardPrompt,
   SimulatedPager,
   SimulatedPersonality,
   SimulatedReply,

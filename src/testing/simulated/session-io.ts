@@ -17,13 +17,22 @@ export class ChannelIO {
   readonly #controller: AbortController;
   readonly #dispose: () => void;
   readonly #onClose = (): void => this.#controller.abort(new Error('the channel closed'));
+  readonly #packetBytes: (() => number) | undefined;
+  readonly #omitExitStatus: boolean;
 
+  /**
+   * `packetBytes` gives the size of each data packet to send (absent: as large as ssh2 makes
+   * them); `omitExitStatus` ends channels without an exit status.
+   */
   constructor(
     channel: ServerChannel,
     connection: Connection,
     socket: Socket | undefined,
     deviceSignal: AbortSignal,
+    options: { packetBytes?: (() => number) | undefined; omitExitStatus?: boolean } = {},
   ) {
+    this.#packetBytes = options.packetBytes;
+    this.#omitExitStatus = options.omitExitStatus === true;
     this.#channel = channel;
     this.#connection = connection;
     this.#socket = socket;
@@ -50,11 +59,24 @@ export class ChannelIO {
     return new Promise<void>((resolve, reject) => {
       // ssh2 never calls back for a write to a closed channel: the abort settles it instead.
       const detach = onAbort(signal, () => reject(abortReason(signal)));
-      target.write(data, (error) => {
+      const done = (error?: Error | null): void => {
         detach();
         if (error) reject(error);
         else resolve();
-      });
+      };
+      const packetBytes = this.#packetBytes;
+      if (packetBytes === undefined) {
+        target.write(data, done);
+        return;
+      }
+      // Each write is one CHANNEL_DATA packet, which the client reads as one chunk; ssh2 keeps
+      // them in order and calls back for the last once the window took them all.
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let at = 0; at < bytes.length;) {
+        const end = Math.min(bytes.length, at + packetBytes());
+        target.write(bytes.subarray(at, end), end === bytes.length ? done : undefined);
+        at = end;
+      }
     });
   }
 
@@ -94,10 +116,10 @@ export class ChannelIO {
     this.#channel.close();
   }
 
-  /** Ends the channel cleanly: exit status, EOF, close. */
+  /** Ends the channel cleanly: exit status (unless the device omits it), EOF, close. */
   finish(exitStatus: number): void {
     if (this.signal.aborted) return;
-    this.#channel.exit(exitStatus);
+    if (!this.#omitExitStatus) this.#channel.exit(exitStatus);
     this.#channel.end();
   }
 

@@ -127,11 +127,31 @@ export interface SimulatedPersonality {
   invalidCommand(command: string, session: SimulatedSession): SimulatedReply;
 }
 
+/** One keyboard-interactive prompt of a simulated device, and the answer it accepts. */
+export interface SimulatedKeyboardPrompt {
+  /** What the device asks, e.g. `Username: ` or `Enter hardware token code: `. */
+  readonly prompt: string;
+  /** Whether the client shows what is typed (true for a user name or a token code). */
+  readonly echo: boolean;
+  /** The one answer accepted. */
+  readonly answer: string;
+}
+
 /** Who may log in. Default `{ username: 'admin', password: 'admin' }`. */
 export interface SimulatedCredentials {
   readonly username: string;
-  /** Accepted by `password` and `keyboard-interactive` (one `Password:` prompt). Absent: both off. */
+  /**
+   * Accepted by `password`, and by `keyboard-interactive` as the answer to one `Password: `
+   * prompt (echo off) unless `keyboardInteractive` says otherwise. Absent: `password` is off.
+   */
   readonly password?: string;
+  /**
+   * The `keyboard-interactive` prompts, sent in one round, in order; login needs every answer.
+   * Default: one `Password: ` prompt (echo off) answered by `password`. Given without
+   * `password`, the device offers `keyboard-interactive` alone, as a device with one-time codes
+   * or a second login prompt does.
+   */
+  readonly keyboardInteractive?: readonly SimulatedKeyboardPrompt[];
   /** Public keys (OpenSSH `ssh-ed25519 AAAA…` lines, or private keys) accepted by `publickey`. */
   readonly authorizedKeys?: readonly (string | Buffer)[];
 }
@@ -142,6 +162,19 @@ export interface SlowDripSettings {
   readonly bytes?: number;
   /** Pause between chunks. Default 20 ms. */
   readonly intervalMs?: number;
+}
+
+/** {@link SimulatedFaults.packetize} settings. */
+export interface PacketizeSettings {
+  /** Smallest packet, in bytes (a write's last packet may be smaller: it is what is left). Default 1. */
+  readonly minBytes?: number;
+  /** Largest packet, in bytes. Default 13. */
+  readonly maxBytes?: number;
+  /**
+   * Seed of the packet sizes: a device started with the same seed splits the same session the
+   * same way (for a failing test to be replayed). Default: a random seed.
+   */
+  readonly seed?: number;
 }
 
 /**
@@ -192,6 +225,20 @@ export interface SimulatedFaults {
   readonly commandError?: boolean;
   /** Wait this long before answering the configuration command (a slow but healthy device). */
   readonly outputDelayMs?: number;
+  /**
+   * Send everything the device writes — banner, prompts, echo, answers, pager prompts and the
+   * bytes that erase them, stderr — as SSH data packets of random sizes (`true`: 1 to 13 bytes),
+   * without pauses, as devices with small buffers and fragmenting links do. The client sees each
+   * packet as a chunk of its own, wherever it splits a line, a `\r\n` or an escape sequence:
+   * what the client makes of the output must not depend on it.
+   */
+  readonly packetize?: boolean | PacketizeSettings;
+  /**
+   * End every channel with EOF and close but without an exit status, as some devices' SSH
+   * servers do: the output itself is whole. (`disconnectMidOutput: 'channel'` is the cut-short
+   * kind of the same.)
+   */
+  readonly omitExitStatus?: boolean;
 }
 
 /** Options of {@link startSimulatedDevice}. */
