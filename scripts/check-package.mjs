@@ -1,6 +1,8 @@
 // Packs the package once and judges exactly what `npm publish` would upload:
-// 1. publint (strict) and @arethetypeswrong/cli on the tarball;
-// 2. a consumer type-check: a temporary project holding only the tarball's contents, its runtime
+// 1. its hygiene: a LICENSE, the repository/homepage/bugs links the registry page needs, and no
+//    source map naming a source the package does not hold;
+// 2. publint (strict) and @arethetypeswrong/cli on the tarball;
+// 3. a consumer type-check: a temporary project holding only the tarball's contents, its runtime
 //    dependencies and what every TypeScript project on Node has (typescript, @types/node), where
 //    `tsc --strict` (no skipLibCheck) must accept a file importing every entry point under the
 //    nodenext, bundler and node10 resolutions. This catches published types that lean on a
@@ -61,6 +63,27 @@ const RESOLUTIONS = [
   ['bundler', 'esnext', 'bundler'],
   ['node10', 'commonjs', 'node10'],
 ];
+
+/** Problems of what the tarball holds (`files`: its paths) and of its manifest. */
+function hygieneProblems(files, manifest, installed) {
+  const problems = [];
+  const held = new Set(files);
+  if (!files.some((path) => /^LICEN[CS]E(\.|$)/i.test(path))) problems.push('no LICENSE file');
+  if (!manifest.repository?.url) problems.push('no repository.url in package.json');
+  if (!manifest.homepage) problems.push('no homepage in package.json');
+  if (!manifest.bugs?.url) problems.push('no bugs.url in package.json');
+  const badMaps = files.filter((path) => {
+    if (!path.endsWith('.map')) return false;
+    const map = JSON.parse(readFileSync(join(installed, path), 'utf8'));
+    return (map.sources ?? []).some((source) => !held.has(join(dirname(path), source)));
+  });
+  if (badMaps.length > 0) {
+    problems.push(
+      `${badMaps.length} source maps name sources the package does not hold (${badMaps[0]}, …): ship the sources or no maps`,
+    );
+  }
+  return problems;
+}
 
 /** The lockfile-style path (`node_modules/a/node_modules/b`) of the directory a path sits in. */
 function parentOf(path) {
@@ -202,7 +225,19 @@ try {
   run('npx', ['--no-install', 'attw', tarball, '--exclude-entrypoints', 'confsnap/package.json'], {
     cwd: root,
   });
-  typeCheckConsumer(consumerProject(tarball));
+  const consumer = consumerProject(tarball);
+  const installed = join(consumer, 'node_modules', 'confsnap');
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const problems = hygieneProblems(
+    files.map((file) => file.path),
+    manifest,
+    installed,
+  );
+  if (problems.length > 0) {
+    throw new Error(`the package is not fit to publish:\n  ${problems.join('\n  ')}`);
+  }
+  console.log('package hygiene: LICENSE, links and source maps ok');
+  typeCheckConsumer(consumer);
   console.log('package checks passed');
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
