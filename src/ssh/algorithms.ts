@@ -99,8 +99,9 @@ export type AlgorithmsOption = SSHAlgorithms | 'legacy';
 
 /**
  * ssh2's defaults plus what old devices (IOS 12.x, RouterOS 6, old ASA) still need:
- * diffie-hellman group1/group14 with SHA-1, `ssh-rsa` host keys, CBC ciphers and `hmac-sha1`.
- * Modern algorithms stay preferred; the legacy ones are only appended.
+ * diffie-hellman group1/group14/group-exchange with SHA-1, `ssh-dss` host keys and CBC ciphers.
+ * Modern algorithms stay preferred; the legacy ones are only appended. (`ssh-rsa` host keys and
+ * `hmac-sha1` are among ssh2's defaults already; they are listed again for clarity.)
  */
 export const LEGACY_ALGORITHMS: SSHAlgorithms = Object.freeze<SSHAlgorithms>({
   kex: {

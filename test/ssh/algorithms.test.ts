@@ -69,4 +69,38 @@ describe('SSH algorithm names', () => {
       for (const name of names) expect(supported[kind]).toContain(name);
     }
   });
+
+  // docs/cli.md (--legacy-ssh) and docs/operations.md say what 'legacy' adds and what works without it.
+  it("'legacy' adds SHA-1 key exchange, ssh-dss host keys and CBC ciphers; ssh-rsa and hmac-sha1 are defaults", () => {
+    const defaults: Record<keyof SSHAlgorithms, readonly string[] | undefined> = {
+      kex: ssh2Supported.DEFAULT_KEX,
+      serverHostKey: ssh2Supported.DEFAULT_SERVER_HOST_KEY,
+      cipher: ssh2Supported.DEFAULT_CIPHER,
+      hmac: ssh2Supported.DEFAULT_MAC,
+      compress: ssh2Supported.DEFAULT_COMPRESSION,
+    };
+    const added = Object.fromEntries(
+      (
+        Object.entries(LEGACY_ALGORITHMS) as [
+          keyof SSHAlgorithms,
+          { readonly append: string | readonly string[] },
+        ][]
+      ).map(([kind, list]) => [
+        kind,
+        [list.append].flat().filter((name) => !defaults[kind]?.includes(name)),
+      ]),
+    );
+    expect(added).toEqual({
+      kex: [
+        'diffie-hellman-group14-sha1',
+        'diffie-hellman-group-exchange-sha1',
+        'diffie-hellman-group1-sha1',
+      ],
+      serverHostKey: ['ssh-dss'],
+      cipher: ['aes128-cbc', 'aes192-cbc', 'aes256-cbc', '3des-cbc'],
+      hmac: [],
+    });
+    expect(defaults.serverHostKey).toContain('ssh-rsa');
+    expect(defaults.hmac).toContain('hmac-sha1');
+  });
 });
