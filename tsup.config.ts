@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 const common = {
   target: 'node20',
   platform: 'node',
-  sourcemap: true,
+  // No source maps: the output is not minified, so stack traces already read well, and maps
+  // would name sources the package does not ship.
+  sourcemap: false,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
 } as const;

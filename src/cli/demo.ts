@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { FileHostKeyStore, type BackupErrorKind } from '../index.js';
@@ -85,12 +85,18 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
   const out = resolve(io.cwd, 'demo-output');
   const shownOut = relative(io.cwd, out) || out;
   const password = randomBytes(18).toString('base64url');
+  try {
+    await prepareDemoOutput(out);
+  } catch (error) {
+    if (!(error instanceof DemoOutputInUseError)) throw error;
+    writeLine(io.stderr, `confsnap demo: ${error.message}`);
+    return EXIT.usage;
+  }
   const work = await mkdtemp(join(tmpdir(), 'confsnap-demo-'));
   let fleet: SimulatedFleet | undefined;
   try {
     say('confsnap demo: backing up a simulated fleet. Nothing leaves this machine.');
     say();
-    await rm(out, { recursive: true, force: true });
 
     const specs = fleetSpecs(password);
     say(`1. Starting ${specs.length} simulated SSH devices on 127.0.0.1 (${vendorCounts(specs)}).`);
@@ -212,7 +218,102 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
   } finally {
     await fleet?.close();
     await rm(work, { recursive: true, force: true });
+    await recordDemoOutput(out);
   }
+}
+
+/** The file by which the demo knows a directory as its own, and what it wrote there. */
+export const DEMO_OUTPUT_MARKER = '.confsnap-demo.json';
+
+/** The demo's output directory holds something the demo did not write; nothing was deleted. */
+export class DemoOutputInUseError extends Error {
+  override readonly name = 'DemoOutputInUseError';
+}
+
+interface DemoOutputMarker {
+  readonly madeBy: 'confsnap demo';
+  /** The directory's entries the demo wrote (names, top level only). */
+  readonly entries: readonly string[];
+}
+
+/**
+ * Makes `out` ready for a demo run and marks it as the demo's. A missing or empty directory is
+ * used; one the demo made before (it holds the marker) has the demo's own entries removed. Anything
+ * else — a file, or a directory with an entry the demo did not write — is refused with a
+ * {@link DemoOutputInUseError} before anything is deleted.
+ */
+export async function prepareDemoOutput(out: string): Promise<void> {
+  const stat = await lstat(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (stat && !stat.isDirectory()) {
+    throw new DemoOutputInUseError(
+      `${out} exists and is not a directory the demo made; nothing was changed. Move it away, or run the demo in another directory.`,
+    );
+  }
+  const present = stat ? await readdir(out) : [];
+  const marker = present.includes(DEMO_OUTPUT_MARKER) ? await readMarker(out) : undefined;
+  const ours = new Set([DEMO_OUTPUT_MARKER, ...(marker?.entries ?? [])]);
+  const foreign = present.filter((entry) => !ours.has(entry)).sort();
+  if (foreign.length > 0) {
+    const what = marker
+      ? `holds ${foreign.length === 1 ? 'an entry' : `${foreign.length} entries`} an earlier demo did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`
+      : 'exists and was not made by confsnap demo';
+    throw new DemoOutputInUseError(
+      `${out} ${what}; the demo deletes only what it made, so nothing was changed. Move it away, or run the demo in another directory.`,
+    );
+  }
+  for (const entry of present) {
+    if (entry !== DEMO_OUTPUT_MARKER) await rm(join(out, entry), { recursive: true, force: true });
+  }
+  await mkdir(out, { recursive: true });
+  await writeMarker(out, []);
+}
+
+/** Records in the marker every entry of `out` the demo run wrote, so the next run may remove them. */
+export async function recordDemoOutput(out: string): Promise<void> {
+  const entries = await readdir(out).catch(() => undefined);
+  if (entries === undefined) return;
+  await writeMarker(
+    out,
+    entries.filter((entry) => entry !== DEMO_OUTPUT_MARKER),
+  );
+  // Keep the marker out of `git status` in the demo's repository.
+  if (entries.includes('.git')) {
+    const exclude = join(out, '.git', 'info', 'exclude');
+    const current = await readFile(exclude, 'utf8').catch(() => '');
+    if (!current.split('\n').includes(`/${DEMO_OUTPUT_MARKER}`)) {
+      await mkdir(dirname(exclude), { recursive: true });
+      await writeFile(
+        exclude,
+        `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}/${DEMO_OUTPUT_MARKER}\n`,
+      );
+    }
+  }
+}
+
+async function readMarker(out: string): Promise<DemoOutputMarker | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(join(out, DEMO_OUTPUT_MARKER), 'utf8')) as unknown;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as DemoOutputMarker).madeBy === 'confsnap demo' &&
+      Array.isArray((parsed as DemoOutputMarker).entries) &&
+      (parsed as DemoOutputMarker).entries.every((entry) => typeof entry === 'string')
+    ) {
+      return parsed as DemoOutputMarker;
+    }
+  } catch {
+    // An unreadable marker claims nothing.
+  }
+  return undefined;
+}
+
+async function writeMarker(out: string, entries: readonly string[]): Promise<void> {
+  const marker: DemoOutputMarker = { madeBy: 'confsnap demo', entries: [...entries].sort() };
+  await writeFile(join(out, DEMO_OUTPUT_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 }
 
 interface DemoDevice {

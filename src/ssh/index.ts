@@ -25,4 +25,14 @@ export {
   FileHostKeyStore,
   isUpdaterPinning,
 } from './host-keys.js';
-export { type AlgorithmsOption, LEGACY_ALGORITHMS } from './algorithms.js';
+export {
+  type AlgorithmsOption,
+  type SSHAlgorithms,
+  type SSHAlgorithmList,
+  type SSHKexAlgorithm,
+  type SSHServerHostKeyAlgorithm,
+  type SSHCipherAlgorithm,
+  type SSHMacAlgorithm,
+  type SSHCompressionAlgorithm,
+  LEGACY_ALGORITHMS,
+} from './algorithms.js';

@@ -84,6 +84,70 @@ describe('RouterOS', () => {
     expect(first).not.toBe(second);
   });
 
+  // What Oxidized's routeros model and monitoring tools send before or beside the export.
+  it('answers /system resource print as v7 does: right-aligned keys, version and board', async () => {
+    const { connection } = await login({ vendor: 'routeros', config: ROUTEROS_CONFIG });
+    const result = await exec(connection.client, '/system resource print');
+    const text = result.stdout.toString();
+    expect(result.exitCode).toBe(0);
+    expect(text).toContain('\r\n                  version: 7.16.2 (stable)\r\n');
+    expect(text).toContain('\r\n  write-sect-since-reboot: 8470\r\n');
+    expect(text).toContain('\r\n               board-name: RB5009UG+S+\r\n');
+    expect(text).toMatch(/^ +uptime: \S+\r\n/);
+    expect(text).toMatch(/\r\n +platform: MikroTik\r\n\r\n$/);
+    // Every key ends in the same column.
+    const colons = text
+      .split('\r\n')
+      .filter((line) => line !== '')
+      .map((line) => line.indexOf(': '));
+    expect(new Set(colons).size).toBe(1);
+  });
+
+  it('answers /system package update print with the channel and installed version (v7 and v6)', async () => {
+    const v7 = await login({ vendor: 'routeros', config: ROUTEROS_CONFIG });
+    expect(
+      (
+        await exec(v7.connection.client, '/system package update print without-paging')
+      ).stdout.toString(),
+    ).toBe('            channel: stable\r\n  installed-version: 7.16.2\r\n\r\n');
+    const v6 = await login({ vendor: 'routeros', version: '6.49.10', config: ROUTEROS_CONFIG });
+    expect(
+      (await exec(v6.connection.client, '/system package update print')).stdout.toString(),
+    ).toBe('            channel: long-term\r\n  installed-version: 6.49.10\r\n\r\n');
+  });
+
+  it('answers /system history print without-paging with an entry at the last change, stable between reads', async () => {
+    const { device, connection } = await login({ vendor: 'routeros', config: ROUTEROS_CONFIG });
+    const history = async () =>
+      (await exec(connection.client, '/system history print without-paging')).stdout.toString();
+    const first = await history();
+    expect(first).toMatch(
+      /^Flags: U - UNDOABLE\r\nColumns: ACTION, BY, POLICY, TIME\r\n {2}ACTION +BY +POLICY +TIME *\r\nU system identity changed +admin +write +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\r\n$/,
+    );
+    expect(await history()).toBe(first);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the time shows whole seconds
+    device.setConfig(ROUTEROS_CONFIG.replace('core-rtr-01', 'core-rtr-02'));
+    expect(await history()).not.toBe(first);
+  });
+
+  it('takes the slash form and without-paging, and refuses other print arguments as RouterOS does', async () => {
+    const { connection } = await login({ vendor: 'routeros', config: ROUTEROS_CONFIG });
+    const plain = (await exec(connection.client, '/system resource print')).stdout.toString();
+    expect((await exec(connection.client, '/system/resource/print')).stdout.toString()).toBe(plain);
+    expect(
+      (await exec(connection.client, '/system resource print without-paging')).stdout.toString(),
+    ).toBe(plain);
+    expect((await exec(connection.client, '/system resource print bogus')).stdout.toString()).toBe(
+      'expected end of command (line 1 column 24)\r\n',
+    );
+    expect(
+      (await exec(connection.client, '/system routerboard print without-paging')).stdout.toString(),
+    ).toContain('  current-firmware: 7.16.2\r\n');
+    expect((await exec(connection.client, '/system identity print')).stdout.toString()).toBe(
+      '  name: router1\r\n\r\n',
+    );
+  });
+
   it('refuses an interactive shell', async () => {
     const { connection } = await login({ vendor: 'routeros', config: ROUTEROS_CONFIG });
     await expect(openShell(connection.client)).rejects.toThrow();

@@ -256,8 +256,29 @@ describe('vendor details', () => {
     expect(await run(shell, 'sh run', 'router1#')).toContain('hostname r1\r\nend\r\n');
   });
 
-  it('IOS prints a different last-change time on every read', async () => {
-    const { shell } = await shellOn({ vendor: 'cisco-ios', config: 'end\n' });
+  it('IOS prints the same change times on every read until the configuration changes, as real IOS', async () => {
+    const { device, shell } = await shellOn({ vendor: 'cisco-ios', config: 'hostname r1\nend\n' });
+    await shell.waitFor('router1#');
+    const changeLines = (output: string): string[] =>
+      output.match(/^! (?:Last configuration change|NVRAM config last updated) at .*$/gm) ?? [];
+    const first = changeLines(await run(shell, 'show running-config', 'router1#'));
+    const second = changeLines(await run(shell, 'show running-config', 'router1#'));
+    expect(first).toHaveLength(2);
+    expect(second).toEqual(first);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the lines show whole seconds
+    device.setConfig('hostname r2\nend\n');
+    const afterChange = changeLines(await run(shell, 'show running-config', 'router1#'));
+    expect(afterChange).toHaveLength(2);
+    expect(afterChange[0]).not.toBe(first[0]);
+  });
+
+  it('IOS with the volatileChangeTimes fault prints new change times on every read', async () => {
+    const { shell } = await shellOn({
+      vendor: 'cisco-ios',
+      config: 'end\n',
+      faults: { volatileChangeTimes: true },
+    });
     await shell.waitFor('router1#');
     const changeLine = (output: string): string | undefined =>
       /! Last configuration change at .*/.exec(output)?.[0];

@@ -486,6 +486,7 @@ class SimulatedSshDevice implements SimulatedDevice {
       hostname: this.#hostname,
       version: this.#version,
       volatileTime: () => this.#nextVolatileTime(),
+      faults: this.#faults,
       paging: true,
       pageLines: this.#personality.pageLines ?? 24,
       flags: new Set(),

@@ -56,6 +56,8 @@ export interface SimulatedSession {
   volatileTime(): Date;
   /** When the configuration last changed (start-up or the latest `setConfig`): stable between reads. */
   readonly configChangedAt: Date;
+  /** The device's faults, for the faults a personality implements itself (`volatileChangeTimes`). */
+  readonly faults: Readonly<SimulatedFaults>;
   /** Shell mode: whether long output stops at the pager prompt. Starts true. */
   paging: boolean;
   /** Shell mode: lines per page while paging is on. */
@@ -239,6 +241,12 @@ export interface SimulatedFaults {
    * kind of the same.)
    */
   readonly omitExitStatus?: boolean;
+  /**
+   * `cisco-ios`: `! Last configuration change at …` and `! NVRAM config last updated at …` show a
+   * new time on every read, as if the configuration changed each time. Real IOS changes them only
+   * after a change (the default here); this is for testing that a collector normalizes them away.
+   */
+  readonly volatileChangeTimes?: boolean;
 }
 
 /** Options of {@link startSimulatedDevice}. */

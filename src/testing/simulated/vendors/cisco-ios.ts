@@ -25,7 +25,9 @@ const PAGER = ' --More-- ';
  * Cisco IOS / IOS-XE: prompt `router1#`, pager ` --More-- ` erased with backspaces, keywords
  * abbreviable (`sh run`). `show running-config` prints `Building configuration...`,
  * `Current configuration : N bytes` and `! Last configuration change at …` / `! NVRAM config last
- * updated at …` lines whose time changes on every read.
+ * updated at …` lines with the time the configuration last changed (start-up or `setConfig`), as
+ * real IOS does: two reads of an unchanged configuration are the same. The `volatileChangeTimes`
+ * fault makes those times new on every read.
  */
 export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonality {
   const hostname = settings.hostname ?? 'router1';
@@ -50,7 +52,9 @@ export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonali
           case 'exit':
             return { kind: 'exit' };
           case 'show-run': {
-            const time = ciscoTime(session.volatileTime());
+            const time = ciscoTime(
+              session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
+            );
             return configReply(
               [
                 'Building configuration...',
