@@ -39,11 +39,3 @@ export function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim().slice(0, 400);
 }
-
-/**
- * A URL as it may be printed: credentials in it (`redis://:secret@host`, a NATS token
- * `nats://token@host`) are replaced by `***`.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@,\s]*@/gi, '$1***@');
-}
