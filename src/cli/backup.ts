@@ -12,7 +12,9 @@ import { inventoryCredentials } from './credentials.js';
 import { EXIT } from './exit.js';
 import { loadInventory, type Inventory } from './inventory.js';
 import { errorText, writeLine, type CliIO } from './io.js';
-import { createProgress } from './progress.js';
+import { checkOutDir, checkPinFileWritable } from './preflight.js';
+import { libraryLogger } from './library-log.js';
+import { createProgress, type BackupProgress } from './progress.js';
 import { openPublisher, SetupError } from './publishers.js';
 import {
   formatReport,
@@ -49,6 +51,7 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
   const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({
     out: args.out,
@@ -57,6 +60,13 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     warn: (message) => writeLine(io.stderr, `warning: ${message}`),
   });
   const began = performance.now();
+  // Until the progress display exists, and after it ended, warnings are plain lines.
+  const display: { progress?: BackupProgress } = {};
+  const warn = (message: string): void => {
+    const line = `warning: ${message}`;
+    if (display.progress) display.progress.note(line);
+    else writeLine(io.stderr, line);
+  };
   let results: DeviceResult[];
   try {
     const scheduler = new BackupScheduler({
@@ -65,9 +75,12 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,
+      logger: libraryLogger(warn),
     });
+    scheduler.on('warning', (e) => warn(`${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
+    scheduler.on('device:invalid', (e) => warn(`invalid device ${e.message}`));
     try {
-      results = await triggerAll(scheduler, inventory.devices, args, io);
+      results = await triggerAll(scheduler, inventory.devices, args, io, display);
     } finally {
       await scheduler.stop({ graceful: false });
     }
@@ -96,6 +109,7 @@ async function triggerAll(
   devices: readonly Device[],
   args: BackupArgs,
   io: CliIO,
+  display: { progress?: BackupProgress },
 ): Promise<DeviceResult[]> {
   const startedAt = new Map<string, number>();
   scheduler.on('backup:start', ({ deviceId }) => startedAt.set(deviceId, performance.now()));
@@ -108,6 +122,7 @@ async function triggerAll(
     io,
     devices.map((device) => device.id),
   );
+  display.progress = progress;
   // Every waiting attempt listens to this signal: a fleet is more than Node's default of 10.
   const cancel = new AbortController();
   setMaxListeners(0, cancel.signal);
@@ -132,6 +147,7 @@ async function triggerAll(
   } finally {
     io.signal?.removeEventListener('abort', forwardCancel);
     progress.stop();
+    display.progress = undefined;
   }
 }
 
@@ -146,8 +162,15 @@ export function pipelineOptions(args: PipelineArgs) {
   };
 }
 
-/** The pin file, checked up front: a damaged file would otherwise fail every device. */
-export async function openHostKeys(path: string): Promise<FileHostKeyStore> {
+/**
+ * The pin file, checked up front: a damaged file would otherwise fail every device, and one that
+ * cannot be written would let every backup succeed without ever pinning a host key. `forWriting`
+ * (the default) also checks that it can be written; `hostkeys list` only reads it.
+ *
+ * @throws {SetupError} (exit 2) naming the file.
+ */
+export async function openHostKeys(path: string, forWriting = true): Promise<FileHostKeyStore> {
+  if (forWriting) await checkPinFileWritable(path);
   const store = new FileHostKeyStore(path);
   try {
     await store.entries();

@@ -11,6 +11,7 @@ import {
 } from '../index.js';
 import type { NatsSnapshotPublisher } from '../nats/index.js';
 import { errorText } from './io.js';
+import { libraryLogger } from './library-log.js';
 import { redactUrl } from './redact.js';
 
 /** Something that keeps a command from starting: a missing git, an unreachable NATS. */
@@ -118,7 +119,7 @@ export interface OpenPublisherOptions {
 export async function openPublisher(options: OpenPublisherOptions): Promise<OpenedPublisher> {
   if (options.git) await requireGit();
   try {
-    await mkdir(options.out, { recursive: true });
+    await mkdir(options.out, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new SetupError(
       `cannot create the output directory ${options.out} (${errorText(error)})`,
@@ -149,7 +150,7 @@ export async function openPublisher(options: OpenPublisherOptions): Promise<Open
     throw error;
   }
   const { NatsSnapshotPublisher } = await import('../nats/index.js');
-  const nats = new NatsSnapshotPublisher({ connection });
+  const nats = new NatsSnapshotPublisher({ connection, logger: libraryLogger(options.warn) });
   const publisher = new FanOutPublisher(directory, nats);
   return {
     publisher,

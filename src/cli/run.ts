@@ -10,6 +10,8 @@ import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
 import { errorText, formatDuration, writeLine, type CliIO } from './io.js';
 import { redactUrl } from './redact.js';
+import { libraryLogger } from './library-log.js';
+import { checkOutDir } from './preflight.js';
 import { openPublisher } from './publishers.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
@@ -38,6 +40,7 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
   const source = new InventorySource(args.inventory, io.cwd, log);
   await source.load();
+  await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({
     out: args.out,
@@ -59,6 +62,7 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
       intervalMs: args.intervalMs,
       initialJitterMs: [0, Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS)],
       stopGraceMs: RUN_STOP_GRACE_MS,
+      logger: libraryLogger((line) => log(`warning ${line}`)),
     });
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
@@ -66,7 +70,11 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
     started = true;
     if (opened.connection) {
       const { TriggerResponder } = await import('../nats/index.js');
-      responder = new TriggerResponder({ connection: opened.connection, scheduler });
+      responder = new TriggerResponder({
+        connection: opened.connection,
+        scheduler,
+        logger: libraryLogger((line) => log(`warning ${line}`)),
+      });
     }
     log(
       `confsnap run: ${plural(source.current.devices.length, 'device')} from ${args.inventory}, every ` +
