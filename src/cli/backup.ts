@@ -8,7 +8,7 @@ import {
 } from '../index.js';
 import { adviceFor, type AdviceContext } from './advice.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
-import { inventoryCredentials } from './credentials.js';
+import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { loadInventory, type Inventory } from './inventory.js';
 import { errorText, writeLine, type CliIO } from './io.js';
@@ -51,6 +51,7 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
   const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  await requireSecrets(inventory, io.env);
   await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({

@@ -5,7 +5,7 @@ import type { TriggerResponder } from '../nats/index.js';
 import { adviceFor } from './advice.js';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
-import { inventoryCredentials } from './credentials.js';
+import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
 import { errorText, formatDuration, writeLine, type CliIO } from './io.js';
@@ -40,6 +40,7 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
   const source = new InventorySource(args.inventory, io.cwd, log);
   await source.load();
+  await requireSecrets(source.current, io.env);
   await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({
