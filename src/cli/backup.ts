@@ -15,6 +15,7 @@ import { errorText, writeLine, type CliIO } from './io.js';
 import { checkOutDir, checkPinFileWritable } from './preflight.js';
 import { libraryLogger } from './library-log.js';
 import { createProgress, type BackupProgress } from './progress.js';
+import { interruption, type Interrupted } from './signals.js';
 import { openPublisher, SetupError } from './publishers.js';
 import {
   formatReport,
@@ -101,6 +102,15 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       }),
     );
   }
+  const interrupted = interruption(io.signal);
+  if (interrupted) {
+    const left = summary.total - summary.succeeded;
+    writeLine(
+      io.stderr,
+      `confsnap: ${interrupted.message}; ${left === 0 ? 'every device was backed up' : `${left} of ${summary.total} devices not backed up`}`,
+    );
+    return { exitCode: interrupted.exitCode, summary };
+  }
   return { exitCode: summary.succeeded === summary.total ? EXIT.ok : EXIT.failed, summary };
 }
 
@@ -140,6 +150,7 @@ async function triggerAll(
           device.id,
           outcome,
           start === undefined ? undefined : performance.now() - start,
+          interruption(io.signal),
         );
         progress.deviceDone(result);
         return result;
@@ -215,8 +226,19 @@ function toResult(
   id: string,
   outcome: AttemptOutcome,
   durationMs: number | undefined,
+  interrupted: Interrupted | undefined,
 ): DeviceResult {
   const duration = { durationMs: Math.max(0, durationMs ?? 0) };
+  if (interrupted && outcome.status === 'failed' && outcome.kind === 'cancelled') {
+    // The library says "cancelled by its caller"; the user pressed Ctrl-C (or sent SIGTERM).
+    outcome = {
+      ...outcome,
+      message:
+        durationMs === undefined
+          ? `not started: ${interrupted.message}`
+          : `${id}: ${interrupted.message} before it finished`,
+    };
+  }
   if (outcome.status === 'success') {
     return {
       id,
