@@ -20,8 +20,10 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
 
 /**
  * Runs the `confsnap` command line `argv` (without `node` and the script) and resolves with its
- * exit code: 0 success, 1 at least one device failed, 2 bad usage or inventory. Nothing here exits
- * the process or touches `process`: `main.ts` does, so tests call this in-process.
+ * exit code: 0 success, 1 at least one device failed, 2 bad usage, inventory or setup, 130/143 a
+ * backup interrupted by SIGINT/SIGTERM. Credentials in `--nats`/`--redis` URLs are scrubbed from
+ * everything written to `io`. Nothing here exits the process or touches `process`: `main.ts` does,
+ * so tests call this in-process.
  */
 export async function runCli(argv: readonly string[], given: CliIO): Promise<number> {
   // Credentials in --nats/--redis URLs never reach the output, whoever prints them.
