@@ -92,6 +92,18 @@ describe.runIf(canLockDir)('a pin file that cannot be written', () => {
   });
 });
 
+describe.runIf(canLockDir)('hostkeys and a pin file that cannot be written', () => {
+  it('list still reads it; reset exits 2 naming it', async () => {
+    const pins = join(unwritableDir(), `confsnap-pins-${process.pid}.json`);
+    const list = await cli(['hostkeys', 'list', '--known-hosts', pins], { cwd: dir });
+    expect(list.code).toBe(0);
+    expect(list.stderr()).toContain('No host keys are pinned yet');
+    const reset = await cli(['hostkeys', 'reset', 'r1', '--known-hosts', pins], { cwd: dir });
+    expect(reset.code).toBe(2);
+    expect(reset.stderr()).toContain(`the known-hosts file ${pins} cannot be written`);
+  });
+});
+
 describe('a pin file that can no longer be written during the backup', () => {
   it('is reported on stderr as the library warns about it', async () => {
     // The device answers slowly, so the pin file can be made unusable after the checks passed.
