@@ -12,11 +12,11 @@ import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { loadInventory, type Inventory } from './inventory.js';
 import { errorText, writeLine, type CliIO } from './io.js';
-import { checkOutDir, checkPinFileWritable } from './preflight.js';
 import { libraryLogger } from './library-log.js';
+import { checkOutDir, checkPinFileWritable } from './preflight.js';
 import { createProgress, type BackupProgress } from './progress.js';
-import { interruption, type Interrupted } from './signals.js';
 import { openPublisher, SetupError } from './publishers.js';
+import { interruption, type Interrupted } from './signals.js';
 import {
   formatReport,
   summarize,

@@ -9,10 +9,10 @@ import { findSecretProblems, inventoryCredentials, requireSecrets } from './cred
 import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
 import { errorText, formatDuration, writeLine, type CliIO } from './io.js';
-import { redactUrl } from './redact.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir } from './preflight.js';
 import { openPublisher } from './publishers.js';
+import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
 export const RUN_STOP_GRACE_MS = 10_000;
