@@ -67,7 +67,8 @@ Options:
   -h, --help     show help (also: confsnap <command> --help)
   -V, --version  print the version
 
-Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage or inventory.
+Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage, inventory or setup
+(a secret, --out or the pin file), 130/143 interrupted by SIGINT/SIGTERM.
 `;
 
 const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON; see docs/cli.md)   [required]
@@ -92,13 +93,14 @@ Options:
 ${PIPELINE_HELP}
   --json               print one JSON summary on stdout instead of the table
 
-Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage or inventory.
+Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage, inventory or setup
+(a secret, --out or the pin file), 130/143 interrupted by SIGINT/SIGTERM.
 `;
 
 export const RUN_USAGE = `Usage: confsnap run --inventory FILE --out DIR [options]
 
 Back up the inventory on a schedule until SIGINT or SIGTERM. The inventory is re-read every
-minute; a device blocked by a wrong password or a changed host key is retried as soon as its
+minute when it changed, and at once on SIGHUP; a device blocked by a wrong password or a changed host key is retried as soon as its
 secret or its pin changes.
 
 Options:
@@ -109,7 +111,8 @@ ${PIPELINE_HELP}
                        and skip devices whose device:<id>:status key is not "online"
                        (--nats also answers manual triggers on config.backup.trigger)
 
-Exit codes: 0 stopped cleanly, 1 could not start (e.g. NATS unreachable), 2 bad usage or inventory.
+Exit codes: 0 stopped cleanly, 1 could not start (e.g. NATS unreachable), 2 bad usage, inventory
+or setup (a secret, --out or the pin file).
 `;
 
 export const HOSTKEYS_USAGE = `Usage: confsnap hostkeys list --known-hosts FILE [--json]

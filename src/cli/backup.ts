@@ -8,12 +8,15 @@ import {
 } from '../index.js';
 import { adviceFor, type AdviceContext } from './advice.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
-import { inventoryCredentials } from './credentials.js';
+import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { loadInventory, type Inventory } from './inventory.js';
 import { errorText, writeLine, type CliIO } from './io.js';
-import { createProgress } from './progress.js';
+import { libraryLogger } from './library-log.js';
+import { checkOutDir, checkPinFileWritable } from './preflight.js';
+import { createProgress, type BackupProgress } from './progress.js';
 import { openPublisher, SetupError } from './publishers.js';
+import { interruption, type Interrupted } from './signals.js';
 import {
   formatReport,
   summarize,
@@ -49,14 +52,24 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
   const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  await requireSecrets(inventory, io.env);
+  await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({
     out: args.out,
     git: args.git,
     natsUrl: args.natsUrl,
+    ignore: [args.knownHosts],
     warn: (message) => writeLine(io.stderr, `warning: ${message}`),
   });
   const began = performance.now();
+  // Until the progress display exists, and after it ended, warnings are plain lines.
+  const display: { progress?: BackupProgress } = {};
+  const warn = (message: string): void => {
+    const line = `warning: ${message}`;
+    if (display.progress) display.progress.note(line);
+    else writeLine(io.stderr, line);
+  };
   let results: DeviceResult[];
   try {
     const scheduler = new BackupScheduler({
@@ -65,9 +78,12 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,
+      logger: libraryLogger(warn),
     });
+    scheduler.on('warning', (e) => warn(`${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
+    scheduler.on('device:invalid', (e) => warn(`invalid device ${e.message}`));
     try {
-      results = await triggerAll(scheduler, inventory.devices, args, io);
+      results = await triggerAll(scheduler, inventory.devices, args, io, display);
     } finally {
       await scheduler.stop({ graceful: false });
     }
@@ -87,6 +103,15 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       }),
     );
   }
+  const interrupted = interruption(io.signal);
+  if (interrupted) {
+    const left = summary.total - summary.succeeded;
+    writeLine(
+      io.stderr,
+      `confsnap: ${interrupted.message}; ${left === 0 ? 'every device was backed up' : `${left} of ${summary.total} devices not backed up`}`,
+    );
+    return { exitCode: interrupted.exitCode, summary };
+  }
   return { exitCode: summary.succeeded === summary.total ? EXIT.ok : EXIT.failed, summary };
 }
 
@@ -96,6 +121,7 @@ async function triggerAll(
   devices: readonly Device[],
   args: BackupArgs,
   io: CliIO,
+  display: { progress?: BackupProgress },
 ): Promise<DeviceResult[]> {
   const startedAt = new Map<string, number>();
   scheduler.on('backup:start', ({ deviceId }) => startedAt.set(deviceId, performance.now()));
@@ -108,6 +134,7 @@ async function triggerAll(
     io,
     devices.map((device) => device.id),
   );
+  display.progress = progress;
   // Every waiting attempt listens to this signal: a fleet is more than Node's default of 10.
   const cancel = new AbortController();
   setMaxListeners(0, cancel.signal);
@@ -124,6 +151,7 @@ async function triggerAll(
           device.id,
           outcome,
           start === undefined ? undefined : performance.now() - start,
+          interruption(io.signal),
         );
         progress.deviceDone(result);
         return result;
@@ -132,6 +160,7 @@ async function triggerAll(
   } finally {
     io.signal?.removeEventListener('abort', forwardCancel);
     progress.stop();
+    display.progress = undefined;
   }
 }
 
@@ -146,8 +175,15 @@ export function pipelineOptions(args: PipelineArgs) {
   };
 }
 
-/** The pin file, checked up front: a damaged file would otherwise fail every device. */
-export async function openHostKeys(path: string): Promise<FileHostKeyStore> {
+/**
+ * The pin file, checked up front: a damaged file would otherwise fail every device, and one that
+ * cannot be written would let every backup succeed without ever pinning a host key. `forWriting`
+ * (the default) also checks that it can be written; `hostkeys list` only reads it.
+ *
+ * @throws {SetupError} (exit 2) naming the file.
+ */
+export async function openHostKeys(path: string, forWriting = true): Promise<FileHostKeyStore> {
+  if (forWriting) await checkPinFileWritable(path);
   const store = new FileHostKeyStore(path);
   try {
     await store.entries();
@@ -191,8 +227,19 @@ function toResult(
   id: string,
   outcome: AttemptOutcome,
   durationMs: number | undefined,
+  interrupted: Interrupted | undefined,
 ): DeviceResult {
   const duration = { durationMs: Math.max(0, durationMs ?? 0) };
+  if (interrupted && outcome.status === 'failed' && outcome.kind === 'cancelled') {
+    // The library says "cancelled by its caller"; the user pressed Ctrl-C (or sent SIGTERM).
+    outcome = {
+      ...outcome,
+      message:
+        durationMs === undefined
+          ? `not started: ${interrupted.message}`
+          : `${id}: ${interrupted.message} before it finished`,
+    };
+  }
   if (outcome.status === 'success') {
     return {
       id,

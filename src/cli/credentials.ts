@@ -2,7 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { CredentialProvider, Device, VersionedCredentials } from '../index.js';
-import type { CredentialSpec } from './inventory.js';
+import type { CredentialSpec, Inventory } from './inventory.js';
+import { SetupError } from './publishers.js';
 
 /** Where the provider finds each device's credential spec (the current inventory's). */
 export type CredentialLookup = (deviceId: string) => CredentialSpec | undefined;
@@ -70,9 +71,13 @@ function fromEnv(
 ): string {
   const value = env[name];
   if (value === undefined) {
-    throw new Error(`the environment variable ${name} (${field}) is not set`);
+    throw new Error(
+      `the environment variable ${name} (${field}) is not set; export it in the shell or service that runs confsnap`,
+    );
   }
-  if (value === '') throw new Error(`the environment variable ${name} (${field}) is empty`);
+  if (value === '') {
+    throw new Error(`the environment variable ${name} (${field}) is empty; give it the secret`);
+  }
   return value;
 }
 
@@ -102,5 +107,62 @@ function checkPrivateKey(key: Buffer, passphrase: string | undefined, spec: Cred
     encrypted && passphrase === undefined
       ? `private_key_file ${spec.privateKeyFile!} is encrypted; name the variable holding its passphrase in passphrase_env`
       : `private_key_file ${spec.privateKeyFile!} is not a private key ssh2 can read (${parsed.message})`,
+  );
+}
+
+/** Devices listed by id in a secrets problem; the rest are counted. */
+const SHOWN_DEVICES = 5;
+
+/**
+ * Reads every device's secrets once, before any device is contacted, and reports what is missing
+ * once per cause — "$ROUTER_PASSWORD is not set (password_env of 6 devices: r1, r2, …)" — instead of
+ * once per device after backing up started. Nothing is returned or kept: attempts read the secrets
+ * again when they need them.
+ *
+ * @returns one line per problem (empty when every secret can be read); never a secret's value.
+ */
+export async function findSecretProblems(
+  devices: readonly Device[],
+  lookup: CredentialLookup,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string[]> {
+  const provider = inventoryCredentials(lookup, env);
+  const signal = new AbortController().signal;
+  const devicesByProblem = new Map<string, string[]>();
+  for (const device of devices) {
+    try {
+      await provider.get(device, signal);
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      devicesByProblem.set(problem, [...(devicesByProblem.get(problem) ?? []), device.id]);
+    }
+  }
+  return [...devicesByProblem].map(([problem, ids]) => {
+    const shown =
+      ids.slice(0, SHOWN_DEVICES).join(', ') + (ids.length > SHOWN_DEVICES ? ', …' : '');
+    return `${problem} (needed by ${ids.length === 1 ? 'device' : `${ids.length} devices:`} ${shown})`;
+  });
+}
+
+/**
+ * Stops a command before it contacts any device when a secret of the inventory cannot be read.
+ *
+ * @throws {SetupError} (exit 2) with one line per cause (see {@link findSecretProblems}).
+ */
+export async function requireSecrets(
+  inventory: Inventory,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const problems = await findSecretProblems(
+    inventory.devices,
+    (id) => inventory.credentials.get(id),
+    env,
+  );
+  if (problems.length === 0) return;
+  throw new SetupError(
+    problems.length === 1
+      ? `cannot read the secrets of the inventory: ${problems[0]!}`
+      : `cannot read the secrets of the inventory:\n${problems.map((line) => `  ${line}`).join('\n')}`,
+    2,
   );
 }

@@ -9,7 +9,7 @@ export const EXIT = Object.freeze({
   ok: 0,
   /** At least one device failed, or the command could not start for a reason outside it. */
   failed: 1,
-  /** Bad usage or inventory. */
+  /** Bad usage, inventory or setup (a secret, `--out`, the pin file): found before any device. */
   usage: 2,
 });
 

@@ -14,7 +14,7 @@ export async function hostkeysCommand(argv: readonly string[], io: CliIO): Promi
     io.stdout.write(HOSTKEYS_USAGE);
     return EXIT.ok;
   }
-  const store = await openHostKeys(args.knownHosts);
+  const store = await openHostKeys(args.knownHosts, args.action === 'reset');
   const pins = (await store.entries()).sort(([a], [b]) => a.localeCompare(b));
   if (args.action === 'list') {
     if (args.json) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import {
   checkDeviceRecord,
   createCollectorRegistry,
@@ -41,8 +41,12 @@ export interface InventoryProblem {
   readonly file: string;
   /** 1-based line, for YAML files. */
   readonly line?: number;
-  /** `devices[3]`, `defaults`, or absent for the file as a whole. */
+  /**
+   * `devices[3]`, `defaults`, or absent for the file as a whole; `6 devices` for one mistake
+   * repeated on several devices.
+   */
   readonly position?: string;
+  /** The device's id; for a repeated mistake, the first ids, comma-separated. */
   readonly deviceId?: string;
   readonly field?: string;
   readonly message: string;
@@ -185,14 +189,18 @@ function parseYaml(text: string, shown: string): Source {
   });
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  if (document.errors.length > 0) {
-    throw new InventoryError(
-      document.errors.slice(0, 10).map((error) => ({
+  const first = document.errors[0];
+  if (first) {
+    // One broken line makes the parser stumble over the lines after it too: only the first error
+    // is the user's mistake, so only it is reported.
+    const at = lineCounter.linePos(first.pos[0]);
+    throw new InventoryError([
+      {
         file: shown,
-        ...(lineAt(error.pos[0]) === undefined ? {} : { line: lineAt(error.pos[0])! }),
-        message: `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`,
-      })),
-    );
+        line: at.line,
+        message: `not valid YAML (column ${at.col}): ${yamlErrorInWords(first)}`,
+      },
+    ]);
   }
   return {
     root: document.toJS() as unknown,
@@ -205,6 +213,27 @@ function parseYaml(text: string, shown: string): Source {
       return undefined;
     },
   };
+}
+
+/** What a YAML parse error means for someone editing an inventory, not for a parser author. */
+function yamlErrorInWords(error: YAMLError): string {
+  const original = error.message.split('\n')[0] ?? error.code;
+  switch (error.code) {
+    case 'TAB_AS_INDENT':
+      return 'a tab indents this line; indent with spaces only';
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'MISSING_CHAR':
+      return (
+        'the indentation is off here: the fields of one device (or of defaults) must start in the same ' +
+        `column, and each device in the list starts with "- " (${original})`
+      );
+    case 'DUPLICATE_KEY':
+      return 'a field is given twice in the same place; keep one';
+    default:
+      return original;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +362,7 @@ function validate(source: Source, context: Context): Inventory {
     devices.push(valid.device);
     credentials.set(valid.device.id, valid.credentials);
   });
-  if (problems.list.length > 0) throw new InventoryError(dedupe(problems.list));
+  if (problems.list.length > 0) throw new InventoryError(groupRepeated(dedupe(problems.list)));
   return { file: context.file, devices, credentials };
 }
 
@@ -398,12 +427,15 @@ function validateDevice(
     return converted.trim();
   };
 
-  const idProblem = entry.id === undefined ? 'is missing' : deviceIdProblem(id);
-  if (idProblem !== undefined || deviceId === undefined) {
-    report('id', idProblem ?? 'is missing');
-  } else if (firstIndexOf.has(deviceId)) {
+  if (entry.id === undefined) {
+    report('id', 'is missing');
+  } else if (id === undefined) {
+    report('id', 'must be a single value (a string)');
+  } else if (deviceIdProblem(id) !== undefined) {
+    report('id', deviceIdProblem(id)!);
+  } else if (deviceId !== undefined && firstIndexOf.has(deviceId)) {
     report('id', `duplicates the id of devices[${firstIndexOf.get(deviceId)!}]`);
-  } else {
+  } else if (deviceId !== undefined) {
     firstIndexOf.set(deviceId, index);
   }
 
@@ -445,10 +477,14 @@ function validateDevice(
   if (merged.password_env !== undefined && merged.password_file !== undefined) {
     report('password_file', 'give password_env or password_file, not both');
   }
+  // A secret written into the inventory (reported once, where it is) is why there are no
+  // credentials: saying so again for every device would bury that one line.
+  const secretValueGiven = holdsSecretValue(entry) || (!ownsSecrets && holdsSecretValue(defaults));
   if (
     merged.password_env === undefined &&
     merged.password_file === undefined &&
-    merged.private_key_file === undefined
+    merged.private_key_file === undefined &&
+    !secretValueGiven
   ) {
     report(
       'password_env',
@@ -489,6 +525,15 @@ function validateDevice(
 }
 
 const LIBRARY_FIELD_NAMES: Readonly<Record<string, string>> = { tenantId: 'tenant' };
+
+/** The library's own words for an id it refuses: the CLI has no id rule of its own. */
+/** Whether a record names a field that would hold a secret itself, such as `password:`. */
+function holdsSecretValue(record: FieldMap): boolean {
+  return Object.keys(record).some(
+    (field) =>
+      !(DEVICE_FIELDS as readonly string[]).includes(field) && SECRET_VALUE_FIELD.test(field),
+  );
+}
 
 function checkFieldNames(
   problems: Problems,
@@ -546,5 +591,29 @@ function dedupe(problems: readonly InventoryProblem[]): InventoryProblem[] {
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
+  });
+}
+
+/** Ids listed in a problem shared by several devices; the rest are counted. */
+const SHOWN_IDS = 5;
+
+/**
+ * One problem for the same mistake on many devices (a field missing from every device, most often
+ * because it belongs in `defaults`): "6 devices (r1, r2, r3, r4, r5, …): username: is missing".
+ */
+function groupRepeated(problems: readonly InventoryProblem[]): InventoryProblem[] {
+  const groups = new Map<string, InventoryProblem[]>();
+  for (const problem of problems) {
+    const key = problem.position?.startsWith('devices[')
+      ? `device\0${problem.field ?? ''}\0${problem.message}`
+      : `single\0${groups.size}`;
+    groups.set(key, [...(groups.get(key) ?? []), problem]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first] = group;
+    if (group.length === 1) return first!;
+    const ids = group.map((problem) => problem.deviceId ?? problem.position!);
+    const shown = ids.slice(0, SHOWN_IDS).join(', ') + (ids.length > SHOWN_IDS ? ', …' : '');
+    return { ...first!, position: `${group.length} devices`, deviceId: shown };
   });
 }

@@ -15,8 +15,16 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory relative paths on the command line are resolved against. */
   readonly cwd: string;
-  /** Aborts on SIGINT/SIGTERM: `backup` cancels what is left, `run` stops cleanly. */
+  /**
+   * Aborts on SIGINT/SIGTERM, with an `Interrupted` reason (see `signals.ts`): `backup` cancels
+   * what is left and exits 130/143, `run` stops cleanly.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * Subscribes to reload requests (SIGHUP in `main.ts`); returns the unsubscribe function. `run`
+   * re-reads its inventory on each. Absent: no reloads.
+   */
+  readonly onReload?: (listener: () => void) => () => void;
 }
 
 /** Writes one line (a newline is added). */
@@ -38,12 +46,4 @@ export function formatDuration(ms: number): string {
 export function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim().slice(0, 400);
-}
-
-/**
- * A URL as it may be printed: credentials in it (`redis://:secret@host`, a NATS token
- * `nats://token@host`) are replaced by `***`.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@,\s]*@/gi, '$1***@');
 }

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js';
+import { Interrupted, SIGNAL_NUMBERS, type StopSignal } from './signals.js';
 
 // The one place that touches the process: signals, streams, exit code.
 const stop = new AbortController();
 let signals = 0;
-const onSignal = (name: NodeJS.Signals): void => {
+const onSignal = (name: StopSignal): void => {
   signals++;
   if (signals > 1) {
     process.stderr.write(`\nconfsnap: ${name} again; quitting now\n`);
-    process.exit(130);
+    process.exit(128 + SIGNAL_NUMBERS[name]);
   }
-  stop.abort(new Error(`received ${name}`));
+  stop.abort(new Interrupted(name));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -23,6 +24,12 @@ const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   signal: stop.signal,
+  // Only a command that asks for SIGHUP (run) handles it; for the others it keeps its default.
+  onReload: (listener) => {
+    const onHangup = (): void => listener();
+    process.on('SIGHUP', onHangup);
+    return () => process.off('SIGHUP', onHangup);
+  },
 });
 process.off('SIGINT', onSignal);
 process.off('SIGTERM', onSignal);

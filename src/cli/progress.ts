@@ -5,6 +5,8 @@ import type { DeviceResult } from './summary.js';
 export interface BackupProgress {
   /** One device finished. */
   deviceDone(result: DeviceResult): void;
+  /** Shows one line that is not a device's result (a warning) without garbling the progress. */
+  note(line: string): void;
   /** The backup is over: removes the progress line and its timer. */
   stop(): void;
 }
@@ -63,6 +65,16 @@ class ProgressLine implements BackupProgress {
     this.#draw();
   }
 
+  note(line: string): void {
+    if (this.#stopped) {
+      writeLine(this.io.stderr, line);
+      return;
+    }
+    this.io.stderr.write('\r\x1b[2K');
+    writeLine(this.io.stderr, line);
+    this.#draw();
+  }
+
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -101,6 +113,10 @@ class PlainLines implements BackupProgress {
     const width = String(this.total).length;
     const position = `[${String(this.#counts.done).padStart(width)}/${this.total}]`;
     writeLine(this.io.stderr, `${position} ${describeResult(result, Math.min(this.idWidth, 24))}`);
+  }
+
+  note(line: string): void {
+    writeLine(this.io.stderr, line);
   }
 
   stop(): void {}

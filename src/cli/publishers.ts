@@ -10,7 +10,9 @@ import {
   type SnapshotPublisher,
 } from '../index.js';
 import type { NatsSnapshotPublisher } from '../nats/index.js';
-import { errorText, redactUrl } from './io.js';
+import { errorText } from './io.js';
+import { libraryLogger } from './library-log.js';
+import { redactUrl } from './redact.js';
 
 /** Something that keeps a command from starting: a missing git, an unreachable NATS. */
 export class SetupError extends Error {
@@ -104,6 +106,8 @@ export interface OpenPublisherOptions {
   readonly out: string;
   readonly git: boolean;
   readonly natsUrl: string | undefined;
+  /** Files the CLI keeps in `out` that are not snapshots (the pin file): kept out of git. */
+  readonly ignore?: readonly string[];
   /** Told about a degraded but working setup, e.g. a stream that could not be checked. */
   readonly warn: (message: string) => void;
 }
@@ -124,7 +128,11 @@ export async function openPublisher(options: OpenPublisherOptions): Promise<Open
       1,
     );
   }
-  const directory = new DirectorySnapshotPublisher({ dir: options.out, git: options.git });
+  const directory = new DirectorySnapshotPublisher({
+    dir: options.out,
+    git: options.git,
+    ignore: options.ignore ?? [],
+  });
   if (options.natsUrl === undefined) {
     return { publisher: directory, connection: undefined, close: () => directory.close() };
   }
@@ -148,7 +156,7 @@ export async function openPublisher(options: OpenPublisherOptions): Promise<Open
     throw error;
   }
   const { NatsSnapshotPublisher } = await import('../nats/index.js');
-  const nats = new NatsSnapshotPublisher({ connection });
+  const nats = new NatsSnapshotPublisher({ connection, logger: libraryLogger(options.warn) });
   const publisher = new FanOutPublisher(directory, nats);
   return {
     publisher,

@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { EXIT, reportCliError } from './exit.js';
 import { hostkeysCommand } from './hostkeys.js';
 import type { CliIO } from './io.js';
+import { credentialUrls, redactingIo } from './redact.js';
 import { runCommand } from './run.js';
 
 export type { CliIO } from './io.js';
@@ -19,10 +20,14 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
 
 /**
  * Runs the `confsnap` command line `argv` (without `node` and the script) and resolves with its
- * exit code: 0 success, 1 at least one device failed, 2 bad usage or inventory. Nothing here exits
- * the process or touches `process`: `main.ts` does, so tests call this in-process.
+ * exit code: 0 success, 1 at least one device failed, 2 bad usage, inventory or setup, 130/143 a
+ * backup interrupted by SIGINT/SIGTERM. Credentials in `--nats`/`--redis` URLs are scrubbed from
+ * everything written to `io`. Nothing here exits the process or touches `process`: `main.ts` does,
+ * so tests call this in-process.
  */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliIO): Promise<number> {
+  // Credentials in --nats/--redis URLs never reach the output, whoever prints them.
+  const io = redactingIo(given, credentialUrls(argv));
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {

@@ -5,11 +5,14 @@ import type { TriggerResponder } from '../nats/index.js';
 import { adviceFor } from './advice.js';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
-import { inventoryCredentials } from './credentials.js';
+import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
-import { errorText, formatDuration, redactUrl, writeLine, type CliIO } from './io.js';
+import { errorText, formatDuration, writeLine, type CliIO } from './io.js';
+import { libraryLogger } from './library-log.js';
+import { checkOutDir } from './preflight.js';
 import { openPublisher } from './publishers.js';
+import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
 export const RUN_STOP_GRACE_MS = 10_000;
@@ -31,17 +34,50 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
  * Runs the inventory on the library's `BackupScheduler` until `io.signal` aborts (SIGINT/SIGTERM in
  * `main.ts`), then stops everything it opened: the trigger responder, the scheduler (letting
  * backups in progress finish for up to 10 s), the publishers, the NATS connection and the Redis
- * client. Resolves with exit code 0 after a clean stop.
+ * client. Resolves with exit code 0 after a clean stop. Each reload request (`io.onReload`: SIGHUP)
+ * re-reads the inventory at once and applies it through the scheduler's `refresh()`; an inventory
+ * that cannot be used is reported and the last good one kept.
  */
 export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
   const source = new InventorySource(args.inventory, io.cwd, log);
+  // Subscribed first, so that a SIGHUP during start-up does not end the daemon.
+  let reload: (() => Promise<void>) | undefined;
+  let reloading = Promise.resolve();
+  const unsubscribe = io.onReload?.(() => {
+    if (!reload) {
+      log('SIGHUP: still starting; the inventory is read as part of it');
+      return;
+    }
+    const action = reload;
+    reloading = reloading
+      .then(action)
+      .catch((error: unknown) => log(`warning the reload failed: ${errorText(error)}`));
+  });
+  try {
+    return await runScheduler(args, io, log, source, (action) => (reload = action));
+  } finally {
+    unsubscribe?.();
+    await reloading;
+  }
+}
+
+async function runScheduler(
+  args: RunArgs,
+  io: CliIO,
+  log: (line: string) => void,
+  source: InventorySource,
+  onReloadReady: (reload: () => Promise<void>) => void,
+): Promise<number> {
   await source.load();
+  await requireSecrets(source.current, io.env);
+  await checkOutDir(args.out);
   const hostKeys = await openHostKeys(args.knownHosts);
   const opened = await openPublisher({
     out: args.out,
     git: args.git,
     natsUrl: args.natsUrl,
+    ignore: [args.knownHosts],
     warn: (message) => log(`warning: ${message}`),
   });
   let redis: Redis | undefined;
@@ -58,24 +94,42 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
       intervalMs: args.intervalMs,
       initialJitterMs: [0, Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS)],
       stopGraceMs: RUN_STOP_GRACE_MS,
+      logger: libraryLogger((line) => log(`warning ${line}`)),
     });
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
     await scheduler.start();
     started = true;
+    onReloadReady(async () => {
+      log(`SIGHUP: re-reading the inventory ${args.inventory}`);
+      source.rereadOnNextList();
+      await scheduler.refresh();
+      for (const problem of await findSecretProblems(
+        source.current.devices,
+        (id) => source.current.credentials.get(id),
+        io.env,
+      )) {
+        log(`warning ${problem}`);
+      }
+    });
     if (opened.connection) {
       const { TriggerResponder } = await import('../nats/index.js');
-      responder = new TriggerResponder({ connection: opened.connection, scheduler });
+      responder = new TriggerResponder({
+        connection: opened.connection,
+        scheduler,
+        logger: libraryLogger((line) => log(`warning ${line}`)),
+      });
     }
     log(
       `confsnap run: ${plural(source.current.devices.length, 'device')} from ${args.inventory}, every ` +
         `${formatDuration(args.intervalMs)}, into ${args.out}` +
         `${args.git ? ' (git)' : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
         `${args.redisUrl ? `, Redis ${redactUrl(args.redisUrl)}` : ''}` +
-        `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM.`,
+        `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM; SIGHUP re-reads the inventory.`,
     );
     await aborted(io.signal);
     const inFlight = scheduler.stats().inFlight;
+    onReloadReady(() => Promise.resolve());
     log(
       inFlight > 0
         ? `stopping: letting ${plural(inFlight, 'backup')} in progress finish (at most ${formatDuration(RUN_STOP_GRACE_MS)})`
@@ -151,13 +205,15 @@ function logEvents(
 
 /**
  * The inventory file as a `DeviceSource`: re-read at every refresh (every minute) when its size or
- * modification time changed. A broken edit is reported once and the last good inventory is kept.
+ * modification time changed, and whenever {@link InventorySource.rereadOnNextList} asks. A broken
+ * edit is reported once and the last good inventory is kept.
  */
 export class InventorySource implements DeviceSource {
   #current: Inventory | undefined;
   #byId = new Map<string, Device>();
   #stamp = '';
   #badStamp = '';
+  #forced = false;
 
   constructor(
     readonly file: string,
@@ -178,9 +234,16 @@ export class InventorySource implements DeviceSource {
     return this.current;
   }
 
+  /** Makes the next `list()` read the file even when it looks unchanged (a reload on SIGHUP). */
+  rereadOnNextList(): void {
+    this.#forced = true;
+  }
+
   async list(): Promise<readonly Device[]> {
     const stamp = await this.#stampNow().catch((error: unknown) => `missing:${errorText(error)}`);
-    if (stamp !== this.#stamp && stamp !== this.#badStamp) {
+    const forced = this.#forced;
+    this.#forced = false;
+    if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
         this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);

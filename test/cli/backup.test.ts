@@ -131,26 +131,30 @@ describe('confsnap backup', () => {
     );
   });
 
-  it('fails a device whose password variable is not set, naming the variable', async () => {
-    const router = await lab.start(PASSWORD);
+  it('stops before contacting any device when a password variable is not set, saying so once', async () => {
+    const devices = [
+      await lab.start(PASSWORD),
+      await lab.start(PASSWORD),
+      await lab.start(PASSWORD),
+    ];
     const run = await cli(
       [
         'backup',
         '--inventory',
-        inventoryOf([entry('r1', router)]),
+        inventoryOf(devices.map((device, index) => entry(`r${index + 1}`, device))),
         '--out',
         join(dir, 'out'),
-        '--json',
       ],
       { env: {}, cwd: dir },
     );
-    expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout())).toMatchObject({
-      devices: [{ id: 'r1', status: 'failed', kind: 'credentials-unavailable' }],
-    });
-    expect(run.stderr()).toContain(
-      'the environment variable ROUTER_PASSWORD (password_env) is not set',
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toBe(
+      'confsnap: cannot read the secrets of the inventory: the environment variable ROUTER_PASSWORD ' +
+        '(password_env) is not set; export it in the shell or service that runs confsnap ' +
+        '(needed by 3 devices: r1, r2, r3)\n',
     );
+    expect(run.stdout()).toBe('');
+    expect(devices.map((device) => device.authAttempts)).toEqual([0, 0, 0]);
   });
 
   it('with --git commits only the devices whose config changed', async () => {

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InventoryError, loadInventory, parseInventory } from '../../src/cli/inventory.js';
+import { checkDeviceRecord } from '../../src/index.js';
 import { cli, tempDir, writeInventory } from './helpers.js';
 
 let dir: string;
@@ -64,7 +65,8 @@ describe('errors', () => {
       defaults: { username: 'backup', password_env: 'P' },
       devices: [
         { id: 'r1', host: 'a', vendor: 'nokia-sros' },
-        { id: 'r'.repeat(300), host: 'b', vendor: 'routeros' },
+        // A control character: refused by the library's id rule, which the CLI reports as is.
+        { id: 'r\t2', host: 'b', vendor: 'routeros' },
         { id: 'r3', host: 'c', vendor: 'routeros', prot: 2222 },
       ],
     });
@@ -72,7 +74,9 @@ describe('errors', () => {
     expect(message).toContain(
       'devices[0] (r1): vendor: unknown vendor "nokia-sros"; one of: routeros, cisco-ios',
     );
-    expect(message).toContain(': id: is 300 bytes of UTF-8; a device id has at most 255');
+    expect(message).toContain(
+      `devices[1] (r\t2): id: ${checkDeviceRecord({ id: 'r\t2', host: 'b', vendor: 'routeros' })!.message}`,
+    );
     expect(message).toContain('devices[2] (r3): prot: unknown field; known fields: id, host, port');
   });
 
@@ -171,6 +175,65 @@ describe('errors', () => {
     expect(run.code).toBe(2);
     expect(run.stderr()).toContain('the inventory has a problem');
     expect(run.stderr()).toContain('inventory.yaml:1: devices: is empty; list at least one device');
+  });
+});
+
+describe('one mistake is one problem', () => {
+  const fleet = (count: number, indent = (_index: number) => '    ') =>
+    Array.from({ length: count }, (_, index) =>
+      [`  - id: r${index + 1}`, `${indent(index)}host: 192.0.2.${index + 1}`].join('\n'),
+    ).join('\n');
+
+  it('reports a YAML indentation error once, at its line, in the words of an inventory', async () => {
+    // The second device's fields are two spaces short: the parser stumbles on every line after it.
+    const text = [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      '  vendor: routeros',
+      'devices:',
+      fleet(12, (index) => (index === 1 ? '  ' : '    ')),
+      '',
+    ].join('\n');
+    const path = writeInventory(dir, text);
+    const run = await cli(['backup', '--inventory', path, '--out', join(dir, 'out')], { cwd: dir });
+    expect(run.code).toBe(2);
+    const lines = run.stderr().trimEnd().split('\n');
+    expect(lines[0]).toBe('confsnap: the inventory has a problem:');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      /^ {2}inventory\.yaml:\d+: not valid YAML \(column \d+\): the indentation is off here/,
+    );
+    expect(Number(/yaml:(\d+)/.exec(lines[1]!)![1])).toBeGreaterThanOrEqual(8);
+  });
+
+  it('says a tab indents a line, once', async () => {
+    const path = writeInventory(dir, `defaults:\n\tusername: backup\ndevices:\n${fleet(6)}\n`);
+    expect(await problemsOf(path)).toBe(
+      'inventory.yaml:2: not valid YAML (column 1): a tab indents this line; indent with spaces only',
+    );
+  });
+
+  it('reports a password: in defaults once, not again as every device lacking credentials', async () => {
+    const path = writeInventory(
+      dir,
+      `defaults:\n  username: backup\n  password: hunter2-not-shown\n  vendor: routeros\ndevices:\n${fleet(6)}\n`,
+    );
+    const message = await problemsOf(path);
+    expect(message.split('\n')).toEqual([
+      'inventory.yaml:3: defaults: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
+    ]);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('reports a field every device lacks once, naming the devices', async () => {
+    const path = writeInventory(
+      dir,
+      `defaults:\n  password_env: P\n  vendor: routeros\ndevices:\n${fleet(7)}\n`,
+    );
+    expect(await problemsOf(path)).toBe(
+      'inventory.yaml:5: 7 devices (r1, r2, r3, r4, r5, …): username: is missing (set it on the device or in defaults)',
+    );
   });
 });
 

@@ -34,6 +34,16 @@ describe('progress', () => {
     expect(captured.stderr()).not.toContain('\n');
   });
 
+  it('shows a warning on a line of its own above the live line, then draws the line again', () => {
+    const captured = captureIo({ isTTY: true, columns: 120 });
+    const progress = createProgress(captured.io, ['r1', 'r2'], () => 0);
+    progress.note('warning: r1: could not pin the host key');
+    progress.stop();
+    expect(captured.stderr()).toContain(
+      '\r\x1b[2Kwarning: r1: could not pin the host key\n\r\x1b[2Kconfsnap 0/2',
+    );
+  });
+
   it('writes one plain line per device when stderr is not a terminal', () => {
     const captured = captureIo({ isTTY: false });
     const progress = createProgress(captured.io, ['r1', 'r3']);

@@ -1,6 +1,7 @@
 /** `--nats` and `--redis` against private nats-server and redis-server processes (test/harness). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fromWireJson } from '../../src/index.js';
@@ -159,5 +160,43 @@ describe.skipIf(!available)('confsnap with NATS and Redis', () => {
     expect(run.code).toBe(0);
     expect(run.stderr()).toContain(`Redis ${redis.url}`);
     expect(run.stderr()).toMatch(/stopped\n$/);
+  });
+
+  it('run --redis with a password holding @ logs the URL without any of the password', async () => {
+    const password = 'r3d!s@Secret';
+    const admin = new Redis(redis.url);
+    await admin.config('SET', 'requirepass', password);
+    try {
+      const router = await lab.start(PASSWORD);
+      const url = `redis://:${encodeURIComponent(password)}@127.0.0.1:${redis.port}`;
+      const raw = `redis://:${password}@127.0.0.1:${redis.port}`;
+      for (const redisUrl of [url, raw]) {
+        const controller = new AbortController();
+        const running = cli(
+          [
+            'run',
+            '--inventory',
+            inventoryOf([entry('r1', router)]),
+            '--out',
+            join(dir, 'out'),
+            '--interval',
+            '1h',
+            '--redis',
+            redisUrl,
+          ],
+          { env, cwd: dir, signal: controller.signal },
+        );
+        setTimeout(() => controller.abort(), 1_500);
+        const run = await running;
+        expect(run.code).toBe(0);
+        expect(run.stderr()).toContain(`Redis redis://***@127.0.0.1:${redis.port}`);
+        // It did log in: the password reached Redis intact.
+        expect(run.stderr()).not.toContain('unreachable');
+        for (const piece of ['r3d!s', 'Secret', '%40']) expect(run.all()).not.toContain(piece);
+      }
+    } finally {
+      await admin.config('SET', 'requirepass', '');
+      admin.disconnect();
+    }
   });
 });
