@@ -51,4 +51,32 @@ describe('confsnap backup output files', () => {
       expect(statSync(join(out, name)).mode & 0o777).toBe(0o600);
     }
   });
+
+  it('keeps a --known-hosts file inside a --git output out of git status', async () => {
+    const router = await lab.start(PASSWORD, { vendor: 'routeros' });
+    const inventory = writeInventory(dir, {
+      defaults: { username: USERNAME, password_env: 'ROUTER_PASSWORD' },
+      devices: [entry('edge-r1', router)],
+    });
+    const out = join(dir, 'out');
+    const result = await cli(
+      [
+        'backup',
+        '--inventory',
+        inventory,
+        '--out',
+        out,
+        '--git',
+        '--known-hosts',
+        join(out, 'pins.json'),
+      ],
+      { env: { ROUTER_PASSWORD: PASSWORD }, cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    expect(readdirSync(out)).toContain('pins.json');
+    const status = execFileSync('git', ['-C', out, 'status', '--porcelain'], { encoding: 'utf8' });
+    expect(status).toBe('');
+    const tracked = execFileSync('git', ['-C', out, 'ls-files'], { encoding: 'utf8' });
+    expect(tracked.trim()).toBe('edge-r1.cfg');
+  });
 });
