@@ -6,7 +6,10 @@
 //    dependencies and what every TypeScript project on Node has (typescript, @types/node), where
 //    `tsc --strict` (no skipLibCheck) must accept a file importing every entry point under the
 //    nodenext, bundler and node10 resolutions. This catches published types that lean on a
-//    devDependency (TS7016 "could not find a declaration file"), which publint and attw do not.
+//    devDependency (TS7016 "could not find a declaration file"), which publint and attw do not;
+// 4. its exports: each entry point's run-time names (ESM and CJS) and declared names (.d.ts,
+//    .d.cts) must be those api/exports.txt lists (scripts/exports.mjs), so the public API changes
+//    only on purpose. With `--update-exports` the file is rewritten from the tarball instead.
 // The consumer's node_modules are copied from ours (the tarball's dependency closure only), so the
 // check needs no registry and runs offline. Needs a prior `npm run build`.
 import { execFileSync } from 'node:child_process';
@@ -22,10 +25,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXPORTS_FILE, checkExports, exportsMismatchMessage } from './exports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'confsnap-pack-'));
 const run = (cmd, args, options = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...options });
+const updateExports = process.argv.includes('--update-exports');
 
 /** What the consumer project imports: every entry point, with a value and a type from each. */
 const CONSUMER_SOURCE = `import {
@@ -238,6 +243,12 @@ try {
   }
   console.log('package hygiene: LICENSE, links and source maps ok');
   typeCheckConsumer(consumer);
+  const differences = await checkExports(installed, join(root, EXPORTS_FILE), {
+    update: updateExports,
+  });
+  if (!updateExports && differences.length > 0) {
+    throw new Error(exportsMismatchMessage(differences));
+  }
   console.log('package checks passed');
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -5,8 +5,13 @@
  * Adapters that need `nats` or `ioredis` live in `confsnap/nats` and `confsnap/redis`; fakes and
  * simulated devices for tests live in `confsnap/testing`.
  *
+ * Every export is named here: what is not listed is internal. `api/exports.txt` records the list,
+ * and `npm run check:package` fails when the built package differs from it.
+ *
  * @packageDocumentation
  */
+
+// Core primitives: no I/O.
 export {
   type Clock,
   systemClock,
@@ -18,7 +23,6 @@ export {
   type ExponentialBackoffOptions,
   type JitterMode,
   DEFAULT_BACKOFF_STEPS_MS,
-  uniformJitter,
   BackupError,
   type BackupErrorOptions,
   type BackupErrorKind,
@@ -30,7 +34,120 @@ export {
   silentLogger,
 } from './core/index.js';
 export type { Device, Credentials, KeyboardInteractiveResponder } from './core/device.js';
-export * from './ssh/index.js';
-export * from './collectors/index.js';
-export * from './publish/index.js';
-export * from './scheduler/index.js';
+
+// SSH collection and host keys.
+export {
+  collectConfig,
+  COLLECT_DEFAULTS,
+  type CollectOptions,
+  type CollectResult,
+  type CollectLimits,
+  fingerprintOf,
+  canonicalFingerprint,
+  sameFingerprint,
+  isFingerprint,
+  type HostKeyStore,
+  type SSHHostKeyUpdater,
+  type HostKeyPinning,
+  MemoryHostKeyStore,
+  FileHostKeyStore,
+  type AlgorithmsOption,
+  type SSHAlgorithms,
+  type SSHAlgorithmList,
+  type SSHKexAlgorithm,
+  type SSHServerHostKeyAlgorithm,
+  type SSHCipherAlgorithm,
+  type SSHMacAlgorithm,
+  type SSHCompressionAlgorithm,
+  LEGACY_ALGORITHMS,
+} from './ssh/index.js';
+
+// Collectors: the contract, the registry, normalization and the built-in vendors.
+export {
+  type CollectorContext,
+  type CollectorMode,
+  type CommandPlan,
+  type ConfigCollector,
+  type ExitStatusPolicy,
+  type NormalizationRules,
+  defineCollector,
+  DEFAULT_PROMPT_PATTERN,
+  type CollectorDefinition,
+  normalizeConfig,
+  NORMALIZATION_VERSION,
+  type NormalizedConfig,
+  CollectorRegistry,
+  createCollectorRegistry,
+  builtinCollectors,
+  type RegisterCollectorOptions,
+  routeros,
+  routerosCollector,
+  type RouterosCollectorOptions,
+  ciscoIos,
+  ciscoNxos,
+  ciscoIosxr,
+  ciscoAsa,
+  junos,
+  aristaEos,
+  huaweiVrp,
+  fortios,
+  vyos,
+  linux,
+  linuxCollector,
+  DEFAULT_LINUX_FILES,
+  type LinuxCollectorOptions,
+} from './collectors/index.js';
+
+// Snapshots, their wire format, device ids, and the publishers that need no server.
+export {
+  type Snapshot,
+  type SnapshotFields,
+  type WireSnapshot,
+  type PublishReceipt,
+  type PublishOptions,
+  type SnapshotPublisher,
+  createSnapshot,
+  toWireJson,
+  fromWireJson,
+  MAX_DEVICE_ID_BYTES,
+  deviceIdProblem,
+  encodeSubjectToken,
+  decodeSubjectToken,
+  encodeFileName,
+  decodeFileName,
+  DirectorySnapshotPublisher,
+  type DirectorySnapshotPublisherOptions,
+  type GitAuthor,
+} from './publish/index.js';
+
+// The scheduler, its events, and the ports it calls.
+export {
+  BackupScheduler,
+  type BackupSchedulerOptions,
+  type CollectFunction,
+  type DeviceState,
+  type DeviceStatus,
+  type AttemptOutcome,
+  type SchedulerStats,
+  type SchedulerEvents,
+  type AttemptCause,
+  type SkipReason,
+  type UnblockReason,
+  type WarningCode,
+  type DeviceSource,
+  type CredentialProvider,
+  type VersionedCredentials,
+  type OnlineGate,
+  type OnlineStatus,
+  type Lock,
+  type Locker,
+  type LastSuccessStore,
+  LockUnavailableError,
+  type LockUnavailableErrorOptions,
+  isLockUnavailableError,
+  MemoryLocker,
+  type MemoryLockerOptions,
+  checkDeviceRecord,
+  isValidDeviceId,
+  type DeviceRecordProblem,
+} from './scheduler/index.js';

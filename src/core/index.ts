@@ -1,3 +1,7 @@
+/**
+ * Core primitives (no I/O). An internal barrel: the package root re-exports by name only what is
+ * public, so the abort helpers here stay internal.
+ */
 export { abortReason, throwIfAborted, onAbort, linkedAbortController } from './abort.js';
 export { type Clock, systemClock } from './clock.js';
 export { Semaphore, type Release } from './semaphore.js';
@@ -9,7 +13,6 @@ export {
   type JitterMode,
   DEFAULT_BACKOFF_STEPS_MS,
 } from './backoff.js';
-export { uniformJitter } from './jitter.js';
 export {
   BackupError,
   type BackupErrorOptions,

@@ -23,7 +23,6 @@ export {
   type HostKeyPinning,
   MemoryHostKeyStore,
   FileHostKeyStore,
-  isUpdaterPinning,
 } from './host-keys.js';
 export {
   type AlgorithmsOption,
