@@ -1,4 +1,3 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -9,6 +8,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
@@ -26,12 +26,13 @@ const PAGER = ' --More-- ';
  * running-config`, `! device: …`, `! Time: …` (changes on every read) and `! Startup-config last
  * modified at … by admin` (the last `setConfig`).
  */
-export function aristaEos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function aristaEos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const version = settings.version ?? '4.28.3M';
   return {
     vendor: 'arista-eos',
     mode: 'shell',
+    sampleConfig,
     ident: 'OpenSSH_7.8',
     hostname,
     version,
@@ -65,4 +66,17 @@ export function aristaEos(settings: PersonalitySettings = {}): SimulatedPersonal
         incomplete ? '% Incomplete command\n' : '% Invalid input\n',
     }),
   };
+}
+
+/** The `arista-eos` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `! device: ${hostname} (DCS-7050SX, EOS-4.28.3M)
+!
+hostname ${hostname}
+!
+interface Ethernet1
+   description spine # 1 >
+!
+end
+`;
 }

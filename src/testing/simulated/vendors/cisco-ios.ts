@@ -1,4 +1,3 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -10,6 +9,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
@@ -29,12 +29,13 @@ const PAGER = ' --More-- ';
  * real IOS does: two reads of an unchanged configuration are the same. The `volatileChangeTimes`
  * fault makes those times new on every read.
  */
-export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const prompt = `${hostname}#`;
   return {
     vendor: 'cisco-ios',
     mode: 'shell',
+    sampleConfig,
     ident: 'Cisco-1.25',
     hostname,
     version: settings.version ?? '15.2',
@@ -75,4 +76,25 @@ export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonali
           : `${caretLine(prompt, errorAt)}\n% Invalid input detected at '^' marker.\n\n`,
     }),
   };
+}
+
+/** The `cisco-ios` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `!
+version 15.2
+hostname ${hostname}
+!
+banner motd ^C
+#### Authorized access only > violators prosecuted ####
+^C
+!
+interface GigabitEthernet0/1
+ description uplink # to core>
+ ip address 192.0.2.2 255.255.255.0
+!
+line vty 0 4
+ transport input ssh
+!
+end
+`;
 }

@@ -1,4 +1,4 @@
-import type { SimulatedPersonality, SimulatedReply, SimulatedSession } from '../types.js';
+import type { SimulatedReply, SimulatedSession } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -12,6 +12,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
 
 type XrCommand = 'length' | 'width' | 'no-timestamp' | 'show-run' | 'exit';
@@ -41,13 +42,14 @@ function withTimestamp(session: SimulatedSession, reply: SimulatedReply): Simula
  * `!! IOS XR Configuration <version>` and `!! Last configuration change at …` (the last
  * `setConfig`).
  */
-export function ciscoIosxr(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function ciscoIosxr(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const version = settings.version ?? '7.3.2';
   const prompt = `RP/0/RSP0/CPU0:${hostname}#`;
   return {
     vendor: 'cisco-iosxr',
     mode: 'shell',
+    sampleConfig,
     ident: 'Cisco-2.0',
     hostname,
     version,
@@ -88,4 +90,15 @@ export function ciscoIosxr(settings: PersonalitySettings = {}): SimulatedPersona
           : `${caretLine(prompt, errorAt)}\n% Invalid input detected at '^' marker.\n`,
     }),
   };
+}
+
+/** The `cisco-iosxr` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `hostname ${hostname}
+interface GigabitEthernet0/0/0/0
+ description peering # ix >
+ ipv4 address 192.0.2.3 255.255.255.0
+!
+end
+`;
 }

@@ -1,4 +1,3 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -9,6 +8,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
@@ -24,12 +24,13 @@ const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[]
  * `!Command: show running-config`, `!Running configuration last done at: …` (the time of the last
  * `setConfig`) and `!Time: …` (changes on every read).
  */
-export function ciscoNxos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function ciscoNxos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const prompt = `${hostname}# `;
   return {
     vendor: 'cisco-nxos',
     mode: 'shell',
+    sampleConfig,
     ident: 'OpenSSH_8.3',
     hostname,
     version: settings.version ?? '9.3(8)',
@@ -63,4 +64,15 @@ export function ciscoNxos(settings: PersonalitySettings = {}): SimulatedPersonal
         `${caretLine(prompt, errorAt)}\n% ${incomplete ? 'Incomplete' : 'Invalid'} command at '^' marker.\n`,
     }),
   };
+}
+
+/** The `cisco-nxos` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `version 9.3(8) Bios:version 05.45
+hostname ${hostname}
+feature ssh
+interface Ethernet1/1
+  description core # link >
+  no shutdown
+`;
 }

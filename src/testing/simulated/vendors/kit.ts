@@ -183,3 +183,7 @@ export function setPageLength(
 export function configReply(header: readonly string[], config: string): SimulatedReply {
   return { kind: 'config', text: header.map((line) => `${line}\n`).join('') + config };
 }
+
+/** A built-in personality: one that always has a {@link SimulatedPersonality.sampleConfig}. */
+export type BuiltInPersonality = SimulatedPersonality &
+  Required<Pick<SimulatedPersonality, 'sampleConfig'>>;
