@@ -1,22 +1,12 @@
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   backspaceErase,
   configReply,
   ctime,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
   type BuiltInPersonality,
 } from './kit.js';
-
-const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 const PAGER = ' --More-- ';
 
@@ -39,29 +29,18 @@ export function aristaEos(settings: PersonalitySettings = {}): BuiltInPersonalit
     prompt: `${hostname}#`,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run':
-            return configReply(
-              [
-                '! Command: show running-config',
-                `! device: ${session.hostname} (vEOS-lab, EOS-${session.version})`,
-                `! Time: ${ctime(session.volatileTime())}`,
-                `! Startup-config last modified at ${ctime(session.configChangedAt)} by admin`,
-                '!',
-              ],
-              session.config,
-            );
-        }
-      },
+    ...ciscoStyleCli({
+      showRunningConfig: (session) =>
+        configReply(
+          [
+            '! Command: show running-config',
+            `! device: ${session.hostname} (vEOS-lab, EOS-${session.version})`,
+            `! Time: ${ctime(session.volatileTime())}`,
+            `! Startup-config last modified at ${ctime(session.configChangedAt)} by admin`,
+            '!',
+          ],
+          session.config,
+        ),
       invalidText: (_errorAt, incomplete) =>
         incomplete ? '% Incomplete command\n' : '% Invalid input\n',
     }),

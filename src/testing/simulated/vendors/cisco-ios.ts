@@ -1,23 +1,13 @@
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   backspaceErase,
   caretLine,
   ciscoTime,
   configReply,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
   type BuiltInPersonality,
 } from './kit.js';
-
-const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 const PAGER = ' --More-- ';
 
@@ -42,33 +32,22 @@ export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run': {
-            const time = ciscoTime(
-              session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
-            );
-            return configReply(
-              [
-                'Building configuration...',
-                '',
-                `Current configuration : ${Buffer.byteLength(session.config)} bytes`,
-                '!',
-                `! Last configuration change at ${time} by admin`,
-                `! NVRAM config last updated at ${time} by admin`,
-              ],
-              session.config,
-            );
-          }
-        }
+    ...ciscoStyleCli({
+      showRunningConfig(session) {
+        const time = ciscoTime(
+          session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
+        );
+        return configReply(
+          [
+            'Building configuration...',
+            '',
+            `Current configuration : ${Buffer.byteLength(session.config)} bytes`,
+            '!',
+            `! Last configuration change at ${time} by admin`,
+            `! NVRAM config last updated at ${time} by admin`,
+          ],
+          session.config,
+        );
       },
       invalidText: (errorAt, incomplete) =>
         incomplete

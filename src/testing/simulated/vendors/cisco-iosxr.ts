@@ -1,29 +1,16 @@
 import type { SimulatedReply, SimulatedSession } from '../types.js';
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   backspaceErase,
   caretLine,
   clockTimeMs,
   configReply,
   ctime,
   dayAndDate,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
   type BuiltInPersonality,
 } from './kit.js';
-
-type XrCommand = 'length' | 'width' | 'no-timestamp' | 'show-run' | 'exit';
-
-const SYNTAX: readonly CommandSyntax<XrCommand>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'no-timestamp', words: ['terminal', 'exec', 'prompt', 'no-timestamp'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 const PAGER = ' --More-- ';
 const NO_TIMESTAMP = 'no-timestamp';
@@ -56,34 +43,27 @@ export function ciscoIosxr(settings: PersonalitySettings = {}): BuiltInPersonali
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'no-timestamp':
-            session.flags.add(NO_TIMESTAMP);
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run':
-            return withTimestamp(
-              session,
-              configReply(
-                [
-                  'Building configuration...',
-                  `!! IOS XR Configuration ${session.version}`,
-                  `!! Last configuration change at ${ctime(session.configChangedAt)} by admin`,
-                  '!',
-                ],
-                session.config,
-              ),
-            );
-        }
+    ...ciscoStyleCli({
+      extra: {
+        syntax: [{ id: 'no-timestamp', words: ['terminal', 'exec', 'prompt', 'no-timestamp'] }],
+        handle(_id, _args, session) {
+          session.flags.add(NO_TIMESTAMP);
+          return { kind: 'output' };
+        },
       },
+      showRunningConfig: (session) =>
+        withTimestamp(
+          session,
+          configReply(
+            [
+              'Building configuration...',
+              `!! IOS XR Configuration ${session.version}`,
+              `!! Last configuration change at ${ctime(session.configChangedAt)} by admin`,
+              '!',
+            ],
+            session.config,
+          ),
+        ),
       invalidText: (errorAt, incomplete) =>
         incomplete
           ? '% Incomplete command.\n'

@@ -1,22 +1,12 @@
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   caretLine,
   configReply,
   ctime,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
   type BuiltInPersonality,
 } from './kit.js';
-
-const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 /**
  * Cisco NX-OS: prompt `router1# ` (with the trailing space NX-OS prints), a reverse-video
@@ -37,29 +27,18 @@ export function ciscoNxos(settings: PersonalitySettings = {}): BuiltInPersonalit
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: '\x1b[7m--More--\x1b[27m', erase: '\r\x1b[K' },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run':
-            return configReply(
-              [
-                '',
-                '!Command: show running-config',
-                `!Running configuration last done at: ${ctime(session.configChangedAt)}`,
-                `!Time: ${ctime(session.volatileTime())}`,
-                '',
-              ],
-              session.config,
-            );
-        }
-      },
+    ...ciscoStyleCli({
+      showRunningConfig: (session) =>
+        configReply(
+          [
+            '',
+            '!Command: show running-config',
+            `!Running configuration last done at: ${ctime(session.configChangedAt)}`,
+            `!Time: ${ctime(session.volatileTime())}`,
+            '',
+          ],
+          session.config,
+        ),
       invalidText: (errorAt, incomplete) =>
         `${caretLine(prompt, errorAt)}\n% ${incomplete ? 'Incomplete' : 'Invalid'} command at '^' marker.\n`,
     }),
