@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BackupError} from '../../src/core/errors.js';
+import type { BackupError } from '../../src/core/errors.js';
 import { isBackupError } from '../../src/core/errors.js';
 import { admitSnapshot, type SnapshotAdmission } from '../../src/publish/admission.js';
 import {
