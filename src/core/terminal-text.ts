@@ -45,6 +45,16 @@ export function stripWholeTerminalEscapes(text: string): string {
   return text.includes('\x1b') ? text.replace(WHOLE_ESCAPE, '') : text;
 }
 
+/** Options of {@link applyBackspaces}. */
+export interface ApplyBackspacesOptions {
+  /**
+   * The text is bytes read as Latin-1 (one character per byte, as the shell reader keeps output
+   * until it is decoded), most likely holding UTF-8: a backspace after a UTF-8 sequence erases the
+   * whole sequence — the one character a terminal showed — not its last byte only.
+   */
+  readonly latin1Bytes?: boolean;
+}
+
 /**
  * Replays backspaces the way a terminal shows them: each erases the character (code point)
  * before it on the same line. A backspace at the start of a line erases nothing — a terminal's
@@ -56,14 +66,37 @@ export function stripWholeTerminalEscapes(text: string): string {
  * ```ts
  * applyBackspaces('abc\b\bd'); // 'ad'
  * applyBackspaces('ab\n\bc'); // 'ab\nc': the line break stays
+ * applyBackspaces(Buffer.from('é\b', 'utf8').toString('latin1'), { latin1Bytes: true }); // ''
  * ```
  */
-export function applyBackspaces(text: string): string {
+export function applyBackspaces(text: string, options: ApplyBackspacesOptions = {}): string {
   if (!text.includes('\b')) return text;
   const kept: string[] = [];
   for (const character of text) {
     if (character !== '\b') kept.push(character);
-    else if (kept.length > 0 && kept[kept.length - 1] !== '\n') kept.pop();
+    else if (kept.length > 0 && kept[kept.length - 1] !== '\n') {
+      const erased = kept.pop()!.charCodeAt(0);
+      if (options.latin1Bytes && isContinuationByte(erased)) eraseUtf8Start(kept);
+    }
   }
   return kept.join('');
+}
+
+const isContinuationByte = (code: number): boolean => code >= 0x80 && code <= 0xbf;
+
+/**
+ * After a UTF-8 continuation byte was erased: erases the rest of its sequence — up to two more
+ * continuation bytes and the lead byte before them — when they are there; otherwise nothing more
+ * (the byte was a Latin-1 character of its own).
+ */
+function eraseUtf8Start(kept: string[]): void {
+  let at = kept.length - 1;
+  let continuations = 1;
+  while (at >= 0 && continuations < 3 && isContinuationByte(kept[at]!.charCodeAt(0))) {
+    at--;
+    continuations++;
+  }
+  const lead = at >= 0 ? kept[at]!.charCodeAt(0) : 0;
+  const length = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+  if (lead <= 0xf4 && length === continuations + 1) kept.length = at;
 }

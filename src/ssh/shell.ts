@@ -278,7 +278,10 @@ export class ShellSession {
     }, `the command "${command}"`);
     const text = reader.take();
     const promptStart = text.lastIndexOf('\n') + 1;
-    return applyBackspaces(text.slice(echoEnd, Math.max(echoEnd, promptStart)));
+    // The output stays bytes (Latin-1) until it is decoded: a backspace erases a whole character.
+    return applyBackspaces(text.slice(echoEnd, Math.max(echoEnd, promptStart)), {
+      latin1Bytes: true,
+    });
   }
 
   /** Leaves politely; the caller closes the connection. */

@@ -38,8 +38,33 @@ describe('applyBackspaces', () => {
 
   it('reads a line the same whether it is replayed alone or within the text', () => {
     const text = 'one\b\b\n\b\btwo\bo\nthree\b\b\b\b\b\b\b\n';
-    const byLine = text.split('\n').map(applyBackspaces).join('\n');
+    const byLine = text
+      .split('\n')
+      .map((line) => applyBackspaces(line))
+      .join('\n');
     expect(applyBackspaces(text)).toBe(byLine);
+  });
+});
+
+describe('applyBackspaces on bytes read as Latin-1', () => {
+  const bytes = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+
+  it('erases the whole UTF-8 sequence of the character a terminal showed', () => {
+    for (const character of ['\u00e9', '\u20ac', '\u{1f600}']) {
+      expect(applyBackspaces(bytes(`a${character}\bb`), { latin1Bytes: true })).toBe('ab');
+    }
+    expect(applyBackspaces(bytes('caf\u00e9\b\u00e8'), { latin1Bytes: true })).toBe(
+      bytes('caf\u00e8'),
+    );
+  });
+
+  it('erases one byte of output that is not UTF-8, as Latin-1 shows it', () => {
+    expect(applyBackspaces('a\u00a9\bb', { latin1Bytes: true })).toBe('ab');
+    expect(applyBackspaces('\u00e9\bx', { latin1Bytes: true })).toBe('x');
+  });
+
+  it('still never erases a line break', () => {
+    expect(applyBackspaces(bytes('\u00e9\n\b\bx'), { latin1Bytes: true })).toBe(bytes('\u00e9\nx'));
   });
 });
 
