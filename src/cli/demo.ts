@@ -8,6 +8,8 @@ import { stringify } from 'yaml';
 import { FileHostKeyStore, type BackupErrorKind } from '../index.js';
 import {
   generateHostKey,
+  SIMULATED_VENDOR_IDS,
+  simulatedPersonality,
   startSimulatedFleet,
   type SimulatedDeviceOptions,
   type SimulatedFleet,
@@ -26,21 +28,10 @@ const DEMO_TIMEOUT_MS = 3_000;
 const PASSWORD_VARIABLE = 'CONFSNAP_DEMO_PASSWORD';
 const USERNAME = 'backup';
 
-/** A mix weighted like a real network: more routers than firewalls. */
-const VENDOR_CYCLE: readonly SimulatedVendorId[] = [
-  'routeros',
-  'cisco-ios',
-  'junos',
-  'arista-eos',
-  'routeros',
-  'cisco-nxos',
-  'huawei-vrp',
-  'fortios',
-  'vyos',
-  'cisco-iosxr',
-  'cisco-asa',
-  'linux',
-];
+/** Every built-in vendor, RouterOS twice: a mix weighted like a real network, more routers than firewalls. */
+const VENDOR_CYCLE: readonly SimulatedVendorId[] = SIMULATED_VENDOR_IDS.flatMap((vendor) =>
+  vendor === 'routeros' ? [vendor, vendor] : [vendor],
+);
 
 /** The devices that fail on purpose, what is wrong with them, and the failure it must cause. */
 interface PlannedFault {
@@ -67,9 +58,6 @@ const FAULT_DETAILS: Readonly<Record<string, string>> = {
   r27: 'another key is already pinned for it, as if the device had been swapped',
   r41: 'accepts TCP, then never finishes the SSH handshake',
 };
-
-/** The device whose configuration the demo changes before its third backup. */
-const CHANGED_DEVICE = 'r5';
 
 /**
  * `confsnap demo`: backs up a simulated fleet with the same code as `confsnap backup`, explains
@@ -188,24 +176,28 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
     if (second.changed !== 0) asPlanned = false;
     say();
 
-    const index = Number(CHANGED_DEVICE.slice(1)) - 1;
+    // The device whose configuration the demo changes before its third backup: a healthy RouterOS.
+    const index = specs.findIndex(
+      (spec) => spec.vendor === 'routeros' && !FAULTS.some((fault) => fault.id === spec.id),
+    );
     const changedSpec = specs[index]!;
+    const changedId = changedSpec.id;
     say(
-      `4. Adding a DNS server to ${CHANGED_DEVICE}'s configuration (${changedSpec.vendor}), then backing up again:`,
+      `4. Adding a DNS server to ${changedId}'s configuration (${changedSpec.vendor}), then backing up again:`,
     );
     fleet.devices[index]!.setConfig(changedConfig(changedSpec));
     const third = await backup('first-line');
     if (!third) return EXIT.failed;
     const changedIds = third.devices.filter((device) => device.changed).map((device) => device.id);
     say(
-      `   → ${changedIds.join(', ') || 'nothing'} changed, one new commit: git -C ${shownOut} log -p -1 -- ${CHANGED_DEVICE}.cfg`,
+      `   → ${changedIds.join(', ') || 'nothing'} changed, one new commit: git -C ${shownOut} log -p -1 -- ${changedId}.cfg`,
     );
     say();
-    for (const line of (await gitLogPatch(out, `${CHANGED_DEVICE}.cfg`)).split('\n')) {
+    for (const line of (await gitLogPatch(out, `${changedId}.cfg`)).split('\n')) {
       say(`     ${line}`.trimEnd());
     }
     say();
-    if (third.changed !== 1 || changedIds[0] !== CHANGED_DEVICE) asPlanned = false;
+    if (third.changed !== 1 || changedIds[0] !== changedId) asPlanned = false;
 
     say(
       `Done in ${formatDuration(performance.now() - began)}. Look around: ls ${shownOut}; git -C ${shownOut} log --stat`,
@@ -329,7 +321,7 @@ function fleetSpecs(password: string): DemoDevice[] {
     const vendor = VENDOR_CYCLE[i % VENDOR_CYCLE.length]!;
     // Every other RouterOS device runs v6, which needs the other export command.
     const version = vendor === 'routeros' ? (i % 24 < 12 ? '7.16.2' : '6.49.10') : undefined;
-    const config = sampleConfig(vendor, id, i);
+    const config = simulatedPersonality(vendor).sampleConfig(id);
     const wrongPassword = id === 'r13';
     const options: SimulatedDeviceOptions = {
       vendor,
@@ -376,35 +368,6 @@ function linuxFiles(id: string): Record<string, string> {
     '/etc/hostname': `${id}\n`,
     '/etc/hosts': `127.0.0.1\tlocalhost\n127.0.1.1\t${id}\n`,
   };
-}
-
-/** A small configuration, complete by its vendor's rules; `n` makes addresses differ per device. */
-function sampleConfig(vendor: SimulatedVendorId, id: string, n: number): string {
-  const net = `10.${Math.floor(n / 250)}.${n % 250}`;
-  switch (vendor) {
-    case 'routeros':
-      return `# model = RB5009UG+S+\n/interface bridge\nadd name=bridge1\n/ip address\nadd address=${net}.1/24 interface=bridge1\n/system identity\nset name=${id}\n`;
-    case 'cisco-ios':
-      return `!\nversion 15.2\nhostname ${id}\n!\ninterface GigabitEthernet0/1\n description uplink\n ip address ${net}.1 255.255.255.0\n!\nline vty 0 4\n transport input ssh\n!\nend\n`;
-    case 'cisco-nxos':
-      return `version 9.3(8) Bios:version 05.45\nhostname ${id}\nfeature ssh\ninterface Ethernet1/1\n  description uplink\n  ip address ${net}.1/24\n  no shutdown\n`;
-    case 'cisco-iosxr':
-      return `hostname ${id}\ninterface GigabitEthernet0/0/0/0\n description peering\n ipv4 address ${net}.1 255.255.255.0\n!\nend\n`;
-    case 'cisco-asa':
-      return `ASA Version 9.8(4)\n!\nhostname ${id}\ninterface GigabitEthernet1/1\n nameif outside\n security-level 0\n ip address ${net}.1 255.255.255.0\n!\n: end\n`;
-    case 'junos':
-      return `version 21.4R3;\nsystem {\n    host-name ${id};\n}\ninterfaces {\n    ge-0/0/0 {\n        unit 0 {\n            family inet {\n                address ${net}.1/24;\n            }\n        }\n    }\n}\n`;
-    case 'arista-eos':
-      return `hostname ${id}\n!\ninterface Ethernet1\n   description spine\n   ip address ${net}.1/24\n!\nend\n`;
-    case 'huawei-vrp':
-      return `#\n sysname ${id}\n#\ninterface GigabitEthernet0/0/1\n description uplink\n ip address ${net}.1 255.255.255.0\n#\nreturn\n`;
-    case 'fortios':
-      return `config system global\n    set hostname "${id}"\n    set admintimeout 30\nend\nconfig system interface\n    edit "port1"\n        set ip ${net}.1 255.255.255.0\n    next\nend\n`;
-    case 'vyos':
-      return `set interfaces ethernet eth0 address '${net}.1/24'\nset system host-name '${id}'\nset service ssh port '22'\n`;
-    case 'linux':
-      return `auto eth0\niface eth0 inet static\n    address ${net}.1/24\n`;
-  }
 }
 
 /** The device's configuration with one more setting (a DNS server for RouterOS). */

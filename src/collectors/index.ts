@@ -20,6 +20,7 @@ export {
   builtinCollectors,
   type RegisterCollectorOptions,
 } from './registry.js';
+export { BUILT_IN_VENDORS, type BuiltInVendorId } from './vendors/index.js';
 export { routeros, routerosCollector, type RouterosCollectorOptions } from './vendors/routeros.js';
 export { ciscoIos } from './vendors/cisco-ios.js';
 export { ciscoNxos } from './vendors/cisco-nxos.js';

@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { BackupError } from '../core/errors.js';
+import { applyBackspaces, stripTerminalEscapes } from '../core/terminal-text.js';
 import { endsInOddBackslashes } from './config-text.js';
 import { type LineDropTest, normalizeUtf8Bytes, possibleFirstBytes } from './normalize-bytes.js';
 import { builtinCollectors, type CollectorRegistry } from './registry.js';
@@ -141,11 +142,6 @@ function decodeDeviceOutput(raw: string | Uint8Array): { text: string; encoding?
   }
 }
 
-// CSI (ESC [ params intermediates final), OSC (ESC ] … BEL or ESC \, never past the line), other
-// two- and three-character escapes (ESC ( B, ESC =, ESC 7, …), and finally a lone ESC: every ESC
-// goes, so stripping twice changes nothing.
-const ANSI_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?/g;
-
 /** Steps 2 to 8 of SPEC §4: everything after decoding. */
 function normalizeText(text: string, rules: NormalizationRules): string {
   const tail = new NormalizedLines();
@@ -169,7 +165,7 @@ function applyLineRules(
   rules: NormalizationRules,
   emit: (line: string) => void,
 ): void {
-  const clean = text.includes('\x1b') ? text.replace(ANSI_ESCAPE, '') : text;
+  const clean = stripTerminalEscapes(text);
   // Most lines of a CRLF output end in one `\r`; only a `\r` elsewhere needs a search per line.
   const hasCarriageReturn = clean.includes('\r');
   const hasLoneCarriageReturn = hasCarriageReturn && containsLoneCarriageReturn(clean);
@@ -217,19 +213,6 @@ function containsLoneCarriageReturn(text: string): boolean {
     if (text.charCodeAt(at + 1) !== 0x0a) return true;
   }
   return false;
-}
-
-/**
- * Replays backspaces within one line the way a terminal shows them: each erases the character
- * before it (overstrikes like `X\bX` and pager prompts erased with backspaces disappear).
- */
-function applyBackspaces(line: string): string {
-  const kept: string[] = [];
-  for (const character of line) {
-    if (character === '\b') kept.pop();
-    else kept.push(character);
-  }
-  return kept.join('');
 }
 
 const droppers = new WeakMap<readonly RegExp[], LineDropTest>();

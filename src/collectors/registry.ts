@@ -1,30 +1,10 @@
 import type { ConfigCollector } from './types.js';
-import { aristaEos } from './vendors/arista-eos.js';
-import { ciscoAsa } from './vendors/cisco-asa.js';
-import { ciscoIos } from './vendors/cisco-ios.js';
-import { ciscoIosxr } from './vendors/cisco-iosxr.js';
-import { ciscoNxos } from './vendors/cisco-nxos.js';
-import { fortios } from './vendors/fortios.js';
-import { huaweiVrp } from './vendors/huawei-vrp.js';
-import { junos } from './vendors/junos.js';
-import { linux } from './vendors/linux.js';
-import { routeros } from './vendors/routeros.js';
-import { vyos } from './vendors/vyos.js';
+import { BUILT_IN_COLLECTORS, BUILT_IN_VENDORS } from './vendors/index.js';
 
-/** The collectors of SPEC §3, one per vendor id, in the order of the specification. */
-export const builtinCollectors: readonly ConfigCollector[] = Object.freeze([
-  routeros,
-  ciscoIos,
-  ciscoNxos,
-  ciscoIosxr,
-  ciscoAsa,
-  junos,
-  aristaEos,
-  huaweiVrp,
-  fortios,
-  vyos,
-  linux,
-]);
+/** The collectors of SPEC §3, one per vendor id, in the order of {@link BUILT_IN_VENDORS}. */
+export const builtinCollectors: readonly ConfigCollector[] = Object.freeze(
+  BUILT_IN_VENDORS.map((vendor) => BUILT_IN_COLLECTORS[vendor]),
+);
 
 /** Options of {@link CollectorRegistry.register}. */
 export interface RegisterCollectorOptions {

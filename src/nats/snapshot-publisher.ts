@@ -10,7 +10,7 @@ import {
   type PubAck,
   type Status,
 } from 'nats';
-import { abortReason, linkedAbortController, raceSignal } from '../core/abort.js';
+import { linkedAbortController, raceSignal } from '../core/abort.js';
 import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { BackupError, isBackupError } from '../core/errors.js';
@@ -24,6 +24,7 @@ import {
   type Snapshot,
   type SnapshotPublisher,
 } from '../publish/snapshot.js';
+import { admitSnapshot } from '../publish/admission.js';
 import { Outbox, type SendFailure } from './outbox.js';
 import {
   DEFAULT_SNAPSHOT_DUPLICATE_WINDOW_MS,
@@ -372,16 +373,14 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
   }
 
   async #publish(snapshot: Snapshot, signal: AbortSignal | undefined): Promise<PublishReceipt> {
-    if (signal?.aborted) throw abortReason(signal);
-    const deviceId = typeof snapshot?.deviceId === 'string' ? snapshot.deviceId : '(unknown)';
-    if (this.#closed) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `NatsSnapshotPublisher is closed; the snapshot of device ${deviceId} was not published`,
-      });
-    }
-    const message = this.#encode(snapshot, deviceId);
+    const { deviceId, checked: json } = admitSnapshot(snapshot, {
+      publisher: 'NatsSnapshotPublisher',
+      closed: this.#closed,
+      signal,
+      notDone: 'published',
+      check: toWireJson,
+    });
+    const message = this.#encode(snapshot, deviceId, json);
     if (!this.#js) return this.#publishCore(message, signal);
     if (!this.#outbox.hasRoomFor(message.bytes)) {
       throw new BackupError({
@@ -398,18 +397,7 @@ export class NatsSnapshotPublisher implements SnapshotPublisher {
     return this.#outbox.push(message, message.bytes, signal);
   }
 
-  #encode(snapshot: Snapshot, deviceId: string): OutboundMessage {
-    let json: string;
-    try {
-      json = toWireJson(snapshot);
-    } catch (error) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `invalid snapshot, not published: ${error instanceof Error ? error.message : String(error)}`,
-        cause: error,
-      });
-    }
+  #encode(snapshot: Snapshot, deviceId: string, json: string): OutboundMessage {
     const data = new TextEncoder().encode(json);
     const msgId = snapshotMsgId(snapshot);
     const bytes = data.byteLength + headerBytes(msgId);

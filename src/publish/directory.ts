@@ -15,6 +15,7 @@ import {
   type Snapshot,
   type SnapshotPublisher,
 } from './snapshot.js';
+import { admitSnapshot } from './admission.js';
 
 /** Who commits snapshots in a git-backed {@link DirectorySnapshotPublisher}. */
 export interface GitAuthor {
@@ -197,31 +198,23 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
   }
 
   async #publish(snapshot: Snapshot, signal: AbortSignal | undefined): Promise<PublishReceipt> {
-    if (signal?.aborted) throw abortReason(signal);
-    const deviceId = typeof snapshot?.deviceId === 'string' ? snapshot.deviceId : '(unknown)';
-    if (this.#closeController.signal.aborted) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `DirectorySnapshotPublisher is closed; the snapshot of device ${deviceId} was not written`,
-      });
-    }
-    try {
-      validateSnapshot(snapshot);
-      const nameBytes = Buffer.byteLength(DirectorySnapshotPublisher.fileNameOf(deviceId));
-      if (nameBytes > MAX_FILE_NAME_BYTES) {
-        throw new TypeError(
-          `device id ${JSON.stringify(deviceId.slice(0, 80))} makes a file name of ${nameBytes} bytes, longer than the ${MAX_FILE_NAME_BYTES} file systems allow; give the device a shorter id`,
+    const { deviceId } = admitSnapshot(snapshot, {
+      publisher: 'DirectorySnapshotPublisher',
+      closed: this.#closeController.signal.aborted,
+      signal,
+      notDone: 'written',
+      check: (admitted) => {
+        validateSnapshot(admitted);
+        const nameBytes = Buffer.byteLength(
+          DirectorySnapshotPublisher.fileNameOf(admitted.deviceId),
         );
-      }
-    } catch (error) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `invalid snapshot, not written: ${error instanceof Error ? error.message : String(error)}`,
-        cause: error,
-      });
-    }
+        if (nameBytes > MAX_FILE_NAME_BYTES) {
+          throw new TypeError(
+            `device id ${JSON.stringify(admitted.deviceId.slice(0, 80))} makes a file name of ${nameBytes} bytes, longer than the ${MAX_FILE_NAME_BYTES} file systems allow; give the device a shorter id`,
+          );
+        }
+      },
+    });
     const { controller, dispose } = linkedAbortController(signal, this.#closeController.signal);
     let release;
     try {

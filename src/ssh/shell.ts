@@ -1,10 +1,9 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BackupError } from '../core/errors.js';
+import { applyBackspaces, stripWholeTerminalEscapes } from '../core/terminal-text.js';
 import type { ConfigCollector } from '../collectors/types.js';
 import type { Attempt } from './attempt.js';
 
-// CSI and OSC sequences and other two-byte escapes, as terminals send them around prompts.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // What devices send to erase a pager prompt: backspaces, carriage returns, cursor moves, and the
 // spaces that blank it out (only between such controls, so indentation survives).
 const PAGER_ERASE = /^(?:\x08+|\r(?!\n)|\x1b\[[0-9;]*[A-Za-z]| +(?=[\x08\r\x1b]))+/;
@@ -33,28 +32,14 @@ export function eraseEnd(text: string): number | undefined {
   return end;
 }
 
-/** The last line of `text` without ANSI sequences, carriage returns and trailing blanks. @internal */
+/**
+ * The last line of `text` without its whole terminal escapes, carriage returns and trailing
+ * blanks. @internal
+ */
 export function lastLine(text: string): string {
   const tail = text.length > TAIL_CHARS ? text.slice(-TAIL_CHARS) : text;
   const line = tail.slice(tail.lastIndexOf('\n') + 1);
-  return line.replace(ANSI, '').replace(/\r/g, '').trimEnd();
-}
-
-/**
- * Applies backspaces the way a terminal shows them: a character followed by a backspace is gone.
- * @internal
- */
-export function applyBackspaces(text: string): string {
-  if (!text.includes('\x08')) return text;
-  const out: string[] = [];
-  for (const char of text) {
-    if (char === '\x08') {
-      if (out.length > 0 && out[out.length - 1] !== '\n') out.pop();
-    } else {
-      out.push(char);
-    }
-  }
-  return out.join('');
+  return stripWholeTerminalEscapes(line).replace(/\r/g, '').trimEnd();
 }
 
 /**
@@ -293,7 +278,10 @@ export class ShellSession {
     }, `the command "${command}"`);
     const text = reader.take();
     const promptStart = text.lastIndexOf('\n') + 1;
-    return applyBackspaces(text.slice(echoEnd, Math.max(echoEnd, promptStart)));
+    // The output stays bytes (Latin-1) until it is decoded: a backspace erases a whole character.
+    return applyBackspaces(text.slice(echoEnd, Math.max(echoEnd, promptStart)), {
+      latin1Bytes: true,
+    });
   }
 
   /** Leaves politely; the caller closes the connection. */

@@ -7,6 +7,7 @@ import {
   type Snapshot,
   type SnapshotPublisher,
 } from '../publish/snapshot.js';
+import { admitSnapshot } from '../publish/admission.js';
 
 /** Options of {@link MemorySnapshotPublisher.fail}. */
 export interface MemoryPublisherFailOptions {
@@ -108,25 +109,13 @@ export class MemorySnapshotPublisher implements SnapshotPublisher {
   async publish(snapshot: Snapshot, options: PublishOptions = {}): Promise<PublishReceipt> {
     const { signal } = options;
     this.#calls++;
-    if (signal?.aborted) throw abortReason(signal);
-    const deviceId = typeof snapshot?.deviceId === 'string' ? snapshot.deviceId : '(unknown)';
-    if (this.#closed) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `MemorySnapshotPublisher is closed; the snapshot of device ${deviceId} was not published`,
-      });
-    }
-    try {
-      validateSnapshot(snapshot);
-    } catch (error) {
-      throw new BackupError({
-        kind: 'publish-failed',
-        deviceId,
-        message: `invalid snapshot, not published: ${error instanceof Error ? error.message : String(error)}`,
-        cause: error,
-      });
-    }
+    const { deviceId } = admitSnapshot(snapshot, {
+      publisher: 'MemorySnapshotPublisher',
+      closed: this.#closed,
+      signal,
+      notDone: 'published',
+      check: validateSnapshot,
+    });
     if (this.#stalling) await this.#waitForResume(deviceId, signal);
     if (this.#failuresLeft > 0) {
       this.#failuresLeft--;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateHostKey } from '../../src/testing/index.js';
 import { FileHostKeyStore } from '../../src/index.js';
+import { sampleConfig } from '../fixtures/configs.js';
 import { cli, entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
 
 const PASSWORD = 'pw-7f3a91c2e4b6d8';
@@ -58,7 +59,10 @@ function gitLog(out: string): string[] {
 describe('confsnap backup', () => {
   it('writes the latest config of each device to DIR/<id>.cfg and exits 0', async () => {
     const router = await lab.start(PASSWORD, { vendor: 'routeros' });
-    const sw = await lab.start(PASSWORD, { vendor: 'cisco-ios' });
+    const sw = await lab.start(PASSWORD, {
+      vendor: 'cisco-ios',
+      config: sampleConfig('cisco-ios', 'edge-sw-01'),
+    });
     const inventory = inventoryOf([entry('r1', router), entry('sw1', sw)]);
     const run = await backup(inventory);
     expect(run.code).toBe(0);

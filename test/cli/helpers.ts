@@ -10,7 +10,7 @@ import {
   type SimulatedDevice,
   type SimulatedDeviceOptions,
 } from '../../src/testing/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 export const USERNAME = 'backup';
 
@@ -71,7 +71,7 @@ export class Lab {
     const vendor = options.vendor ?? 'routeros';
     const device = await startSimulatedDevice({
       vendor,
-      config: SAMPLE_CONFIGS[typeof vendor === 'string' ? vendor : 'routeros']!,
+      config: sampleConfig(typeof vendor === 'string' ? vendor : 'routeros'),
       credentials: { username: USERNAME, password },
       ...options,
     });

@@ -14,7 +14,7 @@ import {
   type SimulatedDevice,
   type SimulatedVendorId,
 } from '../../src/testing/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 import {
   REPO_ROOT,
   extractSnippets,
@@ -131,7 +131,7 @@ function simulatedFor(device: Device): Promise<SimulatedDevice> {
   if (!started) {
     started = startSimulatedDevice({
       vendor: device.vendor as SimulatedVendorId,
-      config: SAMPLE_CONFIGS[device.vendor] ?? '',
+      config: sampleConfig(device.vendor as SimulatedVendorId),
       ...(device.version === undefined ? {} : { version: device.version }),
       credentials: { username: 'backup', password: DOC_PASSWORD },
     });

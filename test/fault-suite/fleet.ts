@@ -7,11 +7,12 @@ import { createServer } from 'node:net';
 import type { BackupErrorKind } from '../../src/core/errors.js';
 import {
   generateHostKey,
+  SIMULATED_VENDOR_IDS,
   type SimulatedDeviceOptions,
   type SimulatedFaults,
   type SimulatedVendorId,
 } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 /** Deadlines and limits of the run: short, so that every fault ends quickly. */
 export const LIMITS = {
@@ -166,20 +167,26 @@ const FAULT_GROUPS: readonly FaultGroup[] = [
   },
 ];
 
-/** The vendors of the 240 clean devices: mostly RouterOS and IOS, some of every other vendor. */
-const CLEAN_VENDORS: readonly [SimulatedVendorId, number][] = [
-  ['routeros', 110],
-  ['cisco-ios', 79],
-  ['cisco-nxos', 6],
-  ['cisco-iosxr', 6],
-  ['cisco-asa', 6],
-  ['junos', 6],
-  ['arista-eos', 6],
-  ['huawei-vrp', 5],
-  ['fortios', 5],
-  ['vyos', 5],
-  ['linux', 6],
-];
+/** How many of the 240 clean devices play each vendor: mostly RouterOS and IOS, some of every other. */
+const CLEAN_VENDORS: readonly [SimulatedVendorId, number][] = spread(240, {
+  routeros: 110,
+  'cisco-ios': 79,
+});
+
+/** `fixed` as it is, and what is left of `total` shared as evenly as can be by the other vendors. */
+function spread(
+  total: number,
+  fixed: Partial<Record<SimulatedVendorId, number>>,
+): [SimulatedVendorId, number][] {
+  const others = SIMULATED_VENDOR_IDS.filter((vendor) => fixed[vendor] === undefined);
+  const left = total - Object.values(fixed).reduce((sum, count) => sum + count, 0);
+  return SIMULATED_VENDOR_IDS.map((vendor) => {
+    const at = others.indexOf(vendor);
+    const count =
+      fixed[vendor] ?? Math.floor(left / others.length) + (at < left % others.length ? 1 : 0);
+    return [vendor, count];
+  });
+}
 
 /** The files the built-in `linux` collector reads by default. */
 function linuxFiles(marker: string): Record<string, string> {
@@ -190,25 +197,10 @@ function linuxFiles(marker: string): Record<string, string> {
   };
 }
 
-/** The vendor's sample configuration with its host name (or a description) replaced by `marker`. */
+/** The vendor's sample configuration for a device named `marker`. */
 export function configFor(vendor: SimulatedVendorId, marker: string): string {
-  const sample = SAMPLE_CONFIGS[vendor]!;
-  const name: Record<SimulatedVendorId, string> = {
-    routeros: 'edge-r1',
-    'cisco-ios': 'edge-sw-01',
-    'cisco-nxos': 'nx-01',
-    'cisco-iosxr': 'xr-01',
-    'cisco-asa': 'hostname asa1',
-    junos: 'mx-01',
-    'arista-eos': 'eos-01',
-    'huawei-vrp': 'HUAWEI-01',
-    fortios: '"fw1"',
-    vyos: 'vyos-01',
-    linux: 'managed',
-  };
-  const replacement = vendor === 'cisco-asa' ? `hostname ${marker}` : marker;
-  const config = sample.replaceAll(name[vendor], replacement);
-  if (config === sample) throw new Error(`no host name to replace in the ${vendor} sample`);
+  const config = sampleConfig(vendor, marker);
+  if (!config.includes(marker)) throw new Error(`the ${vendor} sample does not name its device`);
   return config;
 }
 

@@ -11,7 +11,7 @@ import type { DeviceSource } from '../../src/scheduler/sources.js';
 import type { SSHHostKeyUpdater } from '../../src/ssh/host-keys.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
 import { startSimulatedDevice, type SimulatedDevice } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const HOUR = 3_600_000;
 
@@ -114,7 +114,7 @@ describe('BackupScheduler host-key pins beside the device rows', () => {
   let scheduler: BackupScheduler | undefined;
 
   beforeEach(async () => {
-    const config = SAMPLE_CONFIGS.routeros!;
+    const config = sampleConfig('routeros');
     real = await startSimulatedDevice({ vendor: 'routeros', config });
     impostor = await startSimulatedDevice({ vendor: 'routeros', config });
     address = await Address.open();

@@ -11,7 +11,7 @@ import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
 import { startSimulatedFleet, type SimulatedFleet } from '../../src/testing/simulated/index.js';
 import { RedisService, servicesAvailable } from '../harness/services.js';
 import { closeClient, createClient, ready } from '../redis/clients.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const available = servicesAvailable('redis-server');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,7 +27,7 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
     fleet = await startSimulatedFleet(
       Array.from({ length: 50 }, (_, i) => ({
         vendor: i % 2 ? ('routeros' as const) : ('cisco-ios' as const),
-        config: i % 2 ? SAMPLE_CONFIGS.routeros! : SAMPLE_CONFIGS['cisco-ios']!,
+        config: i % 2 ? sampleConfig('routeros') : sampleConfig('cisco-ios'),
       })),
     );
     devices = fleet.devices.map((d, i) => ({

@@ -9,7 +9,7 @@ import { collectConfig } from '../../src/ssh/collect.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
 import type { SimulatedDevice } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ async function simulated(
 ): Promise<SimulatedDevice> {
   const device = await startSimulatedDevice({
     vendor: 'routeros',
-    config: SAMPLE_CONFIGS.routeros!,
+    config: sampleConfig('routeros'),
     ...options,
   });
   open.push(device);
@@ -206,7 +206,7 @@ describe('collectConfig edge cases', () => {
     it('does not matter to a shell collector, whose commands end at the prompt', async () => {
       const device = await simulated({
         vendor: 'cisco-ios',
-        config: SAMPLE_CONFIGS['cisco-ios']!,
+        config: sampleConfig('cisco-ios', 'edge-sw-01'),
         faults: { omitExitStatus: true },
       });
       const result = await collectConfig({

@@ -12,7 +12,7 @@ import type {
   SimulatedFaults,
   SimulatedVendorId,
 } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 import { refusedHost } from '../fault-suite/fleet.js';
 
 const MARGIN_MS = 1_500;
@@ -34,7 +34,7 @@ async function expectFault(
   kind: BackupErrorKind,
   options: Partial<CollectOptions> = {},
   deadlineMs = 5_000,
-  config = SAMPLE_CONFIGS[vendor]!,
+  config = sampleConfig(vendor),
 ): Promise<void> {
   device = await startSimulatedDevice({ vendor, config, faults });
   const before = handles().length;
@@ -84,7 +84,7 @@ describe('collectConfig under faults', () => {
     // On a loopback address of its own, so no other test's server can take the freed port.
     device = await startSimulatedDevice({
       vendor: 'routeros',
-      config: SAMPLE_CONFIGS.routeros!,
+      config: sampleConfig('routeros'),
       faults: { connectionRefused: true },
       host: await refusedHost(),
     });
@@ -146,14 +146,14 @@ describe('collectConfig under faults', () => {
       'time-limit',
       { timeLimitMs: 1_000, commandTimeoutMs: 10_000 },
       1_000,
-      SAMPLE_CONFIGS.routeros! + '/ip firewall filter\nadd chain=input action=accept\n'.repeat(100),
+      sampleConfig('routeros') + '/ip firewall filter\nadd chain=input action=accept\n'.repeat(100),
     );
   });
 
   it('collects a slow drip that stays within the deadlines', async () => {
     device = await startSimulatedDevice({
       vendor: 'routeros',
-      config: SAMPLE_CONFIGS.routeros!,
+      config: sampleConfig('routeros'),
       faults: { slowDrip: { bytes: 64, intervalMs: 5 } },
     });
     const result = await collectConfig({
@@ -193,7 +193,7 @@ describe('collectConfig under faults', () => {
   });
 
   it('never publishes a complete export with 100 000 NUL bytes inside it (SPEC §7)', async () => {
-    const lines = SAMPLE_CONFIGS.routeros!.split('\n');
+    const lines = sampleConfig('routeros').split('\n');
     const middle = Math.floor(lines.length / 2);
     const config = [...lines.slice(0, middle), '\0'.repeat(100_000), ...lines.slice(middle)].join(
       '\n',

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectConfig, type CollectResult } from '../../src/ssh/collect.js';
 import {
   generateHostKey,
+  SIMULATED_VENDOR_IDS,
   simulatedPersonality,
   startSimulatedDevice,
 } from '../../src/testing/simulated/index.js';
@@ -17,18 +18,11 @@ import type {
   SimulatedPersonality,
   SimulatedVendorId,
 } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
-const SHELL_VENDORS: readonly SimulatedVendorId[] = [
-  'cisco-ios',
-  'cisco-nxos',
-  'cisco-iosxr',
-  'cisco-asa',
-  'arista-eos',
-  'huawei-vrp',
-  'fortios',
-  'vyos',
-];
+const SHELL_VENDORS = SIMULATED_VENDOR_IDS.filter(
+  (vendor) => simulatedPersonality(vendor).mode === 'shell',
+);
 
 const credentials = { username: 'admin', password: 'admin' };
 // One host key for every device: no key generation per run (and none of the rare ed25519 keys
@@ -51,7 +45,7 @@ const PAGER_TEXT: Readonly<Record<string, string>> = {
  * lines that end in what the vendor's pager prompt reads.
  */
 function longConfig(vendor: SimulatedVendorId): string {
-  const lines = SAMPLE_CONFIGS[vendor]!.split('\n');
+  const lines = sampleConfig(vendor).split('\n');
   const extra: string[] = [];
   for (let n = 1; n <= 10; n++) {
     if (vendor === 'fortios') {

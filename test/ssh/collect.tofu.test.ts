@@ -5,7 +5,7 @@ import { collectConfig } from '../../src/ssh/collect.js';
 import { MemoryHostKeyStore, type SSHHostKeyUpdater } from '../../src/ssh/host-keys.js';
 import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
 import type { SimulatedDevice } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const credentials = { username: 'admin', password: 'admin' };
 const open: SimulatedDevice[] = [];
@@ -16,7 +16,7 @@ afterEach(async () => {
 async function start(options: Partial<Parameters<typeof startSimulatedDevice>[0]> = {}) {
   const device = await startSimulatedDevice({
     vendor: 'routeros',
-    config: SAMPLE_CONFIGS.routeros!,
+    config: sampleConfig('routeros'),
     ...options,
   });
   open.push(device);
@@ -115,7 +115,7 @@ describe('trust on first use', () => {
 
   it('keeps the pin through a re-key during a long output', async () => {
     const big =
-      SAMPLE_CONFIGS.routeros! +
+      sampleConfig('routeros') +
       '/ip firewall filter\nadd chain=forward action=accept comment=x\n'.repeat(20_000);
     const device = await start({ config: big, faults: { rekeyDuringOutput: true } });
     const hostKeys = new MemoryHostKeyStore({ 'core-r1': device.hostKeyFingerprint });

@@ -5,13 +5,13 @@ import { linuxCollector } from '../../src/collectors/vendors/linux.js';
 import { normalizeConfig } from '../../src/collectors/normalize.js';
 import { collectConfig } from '../../src/ssh/collect.js';
 import { isBackupError } from '../../src/core/errors.js';
-import { simulatedPersonality, startSimulatedDevice } from '../../src/testing/simulated/index.js';
-import type {
-  SimulatedDevice,
-  SimulatedPersonality,
-  SimulatedVendorId,
+import {
+  SIMULATED_VENDOR_IDS,
+  simulatedPersonality,
+  startSimulatedDevice,
 } from '../../src/testing/simulated/index.js';
-import { SAMPLE_CONFIGS } from '../fixtures/configs.js';
+import type { SimulatedDevice, SimulatedPersonality } from '../../src/testing/simulated/index.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const credentials = { username: 'admin', password: 'admin' };
 const devices: SimulatedDevice[] = [];
@@ -19,23 +19,14 @@ afterAll(async () => {
   await Promise.all(devices.map((d) => d.close()));
 });
 
-const VENDORS: SimulatedVendorId[] = [
-  'routeros',
-  'cisco-ios',
-  'cisco-nxos',
-  'cisco-iosxr',
-  'cisco-asa',
-  'junos',
-  'arista-eos',
-  'huawei-vrp',
-  'fortios',
-  'vyos',
-];
+// Linux backs up files rather than one configuration: it has a test of its own below.
+const CONFIG_VENDORS = SIMULATED_VENDOR_IDS.filter((vendor) => vendor !== 'linux');
 
 describe('collectConfig against each built-in vendor', () => {
-  for (const vendor of VENDORS) {
-    it(`collects and normalizes a ${vendor} configuration, the same hash twice`, async () => {
-      const config = SAMPLE_CONFIGS[vendor]!;
+  it.each(CONFIG_VENDORS)(
+    'collects and normalizes a %s configuration, the same hash twice',
+    async (vendor) => {
+      const config = sampleConfig(vendor);
       const device = await startSimulatedDevice({ vendor, config });
       devices.push(device);
       const target = { id: `sim-${vendor}`, host: device.host, port: device.port, vendor };
@@ -48,13 +39,13 @@ describe('collectConfig against each built-in vendor', () => {
       // Volatile header lines change on every read; the hash must not.
       expect(second.sha256).toBe(first.sha256);
       await device.close();
-    });
-  }
+    },
+  );
 
   it('collects the configured files of a linux host', async () => {
     const device = await startSimulatedDevice({
       vendor: 'linux',
-      config: SAMPLE_CONFIGS.linux!,
+      config: sampleConfig('linux'),
       files: { '/etc/hostname': 'host-1\n' },
     });
     devices.push(device);
@@ -73,7 +64,7 @@ describe('collectConfig against each built-in vendor', () => {
   });
 
   it('uses /export show-sensitive on RouterOS 7 and /export on RouterOS 6', async () => {
-    const config = SAMPLE_CONFIGS.routeros!;
+    const config = sampleConfig('routeros');
     const v7 = await startSimulatedDevice({ vendor: 'routeros', config, version: '7.16.2' });
     const v6 = await startSimulatedDevice({ vendor: 'routeros', config, version: '6.48.6' });
     devices.push(v7, v6);
@@ -95,7 +86,7 @@ describe('collectConfig against each built-in vendor', () => {
   it('falls back to /export when a RouterOS of unknown version rejects show-sensitive', async () => {
     const device = await startSimulatedDevice({
       vendor: 'routeros',
-      config: SAMPLE_CONFIGS.routeros!,
+      config: sampleConfig('routeros'),
       version: '6.49.10',
     });
     devices.push(device);
@@ -104,7 +95,7 @@ describe('collectConfig against each built-in vendor', () => {
       credentials,
     });
     expect(device.commands).toEqual(['/export show-sensitive', '/export']);
-    expect(result.text).toBe(normalizeConfig('routeros', SAMPLE_CONFIGS.routeros!).text);
+    expect(result.text).toBe(normalizeConfig('routeros', sampleConfig('routeros')).text);
     expect(result.deviceVersion).toBe('6.49.10');
   });
 
@@ -120,7 +111,7 @@ describe('collectConfig against each built-in vendor', () => {
     };
     const device = await startSimulatedDevice({
       vendor: neither,
-      config: SAMPLE_CONFIGS.routeros!,
+      config: sampleConfig('routeros'),
     });
     devices.push(device);
     const error = await collectConfig({

@@ -1,18 +1,8 @@
+import type { BuiltInVendorId } from '../../collectors/vendors/index.js';
 import type { SimulatedHostKey } from './host-key.js';
 
-/** The vendors a simulated device can play out of the box. */
-export type SimulatedVendorId =
-  | 'routeros'
-  | 'cisco-ios'
-  | 'cisco-nxos'
-  | 'cisco-iosxr'
-  | 'cisco-asa'
-  | 'junos'
-  | 'arista-eos'
-  | 'huawei-vrp'
-  | 'fortios'
-  | 'vyos'
-  | 'linux';
+/** The vendors a simulated device can play out of the box: the built-in vendors of confsnap. */
+export type SimulatedVendorId = BuiltInVendorId;
 
 /**
  * What a device answers to one command line.
@@ -127,6 +117,14 @@ export interface SimulatedPersonality {
    * command under the `commandError` fault.
    */
   invalidCommand(command: string, session: SimulatedSession): SimulatedReply;
+  /**
+   * A small, realistic configuration of this vendor for a device named `hostname`, with `\n`
+   * line ends, and with comments or banners containing `#` and `>` that a
+   * careless reader could take for a prompt. Held by a device as its `config`, the device's answer
+   * (with the vendor's header lines) is whole by the vendor's built-in collector. Every built-in
+   * personality has one; your own may.
+   */
+  sampleConfig?(hostname: string): string;
 }
 
 /** One keyboard-interactive prompt of a simulated device, and the answer it accepts. */

@@ -1,22 +1,12 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   backspaceErase,
   configReply,
   ctime,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
-
-const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 const PAGER = ' --More-- ';
 
@@ -26,43 +16,46 @@ const PAGER = ' --More-- ';
  * running-config`, `! device: …`, `! Time: …` (changes on every read) and `! Startup-config last
  * modified at … by admin` (the last `setConfig`).
  */
-export function aristaEos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function aristaEos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const version = settings.version ?? '4.28.3M';
   return {
     vendor: 'arista-eos',
     mode: 'shell',
+    sampleConfig,
     ident: 'OpenSSH_7.8',
     hostname,
     version,
     prompt: `${hostname}#`,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run':
-            return configReply(
-              [
-                '! Command: show running-config',
-                `! device: ${session.hostname} (vEOS-lab, EOS-${session.version})`,
-                `! Time: ${ctime(session.volatileTime())}`,
-                `! Startup-config last modified at ${ctime(session.configChangedAt)} by admin`,
-                '!',
-              ],
-              session.config,
-            );
-        }
-      },
+    ...ciscoStyleCli({
+      showRunningConfig: (session) =>
+        configReply(
+          [
+            '! Command: show running-config',
+            `! device: ${session.hostname} (vEOS-lab, EOS-${session.version})`,
+            `! Time: ${ctime(session.volatileTime())}`,
+            `! Startup-config last modified at ${ctime(session.configChangedAt)} by admin`,
+            '!',
+          ],
+          session.config,
+        ),
       invalidText: (_errorAt, incomplete) =>
         incomplete ? '% Incomplete command\n' : '% Invalid input\n',
     }),
   };
+}
+
+/** The `arista-eos` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `! device: ${hostname} (DCS-7050SX, EOS-4.28.3M)
+!
+hostname ${hostname}
+!
+interface Ethernet1
+   description spine # 1 >
+!
+end
+`;
 }

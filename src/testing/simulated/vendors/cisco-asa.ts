@@ -1,4 +1,3 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -10,6 +9,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
 
 type AsaCommand = 'pager' | 'show-run' | 'exit';
@@ -30,12 +30,13 @@ const PAGER = '<--- More --->';
  * `: Saved`, `: Serial Number: …`, `: Hardware: …` and `: Written by enable_15 at …` (changes on
  * every read) before the configuration. Errors start with `ERROR: % Invalid input detected`.
  */
-export function ciscoAsa(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function ciscoAsa(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'asa1';
   const prompt = `${hostname}#`;
   return {
     vendor: 'cisco-asa',
     mode: 'shell',
+    sampleConfig,
     ident: 'Cisco-1.25',
     hostname,
     version: settings.version ?? '9.12(4)',
@@ -73,4 +74,20 @@ export function ciscoAsa(settings: PersonalitySettings = {}): SimulatedPersonali
           : `${caretLine(prompt, errorAt)}\nERROR: % Invalid input detected at '^' marker.\n`,
     }),
   };
+}
+
+/** The `cisco-asa` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `: Hardware:   ASA5516
+ASA Version 9.8(4)
+!
+hostname ${hostname}
+banner motd #### Authorized access only > violators prosecuted ####
+interface GigabitEthernet1/1
+ nameif outside
+ security-level 0
+!
+access-list OUT extended permit tcp any host 192.0.2.10 eq https
+: end
+`;
 }

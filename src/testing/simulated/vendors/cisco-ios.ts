@@ -1,23 +1,13 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
-  abbreviatingCli,
+  ciscoStyleCli,
   backspaceErase,
   caretLine,
   ciscoTime,
   configReply,
-  setPageLength,
-  type CommandSyntax,
   type PersonalitySettings,
-  LEAVE_SYNTAX,
+  type BuiltInPersonality,
 } from './kit.js';
-
-const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
-  { id: 'length', words: ['terminal', 'length', '<n>'] },
-  { id: 'width', words: ['terminal', 'width', '<n>'] },
-  { id: 'show-run', words: ['show', 'running-config'] },
-  ...LEAVE_SYNTAX,
-];
 
 const PAGER = ' --More-- ';
 
@@ -29,45 +19,35 @@ const PAGER = ' --More-- ';
  * real IOS does: two reads of an unchanged configuration are the same. The `volatileChangeTimes`
  * fault makes those times new on every read.
  */
-export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   const prompt = `${hostname}#`;
   return {
     vendor: 'cisco-ios',
     mode: 'shell',
+    sampleConfig,
     ident: 'Cisco-1.25',
     hostname,
     version: settings.version ?? '15.2',
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
-    ...abbreviatingCli({
-      syntax: SYNTAX,
-      handle(id, args, session) {
-        switch (id) {
-          case 'length':
-            return setPageLength(session, args[0]);
-          case 'width':
-            return { kind: 'output' };
-          case 'exit':
-            return { kind: 'exit' };
-          case 'show-run': {
-            const time = ciscoTime(
-              session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
-            );
-            return configReply(
-              [
-                'Building configuration...',
-                '',
-                `Current configuration : ${Buffer.byteLength(session.config)} bytes`,
-                '!',
-                `! Last configuration change at ${time} by admin`,
-                `! NVRAM config last updated at ${time} by admin`,
-              ],
-              session.config,
-            );
-          }
-        }
+    ...ciscoStyleCli({
+      showRunningConfig(session) {
+        const time = ciscoTime(
+          session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
+        );
+        return configReply(
+          [
+            'Building configuration...',
+            '',
+            `Current configuration : ${Buffer.byteLength(session.config)} bytes`,
+            '!',
+            `! Last configuration change at ${time} by admin`,
+            `! NVRAM config last updated at ${time} by admin`,
+          ],
+          session.config,
+        );
       },
       invalidText: (errorAt, incomplete) =>
         incomplete
@@ -75,4 +55,25 @@ export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonali
           : `${caretLine(prompt, errorAt)}\n% Invalid input detected at '^' marker.\n\n`,
     }),
   };
+}
+
+/** The `cisco-ios` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `!
+version 15.2
+hostname ${hostname}
+!
+banner motd ^C
+#### Authorized access only > violators prosecuted ####
+^C
+!
+interface GigabitEthernet0/1
+ description uplink # to core>
+ ip address 192.0.2.2 255.255.255.0
+!
+line vty 0 4
+ transport input ssh
+!
+end
+`;
 }

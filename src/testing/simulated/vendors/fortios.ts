@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { SimulatedPersonality, SimulatedReply } from '../types.js';
-import { DEFAULT_BANNER, type PersonalitySettings } from './kit.js';
+import type { SimulatedReply } from '../types.js';
+import { DEFAULT_BANNER, type PersonalitySettings, type BuiltInPersonality } from './kit.js';
 
 const PAGER = '--More-- ';
 
@@ -22,13 +22,14 @@ export function resaltEncryptedValues(config: string): string {
  * `ENC <value>` re-salted (see {@link resaltEncryptedValues}); `get system status` prints the
  * version. Unknown commands: `Unknown action 0`.
  */
-export function fortios(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function fortios(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'fw1';
   const version = settings.version ?? '7.2.5';
   const unknown: SimulatedReply = { kind: 'output', text: 'Unknown action 0\n' };
   return {
     vendor: 'fortios',
     mode: 'shell',
+    sampleConfig,
     ident: 'FortiSSH',
     hostname,
     version,
@@ -56,4 +57,23 @@ export function fortios(settings: PersonalitySettings = {}): SimulatedPersonalit
     },
     invalidCommand: () => unknown,
   };
+}
+
+/** The `fortios` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `config system global
+    set hostname "${hostname}"
+    set admintimeout 30
+end
+config system admin
+    edit "admin"
+        set password ENC SH2abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH=
+    next
+end
+config firewall address
+    edit "web # server >"
+        set subnet 192.0.2.10 255.255.255.255
+    next
+end
+`;
 }

@@ -1,4 +1,3 @@
-import type { SimulatedPersonality } from '../types.js';
 import {
   DEFAULT_BANNER,
   abbreviatingCli,
@@ -8,6 +7,7 @@ import {
   setPageLength,
   type CommandSyntax,
   type PersonalitySettings,
+  type BuiltInPersonality,
 } from './kit.js';
 
 type VrpCommand = 'screen-length' | 'display-current' | 'exit';
@@ -30,12 +30,13 @@ const LEFT = `\x1b[${PAGER.length}D`;
  * (the last `setConfig`). Errors: `Error: Unrecognized command found at '^' position.` under a
  * caret line.
  */
-export function huaweiVrp(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function huaweiVrp(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'HUAWEI';
   const prompt = `<${hostname}>`;
   return {
     vendor: 'huawei-vrp',
     mode: 'shell',
+    sampleConfig,
     ident: 'HUAWEI-1.5',
     hostname,
     version: settings.version ?? 'V200R019C10SPC800',
@@ -68,4 +69,17 @@ export function huaweiVrp(settings: PersonalitySettings = {}): SimulatedPersonal
         `${caretLine(prompt, errorAt)}\nError: ${incomplete ? 'Incomplete' : 'Unrecognized'} command found at '^' position.\n`,
     }),
   };
+}
+
+/** The `huawei-vrp` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `#
+ sysname ${hostname}
+#
+interface GigabitEthernet0/0/1
+ description uplink # core >
+ ip address 192.0.2.5 255.255.255.0
+#
+return
+`;
 }

@@ -1,3 +1,4 @@
+import { BUILT_IN_VENDORS } from '../../../collectors/vendors/index.js';
 import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
 import { aristaEos } from './arista-eos.js';
 import { ciscoAsa } from './cisco-asa.js';
@@ -7,7 +8,7 @@ import { ciscoNxos } from './cisco-nxos.js';
 import { fortios } from './fortios.js';
 import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
-import type { PersonalitySettings } from './kit.js';
+import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
@@ -16,7 +17,7 @@ export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
 
 const FACTORIES: Readonly<
-  Record<SimulatedVendorId, (settings: PersonalitySettings) => SimulatedPersonality>
+  Record<SimulatedVendorId, (settings: PersonalitySettings) => BuiltInPersonality>
 > = {
   routeros,
   'cisco-ios': ciscoIos,
@@ -31,13 +32,12 @@ const FACTORIES: Readonly<
   linux,
 };
 
-/** Every built-in vendor id, in the order of SPEC §3. */
-export const SIMULATED_VENDOR_IDS: readonly SimulatedVendorId[] = Object.freeze(
-  Object.keys(FACTORIES) as SimulatedVendorId[],
-);
+/** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
+export const SIMULATED_VENDOR_IDS: readonly SimulatedVendorId[] = BUILT_IN_VENDORS;
 
 /**
- * A built-in vendor's personality, e.g. to wrap it with extra commands for a test.
+ * A built-in vendor's personality, e.g. to wrap it with extra commands for a test, or for its
+ * {@link SimulatedPersonality.sampleConfig}.
  *
  * @throws {RangeError} for an id that is not a built-in vendor.
  * @example
@@ -50,12 +50,16 @@ export const SIMULATED_VENDOR_IDS: readonly SimulatedVendorId[] = Object.freeze(
  *       ? { kind: 'output', text: 'Cisco IOS Software, Version 15.2(4)M7\n' }
  *       : ios.respond(command, session),
  * };
+ * await using device = await startSimulatedDevice({
+ *   vendor: withVersion,
+ *   config: ios.sampleConfig('edge1'),
+ * });
  * ```
  */
 export function simulatedPersonality(
   vendor: SimulatedVendorId,
   settings: PersonalitySettings = {},
-): SimulatedPersonality {
+): SimulatedPersonality & Required<Pick<SimulatedPersonality, 'sampleConfig'>> {
   const factory = Object.hasOwn(FACTORIES, vendor) ? FACTORIES[vendor] : undefined;
   if (!factory) {
     throw new RangeError(

@@ -1,5 +1,5 @@
-import type { SimulatedPersonality, SimulatedReply } from '../types.js';
-import { isoDateTime, type PersonalitySettings } from './kit.js';
+import type { SimulatedReply } from '../types.js';
+import { isoDateTime, type PersonalitySettings, type BuiltInPersonality } from './kit.js';
 
 const PIPES = new Set(['display omit', 'no-more', 'display inheritance']);
 
@@ -10,11 +10,12 @@ const PIPES = new Set(['display omit', 'no-more', 'display inheritance']);
  * with exit status 0: `error: unknown command: foo` for an unknown first word,
  * `error: syntax error, expecting <command>: foo` after `show`.
  */
-export function junos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function junos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   return {
     vendor: 'junos',
     mode: 'exec',
+    sampleConfig,
     ident: 'OpenSSH_7.5',
     hostname,
     version: settings.version ?? '21.4R3.15',
@@ -44,4 +45,26 @@ export function junos(settings: PersonalitySettings = {}): SimulatedPersonality 
       return { kind: 'output', text: `error: syntax error, expecting <command>: ${bad}\n` };
     },
   };
+}
+
+/** The `junos` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `version 21.4R3;
+system {
+    host-name ${hostname};
+    login {
+        message "#### authorized use only > ####";
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        description "uplink # isp >";
+        unit 0 {
+            family inet {
+                address 192.0.2.4/24;
+            }
+        }
+    }
+}
+`;
 }

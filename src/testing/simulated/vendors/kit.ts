@@ -183,3 +183,56 @@ export function setPageLength(
 export function configReply(header: readonly string[], config: string): SimulatedReply {
   return { kind: 'config', text: header.map((line) => `${line}\n`).join('') + config };
 }
+
+/** A built-in personality: one that always has a {@link SimulatedPersonality.sampleConfig}. */
+export type BuiltInPersonality = SimulatedPersonality &
+  Required<Pick<SimulatedPersonality, 'sampleConfig'>>;
+
+/** The commands every Cisco-style CLI here knows: paging, width, the configuration, leaving. */
+type CiscoStyleCommand = 'length' | 'width' | 'show-run' | 'exit';
+
+/**
+ * `respond` and `invalidCommand` for a Cisco-style CLI (IOS, NX-OS, IOS XR, EOS): `terminal length
+ * N` sets paging, `terminal width N` is accepted, `exit` / `quit` / `logout` leave, and
+ * `showRunningConfig` answers `show running-config`. `extra` adds commands of the vendor's own
+ * (matched before `show running-config`).
+ */
+export function ciscoStyleCli<Extra extends string = never>(options: {
+  readonly showRunningConfig: (session: SimulatedSession) => SimulatedReply;
+  readonly invalidText: (errorAt: number, incomplete: boolean) => string;
+  readonly extra?: {
+    readonly syntax: readonly CommandSyntax<Extra>[];
+    readonly handle: (
+      id: Extra,
+      args: readonly string[],
+      session: SimulatedSession,
+    ) => SimulatedReply;
+  };
+}): Pick<SimulatedPersonality, 'respond' | 'invalidCommand'> {
+  const { extra } = options;
+  const syntax: readonly CommandSyntax<CiscoStyleCommand | Extra>[] = [
+    { id: 'length', words: ['terminal', 'length', '<n>'] },
+    { id: 'width', words: ['terminal', 'width', '<n>'] },
+    ...(extra?.syntax ?? []),
+    { id: 'show-run', words: ['show', 'running-config'] },
+    ...LEAVE_SYNTAX,
+  ];
+  return abbreviatingCli({
+    syntax,
+    handle(id, args, session) {
+      switch (id) {
+        case 'length':
+          return setPageLength(session, args[0]);
+        case 'width':
+          return { kind: 'output' };
+        case 'exit':
+          return { kind: 'exit' };
+        case 'show-run':
+          return options.showRunningConfig(session);
+        default:
+          return extra!.handle(id, args, session);
+      }
+    },
+    invalidText: options.invalidText,
+  });
+}

@@ -1,5 +1,5 @@
-import type { SimulatedPersonality, SimulatedReply } from '../types.js';
-import type { PersonalitySettings } from './kit.js';
+import type { SimulatedReply } from '../types.js';
+import type { PersonalitySettings, BuiltInPersonality } from './kit.js';
 
 /** Where a simulated `linux` device keeps its `config` unless the `files` option says otherwise. */
 export const SIMULATED_LINUX_CONFIG_PATH = '/etc/network/interfaces';
@@ -67,10 +67,11 @@ function catOperands(command: string): string[] | undefined {
  * still printed). Other commands: `bash: foo: command not found` on stderr, exit status 127. Under
  * the `commandError` fault, `cat` answers `cat: <path>: Permission denied`, exit status 1.
  */
-export function linux(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function linux(settings: PersonalitySettings = {}): BuiltInPersonality {
   return {
     vendor: 'linux',
     mode: 'exec',
+    sampleConfig,
     ident: 'OpenSSH_9.2p1 Debian-2+deb12u3',
     hostname: settings.hostname ?? 'host1',
     version: settings.version ?? '6.1.0',
@@ -97,4 +98,13 @@ export function linux(settings: PersonalitySettings = {}): SimulatedPersonality 
       return { kind: 'output', stderr: `bash: ${name}: command not found\n`, exitStatus: 127 };
     },
   };
+}
+
+/** The `linux` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `# /etc/network/interfaces of ${hostname} # managed >
+auto eth0
+iface eth0 inet static
+    address 192.0.2.7/24
+`;
 }

@@ -1,5 +1,10 @@
-import type { SimulatedPersonality, SimulatedReply, SimulatedSession } from '../types.js';
-import { isoDateTime, routerOsV6DateTime, type PersonalitySettings } from './kit.js';
+import type { SimulatedReply, SimulatedSession } from '../types.js';
+import {
+  isoDateTime,
+  routerOsV6DateTime,
+  type PersonalitySettings,
+  type BuiltInPersonality,
+} from './kit.js';
 
 /** `/export` arguments each major version accepts. */
 const EXPORT_ARGUMENTS: Readonly<Record<'6' | '7', readonly string[]>> = {
@@ -170,11 +175,12 @@ function printReply(command: string, session: SimulatedSession): SimulatedReply 
  * `bad command name foo (line 1 column 2)`. Errors go to stdout with exit status 0, as RouterOS
  * does: only their text tells them apart.
  */
-export function routeros(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function routeros(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'router1';
   return {
     vendor: 'routeros',
     mode: 'exec',
+    sampleConfig,
     ident: 'ROSSSH',
     hostname,
     version: settings.version ?? '7.16.2',
@@ -206,4 +212,17 @@ export function routeros(settings: PersonalitySettings = {}): SimulatedPersonali
       return error(`bad command name ${name} (line 1 column ${first.column + slash})`);
     },
   };
+}
+
+/** The `routeros` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `# software id = ABCD-1234
+# model = RB5009UG+S+
+/interface bridge
+add name=bridge1 comment="lan # bridge > all"
+/ip address
+add address=192.0.2.1/24 interface=bridge1
+/system identity
+set name=${hostname}
+`;
 }

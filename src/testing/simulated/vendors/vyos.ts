@@ -1,5 +1,10 @@
-import type { SimulatedPersonality, SimulatedReply } from '../types.js';
-import { DEFAULT_BANNER, setPageLength, type PersonalitySettings } from './kit.js';
+import type { SimulatedReply } from '../types.js';
+import {
+  DEFAULT_BANNER,
+  setPageLength,
+  type PersonalitySettings,
+  type BuiltInPersonality,
+} from './kit.js';
 
 /**
  * VyOS: prompt `vyos@vyos:~$ ` (with its trailing space), output paged by `less` with a `:` prompt
@@ -8,11 +13,12 @@ import { DEFAULT_BANNER, setPageLength, type PersonalitySettings } from './kit.j
  * has no header). Unknown commands: `  Invalid command: [foo]` (`show [foo]` for a bad word after
  * `show`).
  */
-export function vyos(settings: PersonalitySettings = {}): SimulatedPersonality {
+export function vyos(settings: PersonalitySettings = {}): BuiltInPersonality {
   const hostname = settings.hostname ?? 'vyos';
   return {
     vendor: 'vyos',
     mode: 'shell',
+    sampleConfig,
     ident: 'OpenSSH_8.4p1 Debian-5+deb11u3',
     hostname,
     version: settings.version ?? '1.4.0',
@@ -51,4 +57,13 @@ export function vyos(settings: PersonalitySettings = {}): SimulatedPersonality {
       return { kind: 'output', text: `\n  Invalid command: ${shown}\n\n` };
     },
   };
+}
+
+/** The `vyos` sample configuration of a device named `hostname` (`SimulatedPersonality.sampleConfig`). */
+function sampleConfig(hostname: string): string {
+  return `set interfaces ethernet eth0 address '192.0.2.6/24'
+set interfaces ethernet eth0 description 'wan # uplink >'
+set system host-name '${hostname}'
+set service ssh port '22'
+`;
 }

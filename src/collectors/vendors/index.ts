@@ -1,0 +1,64 @@
+/**
+ * The built-in vendors: their ids, in the order of SPEC §3, and their collectors. Adding a
+ * built-in vendor is its collector file, one line in {@link BUILT_IN_VENDORS} and one in
+ * {@link BUILT_IN_COLLECTORS} (the type checker asks for it), its simulated personality and its
+ * vectors; every list of vendors elsewhere is derived from these.
+ *
+ * @packageDocumentation
+ */
+import type { ConfigCollector } from '../types.js';
+import { aristaEos } from './arista-eos.js';
+import { ciscoAsa } from './cisco-asa.js';
+import { ciscoIos } from './cisco-ios.js';
+import { ciscoIosxr } from './cisco-iosxr.js';
+import { ciscoNxos } from './cisco-nxos.js';
+import { fortios } from './fortios.js';
+import { huaweiVrp } from './huawei-vrp.js';
+import { junos } from './junos.js';
+import { linux } from './linux.js';
+import { routeros } from './routeros.js';
+import { vyos } from './vyos.js';
+
+/**
+ * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
+ * SPEC §3.
+ *
+ * @example
+ * ```ts
+ * if ((BUILT_IN_VENDORS as readonly string[]).includes(device.vendor)) {
+ *   // a built-in collector will handle it
+ * }
+ * ```
+ */
+export const BUILT_IN_VENDORS = Object.freeze([
+  'routeros',
+  'cisco-ios',
+  'cisco-nxos',
+  'cisco-iosxr',
+  'cisco-asa',
+  'junos',
+  'arista-eos',
+  'huawei-vrp',
+  'fortios',
+  'vyos',
+  'linux',
+] as const);
+
+/** One of {@link BUILT_IN_VENDORS}. */
+export type BuiltInVendorId = (typeof BUILT_IN_VENDORS)[number];
+
+/** The built-in collector of each built-in vendor, with its default settings. */
+export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollector>> =
+  Object.freeze({
+    routeros,
+    'cisco-ios': ciscoIos,
+    'cisco-nxos': ciscoNxos,
+    'cisco-iosxr': ciscoIosxr,
+    'cisco-asa': ciscoAsa,
+    junos,
+    'arista-eos': aristaEos,
+    'huawei-vrp': huaweiVrp,
+    fortios,
+    vyos,
+    linux,
+  });
