@@ -79,6 +79,8 @@ export {
   CollectorRegistry,
   createCollectorRegistry,
   builtinCollectors,
+  BUILT_IN_VENDORS,
+  type BuiltInVendorId,
   type RegisterCollectorOptions,
   routeros,
   routerosCollector,
