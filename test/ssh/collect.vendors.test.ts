@@ -27,7 +27,12 @@ describe('collectConfig against each built-in vendor', () => {
     'collects and normalizes a %s configuration, the same hash twice',
     async (vendor) => {
       const config = sampleConfig(vendor);
-      const device = await startSimulatedDevice({ vendor, config });
+      // Change times that move on every read, where the vendor prints them (IOS, Junos).
+      const device = await startSimulatedDevice({
+        vendor,
+        config,
+        faults: { volatileChangeTimes: true },
+      });
       devices.push(device);
       const target = { id: `sim-${vendor}`, host: device.host, port: device.port, vendor };
       const first = await collectConfig({ device: target, credentials, commandTimeoutMs: 5_000 });

@@ -165,6 +165,36 @@ describe('Junos', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('prints the same ## Last commit on every read of an unchanged configuration', async () => {
+    const { connection } = await login({ vendor: 'junos', config: JUNOS_CONFIG });
+    const lastCommit = async () =>
+      /^## Last commit: .*$/m.exec(
+        (
+          await exec(connection.client, 'show configuration | display omit | no-more')
+        ).stdout.toString(),
+      )?.[0];
+    const first = await lastCommit();
+    expect(first).toBeDefined();
+    expect(await lastCommit()).toBe(first);
+  });
+
+  it('prints a new ## Last commit on every read under the volatileChangeTimes fault', async () => {
+    const { connection } = await login({
+      vendor: 'junos',
+      config: JUNOS_CONFIG,
+      faults: { volatileChangeTimes: true },
+    });
+    const lastCommit = async () =>
+      /^## Last commit: .*$/m.exec(
+        (
+          await exec(connection.client, 'show configuration | display omit | no-more')
+        ).stdout.toString(),
+      )?.[0];
+    const first = await lastCommit();
+    expect(first).toBeDefined();
+    expect(await lastCommit()).not.toBe(first);
+  });
+
   it('answers an unknown command with error: unknown command', async () => {
     const { connection } = await login({ vendor: 'junos', config: JUNOS_CONFIG });
     const result = await exec(connection.client, 'foo bar');

@@ -240,9 +240,10 @@ export interface SimulatedFaults {
    */
   readonly omitExitStatus?: boolean;
   /**
-   * `cisco-ios`: `! Last configuration change at …` and `! NVRAM config last updated at …` show a
-   * new time on every read, as if the configuration changed each time. Real IOS changes them only
-   * after a change (the default here); this is for testing that a collector normalizes them away.
+   * `cisco-ios`: `! Last configuration change at …` and `! NVRAM config last updated at …`, and
+   * `junos`: `## Last commit: …`, show a new time on every read, as if the configuration changed
+   * each time. Real IOS and Junos change them only after a change (the default here); this is for
+   * testing that a collector normalizes them away.
    */
   readonly volatileChangeTimes?: boolean;
 }

@@ -5,8 +5,9 @@ const PIPES = new Set(['display omit', 'no-more', 'display inheritance']);
 
 /**
  * Juniper Junos (exec). `show configuration` with any of the pipes `| display omit`, `| no-more`,
- * `| display inheritance` prints `## Last commit: 2026-03-07 12:00:00 UTC by admin` (changes on
- * every read) and the configuration; `show version` prints `Junos: <version>`. Errors go to stdout
+ * `| display inheritance` prints `## Last commit: 2026-03-07 12:00:00 UTC by admin` (the time the
+ * configuration last changed, as real Junos does; new on every read under the
+ * `volatileChangeTimes` fault) and the configuration; `show version` prints `Junos: <version>`. Errors go to stdout
  * with exit status 0: `error: unknown command: foo` for an unknown first word,
  * `error: syntax error, expecting <command>: foo` after `show`.
  */
@@ -25,7 +26,9 @@ export function junos(settings: PersonalitySettings = {}): BuiltInPersonality {
         .map((part) => part.trim().replace(/\s+/g, ' '));
       if (!pipes.every((pipe) => PIPES.has(pipe))) return undefined;
       if (base === 'show configuration') {
-        const time = isoDateTime(session.volatileTime());
+        const time = isoDateTime(
+          session.faults.volatileChangeTimes ? session.volatileTime() : session.configChangedAt,
+        );
         return { kind: 'config', text: `## Last commit: ${time} UTC by admin\n${session.config}` };
       }
       if (base === 'show version') {
