@@ -1,7 +1,8 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BackupError } from '../core/errors.js';
-import type { ConfigCollector } from '../collectors/types.js';
+import type { ConfigCollector, PrivilegeStep } from '../collectors/types.js';
 import type { Attempt } from './attempt.js';
+import { enableFailed, maskSecret } from './privilege.js';
 
 // CSI and OSC sequences and other two-byte escapes, as terminals send them around prompts.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
@@ -270,6 +271,78 @@ export class ShellSession {
     });
   }
 
+  /**
+   * The collector's privilege step (SPEC §8): when the learned prompt is not privileged, sends
+   * the step's command, answers its password prompt with `enableSecret` and learns the new
+   * prompt. An account that lands privileged sends nothing. A missing secret, a second password
+   * prompt (wrong secret) or a device that stays unprivileged is `auth-failed` with
+   * `details.stage = "enable"`. The secret is never logged, and masked in anything the device
+   * echoed before it reaches an error.
+   */
+  async enterPrivilege(step: PrivilegeStep, enableSecret: string | undefined): Promise<void> {
+    const { attempt, collector } = this;
+    const reader = this.#reader;
+    const log = { deviceId: attempt.deviceId, prompt: this.prompt };
+    if (step.privilegedPrompt.test(this.prompt)) {
+      attempt.logger.debug(log, 'already privileged; no enable step');
+      return;
+    }
+    if (enableSecret === undefined) {
+      throw enableFailed(
+        attempt.deviceId,
+        'no-secret',
+        `the account lands at the unprivileged prompt "${this.prompt}", and reading the ${collector.displayName} configuration needs privileged mode ("${step.command}"): set credentials.enableSecret ('' when the device's ${step.command} asks for no password), or give the account privileged access at login`,
+      );
+    }
+    const isPrompt = (line: string): boolean =>
+      step.passwordPrompt.test(line) || collector.promptPattern.test(line);
+    reader.take();
+    reader.write(`${step.command}\n`);
+    let echoEnd = -1;
+    await reader.until(() => {
+      if (echoEnd < 0) {
+        const at = reader.head.indexOf(step.command);
+        if (at < 0) return false;
+        const newline = reader.head.indexOf('\n', at + step.command.length);
+        if (newline < 0) return false;
+        echoEnd = newline + 1;
+      }
+      const lineStart = reader.length - (reader.tail.length - (reader.tail.lastIndexOf('\n') + 1));
+      const line = lastLine(reader.tail);
+      return lineStart >= echoEnd && line !== '' && isPrompt(line);
+    }, `the answer to "${step.command}"`);
+    let answer = reader.take();
+    if (step.passwordPrompt.test(lastLine(answer))) {
+      attempt.logger.debug(log, 'answering the enable password prompt');
+      reader.write(`${enableSecret}\n`);
+      await reader.until(() => {
+        if (!reader.tail.includes('\n')) return false;
+        const line = lastLine(reader.tail);
+        return line !== '' && isPrompt(line);
+      }, `the answer to the enable secret`);
+      answer = maskSecret(reader.take(), enableSecret);
+      if (step.passwordPrompt.test(lastLine(answer))) {
+        throw enableFailed(
+          attempt.deviceId,
+          'wrong-secret',
+          `the device asked for the enable secret again after "${step.command}": credentials.enableSecret is wrong; fix it (the device is not tried again until the credentials change)`,
+          deviceWords(step, answer),
+        );
+      }
+    }
+    const prompt = lastLine(answer);
+    if (!step.privilegedPrompt.test(prompt)) {
+      throw enableFailed(
+        attempt.deviceId,
+        'refused',
+        `the device refused privileged mode ("${step.command}") and stayed at "${prompt}": check credentials.enableSecret and the account's enable rights on the device`,
+        deviceWords(step, answer),
+      );
+    }
+    this.prompt = prompt;
+    attempt.logger.debug({ deviceId: attempt.deviceId, prompt }, 'privileged mode reached');
+  }
+
   /** Runs one command and returns its output (latin1 text) without echo and prompt. */
   async run(command: string): Promise<string> {
     const reader = this.#reader;
@@ -301,4 +374,13 @@ export class ShellSession {
     const exit = this.collector.exitCommand;
     if (exit !== undefined && !this.#reader.closed) this.#reader.write(`${exit}\n`);
   }
+}
+
+/** The device's refusal (already masked), as one short line, when a failure pattern names it. */
+function deviceWords(step: PrivilegeStep, text: string): string | undefined {
+  for (const pattern of step.failurePatterns) {
+    const match = pattern.exec(text);
+    if (match) return match[0].replace(/\s+/g, ' ').trim().slice(0, 160);
+  }
+  return undefined;
 }
