@@ -376,11 +376,18 @@ export class ShellSession {
   }
 }
 
-/** The device's refusal (already masked), as one short line, when a failure pattern names it. */
+/**
+ * The line of the device's refusal (from already masked text), cut short, when a failure pattern
+ * finds one.
+ */
 function deviceWords(step: PrivilegeStep, text: string): string | undefined {
   for (const pattern of step.failurePatterns) {
     const match = pattern.exec(text);
-    if (match) return match[0].replace(/\s+/g, ' ').trim().slice(0, 160);
+    if (!match) continue;
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    const end = text.indexOf('\n', match.index + match[0].length);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    return line.replace(ANSI, '').replace(/\s+/g, ' ').trim().slice(0, 160);
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  isEnableCommand,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
@@ -38,6 +39,15 @@ export function aristaEos(settings: PersonalitySettings = {}): SimulatedPersonal
     prompt: `${hostname}#`,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
+    privilege: {
+      userPrompt: `${hostname}>`,
+      isEnable: isEnableCommand,
+      passwordPrompt: 'Password: ',
+      secretEcho: 'none',
+      attempts: 1,
+      wrongSecretText: '',
+      deniedText: '% Access denied\n',
+    },
     ...abbreviatingCli({
       syntax: SYNTAX,
       handle(id, args, session) {
@@ -63,6 +73,10 @@ export function aristaEos(settings: PersonalitySettings = {}): SimulatedPersonal
       },
       invalidText: (_errorAt, incomplete) =>
         incomplete ? '% Incomplete command\n' : '% Invalid input\n',
+      unprivileged: (id) =>
+        id === 'show-run'
+          ? { kind: 'output', text: '% Invalid input (privileged mode required)\n' }
+          : undefined,
     }),
   };
 }

@@ -10,6 +10,8 @@ import {
   type CommandSyntax,
   type PersonalitySettings,
   LEAVE_SYNTAX,
+  isEnableCommand,
+  wordStart,
 } from './kit.js';
 
 const SYNTAX: readonly CommandSyntax<'length' | 'width' | 'show-run' | 'exit'>[] = [
@@ -41,6 +43,15 @@ export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonali
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
+    privilege: {
+      userPrompt: `${hostname}>`,
+      isEnable: isEnableCommand,
+      passwordPrompt: 'Password: ',
+      secretEcho: 'none',
+      attempts: 3,
+      wrongSecretText: '',
+      deniedText: '% Bad secrets\n\n',
+    },
     ...abbreviatingCli({
       syntax: SYNTAX,
       handle(id, args, session) {
@@ -73,6 +84,14 @@ export function ciscoIos(settings: PersonalitySettings = {}): SimulatedPersonali
         incomplete
           ? '% Incomplete command.\n\n'
           : `${caretLine(prompt, errorAt)}\n% Invalid input detected at '^' marker.\n\n`,
+      // At `router1>`, `show` knows no `running-config`: the caret goes under that word.
+      unprivileged: (id, command) =>
+        id === 'show-run'
+          ? {
+              kind: 'output',
+              text: `${caretLine(`${hostname}>`, wordStart(command, 1))}\n% Invalid input detected at '^' marker.\n\n`,
+            }
+          : undefined,
     }),
   };
 }
