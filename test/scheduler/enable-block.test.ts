@@ -28,7 +28,7 @@ function next<K extends keyof SchedulerEvents>(
   name: K,
 ): Promise<Parameters<SchedulerEvents[K]>[0]> {
   return new Promise((resolve) => {
-    on.once(name, ((event: Parameters<SchedulerEvents[K]>[0]) => resolve(event)));
+    on.once(name, (event: Parameters<SchedulerEvents[K]>[0]) => resolve(event));
   });
 }
 
