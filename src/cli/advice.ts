@@ -23,6 +23,8 @@ export function describeSecretSource(spec: CredentialSpec | undefined): string {
   if (spec.passwordEnv !== undefined) parts.push(`the password in $${spec.passwordEnv}`);
   if (spec.passwordFile !== undefined) parts.push(`the password in ${spec.passwordFile}`);
   if (spec.privateKeyFile !== undefined) parts.push(`the key in ${spec.privateKeyFile}`);
+  if (spec.enableSecretEnv !== undefined)
+    parts.push(`the enable secret in $${spec.enableSecretEnv}`);
   return `username "${spec.username}" and ${parts.join(' and ') || 'its secret'}`;
 }
 

@@ -13,6 +13,9 @@ export type CredentialLookup = (deviceId: string) => CredentialSpec | undefined;
  * the inventory names — so a password file fixed while `confsnap run` runs is used at the next
  * attempt.
  *
+ * `enable_secret_env` names the enable secret; a variable that is set but empty means an enable
+ * that asks for no password (`enableSecret: ''`).
+ *
  * The returned `version` changes exactly when the username or a secret changes, which unblocks a
  * device blocked by `auth-failed`. It is an HMAC under a key drawn at start-up, so it identifies
  * the secret's content without being a reusable hash of it; it never leaves the process.
@@ -53,9 +56,17 @@ export function inventoryCredentials(
         add('key', privateKey);
         if (passphrase !== undefined) add('passphrase', passphrase);
       }
+      let enableSecret: string | undefined;
+      if (spec.enableSecretEnv !== undefined) {
+        enableSecret = fromEnv(env, spec.enableSecretEnv, 'enable_secret_env', {
+          allowEmpty: true,
+        });
+        add('enable', enableSecret);
+      }
       return {
         username: spec.username,
         ...(password === undefined ? {} : { password }),
+        ...(enableSecret === undefined ? {} : { enableSecret }),
         ...(privateKey === undefined ? {} : { privateKey }),
         ...(passphrase === undefined ? {} : { passphrase }),
         version: version.digest('base64url').slice(0, 22),
@@ -68,6 +79,7 @@ function fromEnv(
   env: Readonly<Record<string, string | undefined>>,
   name: string,
   field: string,
+  { allowEmpty = false }: { allowEmpty?: boolean } = {},
 ): string {
   const value = env[name];
   if (value === undefined) {
@@ -75,7 +87,7 @@ function fromEnv(
       `the environment variable ${name} (${field}) is not set; export it in the shell or service that runs confsnap`,
     );
   }
-  if (value === '') {
+  if (value === '' && !allowEmpty) {
     throw new Error(`the environment variable ${name} (${field}) is empty; give it the secret`);
   }
   return value;

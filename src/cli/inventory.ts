@@ -23,6 +23,11 @@ export interface CredentialSpec {
   readonly privateKeyFile?: string;
   /** Name of the environment variable holding the passphrase of the private key. */
   readonly passphraseEnv?: string;
+  /**
+   * Name of the environment variable holding the enable secret (IOS, ASA, EOS accounts that land
+   * at `>`); set but empty: an enable that asks for no password.
+   */
+  readonly enableSecretEnv?: string;
 }
 
 /** A loaded, valid inventory. */
@@ -250,6 +255,7 @@ const DEVICE_FIELDS = [
   'password_file',
   'private_key_file',
   'passphrase_env',
+  'enable_secret_env',
   'version',
 ] as const;
 
@@ -472,6 +478,8 @@ function validateDevice(
   }
   const passwordEnv = envName(text('password_env'), 'password_env', reportMerged);
   const passphraseEnv = envName(text('passphrase_env'), 'passphrase_env', reportMerged);
+  // Not a login secret: a device with its own password still takes the fleet's enable secret.
+  const enableSecretEnv = envName(text('enable_secret_env'), 'enable_secret_env', reportMerged);
   const passwordFile = filePath(text('password_file'), context.file);
   const privateKeyFile = filePath(text('private_key_file'), context.file);
   if (merged.password_env !== undefined && merged.password_file !== undefined) {
@@ -520,6 +528,7 @@ function validateDevice(
       ...(passwordFile === undefined ? {} : { passwordFile }),
       ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
       ...(passphraseEnv === undefined ? {} : { passphraseEnv }),
+      ...(enableSecretEnv === undefined ? {} : { enableSecretEnv }),
     },
   };
 }
@@ -549,7 +558,7 @@ function checkFieldNames(
     if (known) message = `cannot be a default; set it on each device`;
     else if (SECRET_VALUE_FIELD.test(field)) {
       message =
-        'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)';
+        'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env, enable_secret_env) or a file (password_file, private_key_file)';
     } else message = `unknown field; known fields: ${DEVICE_FIELDS.join(', ')}`;
     problems.add([...path, field], {
       ...(deviceId === undefined ? {} : { deviceId }),

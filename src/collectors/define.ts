@@ -5,6 +5,7 @@ import type {
   ConfigCollector,
   ExitStatusPolicy,
   NormalizationRules,
+  PrivilegeStep,
 } from './types.js';
 
 /**
@@ -34,6 +35,12 @@ export interface CollectorDefinition {
     | ((context: CollectorContext) => readonly string[] | CommandPlan);
   /** Default {@link DEFAULT_PROMPT_PATTERN}. */
   readonly promptPattern?: RegExp;
+  /**
+   * Shell mode: how to reach privileged mode when the account lands unprivileged. Only
+   * `privilegedPrompt` is required; `command` defaults to `enable`, `passwordPrompt` to
+   * {@link DEFAULT_ENABLE_PASSWORD_PROMPT}, `failurePatterns` to none. Default: no privilege step.
+   */
+  readonly privilege?: PrivilegeDefinition;
   /** Default none. */
   readonly pagerPattern?: RegExp;
   /** Default a space. */
@@ -55,6 +62,21 @@ export interface CollectorDefinition {
  * optionally followed by one space.
  */
 export const DEFAULT_PROMPT_PATTERN: RegExp = /[>#$%]\s?$/;
+
+/** What {@link CollectorDefinition.privilege} declares; {@link defineCollector} fills in the rest. */
+export interface PrivilegeDefinition {
+  /** Default `enable`. */
+  readonly command?: string;
+  /** Default {@link DEFAULT_ENABLE_PASSWORD_PROMPT}. */
+  readonly passwordPrompt?: RegExp;
+  /** What a privileged prompt looks like, e.g. `/#$/`. Required. */
+  readonly privilegedPrompt: RegExp;
+  /** Default none. */
+  readonly failurePatterns?: readonly RegExp[];
+}
+
+/** The enable password prompt a privilege step expects when it declares none: `Password:`. */
+export const DEFAULT_ENABLE_PASSWORD_PROMPT: RegExp = /^(?:enable )?password: ?$/i;
 
 const VENDOR_ID = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -122,6 +144,10 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
       `${where}: promptPattern matches an empty line, so shell mode could never tell the prompt apart; make it require the prompt's characters`,
     );
   }
+  const privilege =
+    definition.privilege === undefined
+      ? undefined
+      : checkPrivilege(where, mode, definition.privilege);
   const pagerPattern =
     definition.pagerPattern === undefined
       ? undefined
@@ -172,6 +198,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
       return staticPlan ?? checkPlan(where, (commands as PlanFunction)(context));
     },
     promptPattern,
+    ...(privilege === undefined ? {} : { privilege }),
     pagerPattern,
     pagerResponse,
     exitCommand,
@@ -220,6 +247,46 @@ function checkPatterns(
   return Object.freeze(
     patterns.map((pattern: unknown, index) => checkPattern(where, `${field}[${index}]`, pattern)),
   );
+}
+
+function checkPrivilege(
+  where: string,
+  mode: CollectorMode,
+  definition: PrivilegeDefinition,
+): PrivilegeStep {
+  if (mode !== 'shell') {
+    throw new TypeError(
+      `${where}: privilege only applies in shell mode; an exec channel has no enable step`,
+    );
+  }
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TypeError(`${where}: privilege must be an object with at least privilegedPrompt`);
+  }
+  const command = checkCommand(where, 'privilege.command', definition.command ?? 'enable');
+  const privilegedPrompt = checkPattern(
+    where,
+    'privilege.privilegedPrompt',
+    definition.privilegedPrompt,
+  );
+  if (privilegedPrompt.test('')) {
+    throw new TypeError(
+      `${where}: privilege.privilegedPrompt matches an empty line; make it require the privileged prompt's character (e.g. /#$/)`,
+    );
+  }
+  const passwordPrompt = checkPattern(
+    where,
+    'privilege.passwordPrompt',
+    definition.passwordPrompt ?? DEFAULT_ENABLE_PASSWORD_PROMPT,
+  );
+  if (passwordPrompt.test('')) {
+    throw new TypeError(`${where}: privilege.passwordPrompt matches an empty line`);
+  }
+  return Object.freeze({
+    command,
+    passwordPrompt,
+    privilegedPrompt,
+    failurePatterns: checkPatterns(where, 'privilege.failurePatterns', definition.failurePatterns),
+  });
 }
 
 function checkNormalization(where: string, rules: NormalizationRules): NormalizationRules {

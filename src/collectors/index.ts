@@ -11,8 +11,15 @@ export type {
   ConfigCollector,
   ExitStatusPolicy,
   NormalizationRules,
+  PrivilegeStep,
 } from './types.js';
-export { defineCollector, DEFAULT_PROMPT_PATTERN, type CollectorDefinition } from './define.js';
+export {
+  defineCollector,
+  DEFAULT_PROMPT_PATTERN,
+  DEFAULT_ENABLE_PASSWORD_PROMPT,
+  type CollectorDefinition,
+  type PrivilegeDefinition,
+} from './define.js';
 export { normalizeConfig, NORMALIZATION_VERSION, type NormalizedConfig } from './normalize.js';
 export {
   CollectorRegistry,

@@ -51,6 +51,24 @@ export interface NormalizationRules {
   readonly transform?: (lines: string[]) => string[];
 }
 
+/**
+ * How a shell collector reaches privileged mode from the prompt an account lands at (IOS, ASA,
+ * EOS: `enable`). Patterns are tested against one line without its trailing blanks.
+ */
+export interface PrivilegeStep {
+  /** What asks for privileged mode, e.g. `enable`. */
+  readonly command: string;
+  /** The device asking for the enable secret, e.g. `Password:`. */
+  readonly passwordPrompt: RegExp;
+  /**
+   * What a privileged prompt looks like (e.g. ending in `#`). A learned prompt that matches is
+   * privileged already, and nothing is sent.
+   */
+  readonly privilegedPrompt: RegExp;
+  /** The device's words for a refused enable (`% Access denied`), quoted in the error. */
+  readonly failurePatterns: readonly RegExp[];
+}
+
 /** Context given to a collector's functions. */
 export interface CollectorContext {
   readonly device: Device;
@@ -86,6 +104,11 @@ export interface ConfigCollector {
   commands(context: CollectorContext): CommandPlan;
   /** Shell mode: what the learned prompt must look like (tested against the last line). */
   readonly promptPattern: RegExp;
+  /**
+   * Shell mode: how to reach privileged mode before the setup commands, when the account lands
+   * unprivileged (see {@link PrivilegeStep}). Absent: the collector never asks for it.
+   */
+  readonly privilege?: PrivilegeStep | undefined;
   /** Shell mode: a pager prompt in the output (e.g. `--More--`), answered with `pagerResponse`. */
   readonly pagerPattern: RegExp | undefined;
   /** Shell mode: what to send to a pager prompt. Default a space. */

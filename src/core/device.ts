@@ -53,4 +53,12 @@ export interface Credentials {
   readonly keyboardInteractive?: readonly string[] | KeyboardInteractiveResponder;
   /** Path of an ssh-agent socket. */
   readonly agent?: string;
+  /**
+   * The enable secret, for a vendor whose collector has a privilege step (IOS, ASA, EOS) and an
+   * account that lands at the unprivileged prompt (`>`): it answers the `enable` password
+   * prompt. `''` for an enable that asks for no password. Unused when the account lands
+   * privileged. Without it, an account that lands unprivileged is `auth-failed` (stage
+   * `enable`). Never logged, and masked wherever the device echoes it.
+   */
+  readonly enableSecret?: string;
 }

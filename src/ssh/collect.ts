@@ -161,7 +161,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       algorithms: resolveAlgorithms(options.algorithms),
       connectTimeoutMs: settings.connectTimeoutMs,
     });
-    const raw = await collectRaw(attempt, client, collector, device);
+    const raw = await collectRaw(attempt, client, collector, device, credentials.enableSecret);
     const normalized = normalizeOutput(device.id, collector, raw.bytes);
     if (!collector.isComplete(normalized.text)) {
       throw new BackupError({
@@ -237,11 +237,13 @@ async function collectRaw(
   client: Client,
   collector: ConfigCollector,
   device: Device,
+  enableSecret: string | undefined,
 ): Promise<RawOutput> {
   const context = { device };
   const plan = collector.commands(context);
   const shell =
     collector.mode === 'shell' ? await ShellSession.open(attempt, client, collector) : undefined;
+  if (shell && collector.privilege) await shell.enterPrivilege(collector.privilege, enableSecret);
   if (shell) {
     for (const command of collector.setupCommands(context)) {
       const output = await shell.run(command);
@@ -492,6 +494,11 @@ function validateOptions(options: CollectOptions): CollectLimits {
   }
   if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
     throw new TypeError(`collectConfig: credentials for ${device.id} need a username`);
+  }
+  if (credentials.enableSecret !== undefined && typeof credentials.enableSecret !== 'string') {
+    throw new TypeError(
+      `collectConfig: credentials.enableSecret for ${device.id} must be a string ('' for an enable that asks for no password)`,
+    );
   }
   const pin: unknown = device.hostKeyFingerprint;
   if (

@@ -1,8 +1,13 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { BackupError } from '../core/errors.js';
-import { applyBackspaces, stripWholeTerminalEscapes } from '../core/terminal-text.js';
-import type { ConfigCollector } from '../collectors/types.js';
+import {
+  applyBackspaces,
+  stripTerminalEscapes,
+  stripWholeTerminalEscapes,
+} from '../core/terminal-text.js';
+import type { ConfigCollector, PrivilegeStep } from '../collectors/types.js';
 import type { Attempt } from './attempt.js';
+import { enableFailed, maskSecret } from './privilege.js';
 
 // What devices send to erase a pager prompt: backspaces, carriage returns, cursor moves, and the
 // spaces that blank it out (only between such controls, so indentation survives).
@@ -255,6 +260,78 @@ export class ShellSession {
     });
   }
 
+  /**
+   * The collector's privilege step (SPEC §8): when the learned prompt is not privileged, sends
+   * the step's command, answers its password prompt with `enableSecret` and learns the new
+   * prompt. An account that lands privileged sends nothing. A missing secret, a second password
+   * prompt (wrong secret) or a device that stays unprivileged is `auth-failed` with
+   * `details.stage = "enable"`. The secret is never logged, and masked in anything the device
+   * echoed before it reaches an error.
+   */
+  async enterPrivilege(step: PrivilegeStep, enableSecret: string | undefined): Promise<void> {
+    const { attempt, collector } = this;
+    const reader = this.#reader;
+    const log = { deviceId: attempt.deviceId, prompt: this.prompt };
+    if (step.privilegedPrompt.test(this.prompt)) {
+      attempt.logger.debug(log, 'already privileged; no enable step');
+      return;
+    }
+    if (enableSecret === undefined) {
+      throw enableFailed(
+        attempt.deviceId,
+        'no-secret',
+        `the account lands at the unprivileged prompt "${this.prompt}", and reading the ${collector.displayName} configuration needs privileged mode ("${step.command}"): set credentials.enableSecret ('' when the device's ${step.command} asks for no password), or give the account privileged access at login`,
+      );
+    }
+    const isPrompt = (line: string): boolean =>
+      step.passwordPrompt.test(line) || collector.promptPattern.test(line);
+    reader.take();
+    reader.write(`${step.command}\n`);
+    let echoEnd = -1;
+    await reader.until(() => {
+      if (echoEnd < 0) {
+        const at = reader.head.indexOf(step.command);
+        if (at < 0) return false;
+        const newline = reader.head.indexOf('\n', at + step.command.length);
+        if (newline < 0) return false;
+        echoEnd = newline + 1;
+      }
+      const lineStart = reader.length - (reader.tail.length - (reader.tail.lastIndexOf('\n') + 1));
+      const line = lastLine(reader.tail);
+      return lineStart >= echoEnd && line !== '' && isPrompt(line);
+    }, `the answer to "${step.command}"`);
+    let answer = reader.take();
+    if (step.passwordPrompt.test(lastLine(answer))) {
+      attempt.logger.debug(log, 'answering the enable password prompt');
+      reader.write(`${enableSecret}\n`);
+      await reader.until(() => {
+        if (!reader.tail.includes('\n')) return false;
+        const line = lastLine(reader.tail);
+        return line !== '' && isPrompt(line);
+      }, `the answer to the enable secret`);
+      answer = maskSecret(reader.take(), enableSecret);
+      if (step.passwordPrompt.test(lastLine(answer))) {
+        throw enableFailed(
+          attempt.deviceId,
+          'wrong-secret',
+          `the device asked for the enable secret again after "${step.command}": credentials.enableSecret is wrong; fix it (the device is not tried again until the credentials change)`,
+          deviceWords(step, answer),
+        );
+      }
+    }
+    const prompt = lastLine(answer);
+    if (!step.privilegedPrompt.test(prompt)) {
+      throw enableFailed(
+        attempt.deviceId,
+        'refused',
+        `the device refused privileged mode ("${step.command}") and stayed at "${prompt}": check credentials.enableSecret and the account's enable rights on the device`,
+        deviceWords(step, answer),
+      );
+    }
+    this.prompt = prompt;
+    attempt.logger.debug({ deviceId: attempt.deviceId, prompt }, 'privileged mode reached');
+  }
+
   /** Runs one command and returns its output (latin1 text) without echo and prompt. */
   async run(command: string): Promise<string> {
     const reader = this.#reader;
@@ -289,4 +366,20 @@ export class ShellSession {
     const exit = this.collector.exitCommand;
     if (exit !== undefined && !this.#reader.closed) this.#reader.write(`${exit}\n`);
   }
+}
+
+/**
+ * The line of the device's refusal (from already masked text), cut short, when a failure pattern
+ * finds one.
+ */
+function deviceWords(step: PrivilegeStep, text: string): string | undefined {
+  for (const pattern of step.failurePatterns) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    const end = text.indexOf('\n', match.index + match[0].length);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    return stripTerminalEscapes(line).replace(/\s+/g, ' ').trim().slice(0, 160);
+  }
+  return undefined;
 }

@@ -28,6 +28,8 @@ export {
   type SimulatedKeyboardPrompt,
   type SimulatedPager,
   type SimulatedPersonality,
+  type SimulatedPrivilegeMode,
+  type SimulatedPrivilegeSettings,
   type SimulatedReply,
   type SimulatedSession,
   type SimulatedVendorId,

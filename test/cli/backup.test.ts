@@ -161,6 +161,36 @@ describe('confsnap backup', () => {
     expect(devices.map((device) => device.authAttempts)).toEqual([0, 0, 0]);
   });
 
+  it('backs up an ASA whose account lands at > with the secret named by enable_secret_env', async () => {
+    const firewall = await lab.start(PASSWORD, {
+      vendor: 'cisco-asa',
+      privilege: { enableSecret: 'en-4f1c9b' },
+    });
+    const inventory = inventoryOf([entry('fw1', firewall, { enable_secret_env: 'FW_ENABLE' })]);
+    const run = await cli(['backup', '--inventory', inventory, '--out', join(dir, 'out')], {
+      env: { ...env, FW_ENABLE: 'en-4f1c9b' },
+      cwd: dir,
+    });
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'fw1.cfg'), 'utf8')).toContain(': end');
+    expect(firewall.commands[0]).toBe('enable');
+    expect(run.stdout() + run.stderr()).not.toContain('en-4f1c9b');
+  });
+
+  it('stops before contacting any device when the enable secret variable is not set', async () => {
+    const firewall = await lab.start(PASSWORD, {
+      vendor: 'cisco-asa',
+      privilege: { enableSecret: 'en-4f1c9b' },
+    });
+    const inventory = inventoryOf([entry('fw1', firewall, { enable_secret_env: 'FW_ENABLE' })]);
+    const run = await backup(inventory);
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain(
+      'the environment variable FW_ENABLE (enable_secret_env) is not set',
+    );
+    expect(firewall.authAttempts).toBe(0);
+  });
+
   it('with --git commits only the devices whose config changed', async () => {
     const r1 = await lab.start(PASSWORD);
     const r2 = await lab.start(PASSWORD, { vendor: 'junos' });

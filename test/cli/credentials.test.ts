@@ -60,6 +60,31 @@ describe('inventory credentials', () => {
     );
   });
 
+  it('reads the enable secret from the environment; a change of it changes the version', async () => {
+    const env: Record<string, string | undefined> = { P: 'pw', ENABLE: 'first' };
+    const spec = { username: 'backup', passwordEnv: 'P', enableSecretEnv: 'ENABLE' };
+    const credentials = provider(spec, env);
+    const before = await credentials.get(device, signal);
+    env.ENABLE = 'second';
+    const after = await credentials.get(device, signal);
+    expect(before).toMatchObject({ password: 'pw', enableSecret: 'first' });
+    expect(after).toMatchObject({ password: 'pw', enableSecret: 'second' });
+    expect(after?.version).not.toBe(before?.version);
+  });
+
+  it('takes an enable secret variable set but empty as an enable without password', async () => {
+    const spec = { username: 'backup', passwordEnv: 'P', enableSecretEnv: 'ENABLE' };
+    const credentials = provider(spec, { P: 'pw', ENABLE: '' });
+    expect(await credentials.get(device, signal)).toMatchObject({ enableSecret: '' });
+  });
+
+  it('names a missing enable secret variable', async () => {
+    const spec = { username: 'backup', passwordEnv: 'P', enableSecretEnv: 'FW_ENABLE' };
+    await expect(provider(spec, { P: 'pw' }).get(device, signal)).rejects.toThrow(
+      'the environment variable FW_ENABLE (enable_secret_env) is not set',
+    );
+  });
+
   it('names an unreadable password file', async () => {
     const file = join(dir, 'missing');
     const credentials = provider({ username: 'backup', passwordFile: file });

@@ -221,7 +221,7 @@ describe('one mistake is one problem', () => {
     );
     const message = await problemsOf(path);
     expect(message.split('\n')).toEqual([
-      'inventory.yaml:3: defaults: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
+      'inventory.yaml:3: defaults: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env, enable_secret_env) or a file (password_file, private_key_file)',
     ]);
     expect(message).not.toContain('hunter2');
   });
@@ -277,6 +277,55 @@ describe('parsing', () => {
       username: 'backup',
       privateKeyFile: '/etc/confsnap/keys/h1',
     });
+  });
+
+  it('takes enable_secret_env from the defaults, also for a device with its own password', () => {
+    const inventory = parseInventory(
+      [
+        'defaults: { username: backup, password_env: P, enable_secret_env: ENABLE, vendor: cisco-asa }',
+        'devices:',
+        '  - { id: fw1, host: a }',
+        '  - { id: fw2, host: b, password_file: fw2.pw }',
+        '  - { id: fw3, host: c, enable_secret_env: FW3_ENABLE }',
+      ].join('\n'),
+      { file },
+    );
+    expect(inventory.credentials.get('fw1')).toEqual({
+      username: 'backup',
+      passwordEnv: 'P',
+      enableSecretEnv: 'ENABLE',
+    });
+    expect(inventory.credentials.get('fw2')).toEqual({
+      username: 'backup',
+      passwordFile: '/etc/confsnap/fw2.pw',
+      enableSecretEnv: 'ENABLE',
+    });
+    expect(inventory.credentials.get('fw3')?.enableSecretEnv).toBe('FW3_ENABLE');
+  });
+
+  it('refuses an enable secret written into the inventory, and a bad variable name', () => {
+    let message = '';
+    try {
+      parseInventory(
+        [
+          'defaults: { username: backup, password_env: P, vendor: cisco-ios }',
+          'devices:',
+          '  - { id: r1, host: a, enable_secret: s3cr3t-value }',
+          '  - { id: r2, host: b, enable_secret_env: "s3cr3t value" }',
+        ].join('\n'),
+        { file },
+      );
+    } catch (error) {
+      if (!(error instanceof InventoryError)) throw error;
+      message = error.message;
+    }
+    expect(message).toContain(
+      'devices[0] (r1): enable_secret: secrets do not belong in the inventory',
+    );
+    expect(message).toContain(
+      'devices[1] (r2): enable_secret_env: must be the name of an environment variable',
+    );
+    expect(message).not.toContain('s3cr3t');
   });
 
   it('keeps a YAML version as written: 7.10 is not 7.1', () => {

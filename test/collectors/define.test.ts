@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createCollectorRegistry,
+  DEFAULT_ENABLE_PASSWORD_PROMPT,
   DEFAULT_PROMPT_PATTERN,
   defineCollector,
   normalizeConfig,
@@ -204,5 +205,45 @@ describe('a custom collector in about twenty lines', () => {
       true,
     );
     expect(acmeEdge.promptPattern.test('edge-1#')).toBe(true);
+  });
+});
+
+describe('defineCollector privilege', () => {
+  const shell: CollectorDefinition = { ...minimal, mode: 'shell' };
+
+  it('fills in enable and a Password: prompt around the privileged prompt given', () => {
+    const collector = defineCollector({ ...shell, privilege: { privilegedPrompt: /#$/ } });
+    expect(collector.privilege).toEqual({
+      command: 'enable',
+      passwordPrompt: DEFAULT_ENABLE_PASSWORD_PROMPT,
+      privilegedPrompt: /#$/,
+      failurePatterns: [],
+    });
+    expect(DEFAULT_ENABLE_PASSWORD_PROMPT.test('Password:')).toBe(true);
+    expect(DEFAULT_ENABLE_PASSWORD_PROMPT.test('Enable Password:')).toBe(true);
+    expect(defineCollector(shell).privilege).toBeUndefined();
+  });
+
+  it('refuses a privilege step in exec mode, and one without a usable privileged prompt', () => {
+    expect(() => defineCollector({ ...minimal, privilege: { privilegedPrompt: /#$/ } })).toThrow(
+      /privilege only applies in shell mode/,
+    );
+    expect(() =>
+      defineCollector({ ...shell, privilege: {} as { privilegedPrompt: RegExp } }),
+    ).toThrow(/privilege\.privilegedPrompt must be a RegExp/);
+    expect(() => defineCollector({ ...shell, privilege: { privilegedPrompt: /.*/ } })).toThrow(
+      /privilegedPrompt matches an empty line/,
+    );
+    expect(() =>
+      defineCollector({ ...shell, privilege: { privilegedPrompt: /#$/, command: 'en\nable' } }),
+    ).toThrow(/privilege\.command must be a non-empty, single-line command/);
+  });
+
+  it('is declared by the built-in IOS, ASA and EOS collectors', () => {
+    const registry = createCollectorRegistry();
+    for (const vendor of ['cisco-ios', 'cisco-asa', 'arista-eos']) {
+      expect(registry.get(vendor)?.privilege?.privilegedPrompt.test('fw1#')).toBe(true);
+      expect(registry.get(vendor)?.privilege?.privilegedPrompt.test('fw1>')).toBe(false);
+    }
   });
 });

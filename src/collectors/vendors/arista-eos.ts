@@ -16,6 +16,13 @@ export const aristaEos: ConfigCollector = defineCollector({
   setupCommands: ['terminal length 0'],
   commands: ['show running-config'],
   promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
+  // `switch>`: `enable`, then `Password:` when an enable secret is set (none: straight to `#`);
+  // a wrong one is `% Access denied`, an AAA refusal `% Authorization denied`.
+  privilege: {
+    command: 'enable',
+    privilegedPrompt: /#$/,
+    failurePatterns: [/^[ \t]*% Access denied/m, /^[ \t]*% Authorization denied/m],
+  },
   pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [

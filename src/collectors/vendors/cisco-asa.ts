@@ -19,6 +19,13 @@ export const ciscoAsa: ConfigCollector = defineCollector({
   commands: ['more system:running-config'],
   // fw-01#, fw-01/admin#, fw-01(config)#
   promptPattern: /^[\w.-]+(?:\/[\w.-]+)*(?:\([\w.:/-]+\))?[>#] ?$/,
+  // `asa1>`: `enable`, then `Password:` (typing echoed as `*`); a wrong secret is `Invalid
+  // password` and the prompt again, three wrong ones end in `Access denied.`
+  privilege: {
+    command: 'enable',
+    privilegedPrompt: /#$/,
+    failurePatterns: [/^[ \t]*Invalid password/m, /^[ \t]*(?:% )?Access denied/m],
+  },
   pagerPattern: /^\s*<--- More --->\s*$/,
   exitCommand: 'exit',
   errorPatterns: [

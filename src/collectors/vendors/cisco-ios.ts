@@ -19,6 +19,18 @@ export const ciscoIos: ConfigCollector = defineCollector({
   setupCommands: ['terminal length 0', 'terminal width 0'],
   commands: ['show running-config'],
   promptPattern: /^[\w.:/-]+(?:\([\w.:/-]+\))?[>#] ?$/,
+  // `router1>`: `enable`, then `Password:`; a wrong secret asks again, three wrong ones end in
+  // `% Bad secrets`; AAA (TACACS+, RADIUS) says `% Access denied`.
+  privilege: {
+    command: 'enable',
+    privilegedPrompt: /#$/,
+    failurePatterns: [
+      /^[ \t]*% Access denied/m,
+      /^[ \t]*% Bad secrets/m,
+      /^[ \t]*% No password set/m,
+      /^[ \t]*% Error in authentication/m,
+    ],
+  },
   pagerPattern: /^\s*--More-- ?$/,
   exitCommand: 'exit',
   errorPatterns: [

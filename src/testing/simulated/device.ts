@@ -91,6 +91,29 @@ function checkFaults(faults: SimulatedFaults): void {
   checkPacketize(faults.packetize);
 }
 
+/** The `privilege` setting's secret, checked against what the personality can do. */
+function checkPrivilege(
+  privilege: SimulatedDeviceOptions['privilege'],
+  personality: SimulatedPersonality,
+): string | undefined {
+  if (privilege === undefined) return undefined;
+  if (personality.privilege === undefined) {
+    throw new RangeError(
+      `privilege: the ${personality.vendor} personality has no unprivileged level (built-in ones that do: cisco-ios, cisco-asa, arista-eos)`,
+    );
+  }
+  if (
+    typeof privilege !== 'object' ||
+    privilege === null ||
+    typeof privilege.enableSecret !== 'string'
+  ) {
+    throw new TypeError(
+      "privilege.enableSecret must be a string ('' for an enable that asks for no password)",
+    );
+  }
+  return privilege.enableSecret;
+}
+
 /** Default packet sizes of the `packetize` fault, in bytes. */
 const PACKET_BYTES = Object.freeze({ min: 1, max: 13 });
 
@@ -203,6 +226,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #hostname: string;
   readonly #version: string;
   readonly #extraFiles: Readonly<Record<string, string>>;
+  readonly #enableSecret: string | undefined;
   readonly #lifetime = new AbortController();
   readonly #sockets = new Map<Socket, Promise<void>>();
   readonly #socketsByPort = new Map<number, Socket>();
@@ -255,6 +279,7 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.#hostname = options.hostname ?? this.#personality.hostname ?? 'device1';
     this.#version = options.version ?? this.#personality.version ?? '';
     this.#extraFiles = { ...options.files };
+    this.#enableSecret = checkPrivilege(options.privilege, this.#personality);
     this.#config = options.config;
   }
 
@@ -487,6 +512,7 @@ class SimulatedSshDevice implements SimulatedDevice {
       version: this.#version,
       volatileTime: () => this.#nextVolatileTime(),
       faults: this.#faults,
+      privileged: this.#enableSecret === undefined,
       paging: true,
       pageLines: this.#personality.pageLines ?? 24,
       flags: new Set(),
@@ -496,6 +522,7 @@ class SimulatedSshDevice implements SimulatedDevice {
       session,
       faults: this.#faults,
       banner: this.#banner,
+      enableSecret: this.#enableSecret,
       recordCommand: (command) => {
         this.#commands.push(command);
         if (this.#commands.length > MAX_RECORDED_COMMANDS) this.#commands.shift();

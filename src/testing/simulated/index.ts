@@ -22,6 +22,8 @@ export type {
   SimulatedKeyboardPrompt,
   SimulatedPager,
   SimulatedPersonality,
+  SimulatedPrivilegeMode,
+  SimulatedPrivilegeSettings,
   SimulatedReply,
   SimulatedSession,
   SimulatedVendorId,

@@ -13,6 +13,7 @@ import { withFinalNewline } from './vendors/kit.js';
 import type {
   SimulatedFaults,
   SimulatedPersonality,
+  SimulatedPrivilegeMode,
   SimulatedReply,
   SimulatedSession,
 } from './types.js';
@@ -26,6 +27,8 @@ export interface SessionContext {
   readonly banner: string;
   /** Records a command line in the device's `commands`. */
   readonly recordCommand: (command: string) => void;
+  /** The secret `enable` accepts, when the device has a `privilege` setting. */
+  readonly enableSecret?: string | undefined;
 }
 
 /** Longest shell line kept; further characters are ignored (and not echoed), as on a real CLI. */
@@ -102,10 +105,17 @@ export async function runExec(
 }
 
 /**
- * Reads one line like a terminal: echoes what is typed, handles backspace and Ctrl-C, ends at
- * Enter (echoed as `\r\n`). Escape sequences (arrow keys) are ignored.
+ * Reads one line like a terminal: echoes what is typed (or, for a secret, nothing or one `*` per
+ * character), handles backspace and Ctrl-C, ends at Enter (echoed as `\r\n`). Escape sequences
+ * (arrow keys) are ignored.
  */
-async function readLine(io: ChannelIO, input: TerminalInput): Promise<string> {
+async function readLine(
+  io: ChannelIO,
+  input: TerminalInput,
+  echoMode: 'text' | 'none' | 'asterisks' = 'text',
+): Promise<string> {
+  const shown = (ch: string): string =>
+    echoMode === 'text' ? ch : echoMode === 'asterisks' ? '*' : '';
   let line = '';
   for (;;) {
     const typed = (await input.take(io.signal)).replace(/\x1b(\[[0-9;]*[@-~]|O.)?/g, '');
@@ -120,15 +130,37 @@ async function readLine(io: ChannelIO, input: TerminalInput): Promise<string> {
       if (ch === '\x7f' || ch === '\b') {
         if (line.length > 0) {
           line = line.slice(0, -1);
-          echo += '\b \b';
+          if (echoMode !== 'none') echo += '\b \b';
         }
       } else if (ch >= ' ' && line.length < MAX_LINE_CHARS) {
         line += ch;
-        echo += ch;
+        echo += shown(ch);
       }
     }
     await io.write(echo);
   }
+}
+
+/**
+ * The `enable` dialog: no password asked for an empty secret; otherwise up to `attempts` password
+ * prompts, the typed secret echoed as the vendor does. Resolves whether privileged mode was
+ * reached. The typed secrets are not recorded as commands.
+ */
+async function enable(
+  io: ChannelIO,
+  input: TerminalInput,
+  privilege: SimulatedPrivilegeMode,
+  secret: string,
+): Promise<boolean> {
+  if (secret === '') return true;
+  for (let attempt = 1; attempt <= privilege.attempts; attempt++) {
+    await io.write(privilege.passwordPrompt);
+    const typed = await readLine(io, input, privilege.secretEcho);
+    if (typed === secret) return true;
+    const text = attempt < privilege.attempts ? privilege.wrongSecretText : privilege.deniedText;
+    if (text !== '') await io.write(withNewlines(text, '\r\n'));
+  }
+  return false;
 }
 
 /**
@@ -141,16 +173,25 @@ export async function runShell(
   context: SessionContext,
 ): Promise<void> {
   const { personality, session, faults } = context;
-  const prompt = personality.prompt ?? '> ';
+  const privilegedPrompt = personality.prompt ?? '> ';
+  const userPrompt = personality.privilege?.userPrompt ?? privilegedPrompt;
   const pager = personality.pager;
   try {
     if (context.banner !== '') await io.write(withNewlines(`\n${context.banner}\n\n`, '\r\n'));
     if (faults.promptNeverShown) await io.stall();
     for (;;) {
-      await io.write(prompt);
+      await io.write(session.privileged ? privilegedPrompt : userPrompt);
       const command = (await readLine(io, input)).trim();
       if (command === '') continue;
       context.recordCommand(command);
+      const privilege = personality.privilege;
+      if (privilege?.isEnable(command)) {
+        // Already privileged: the CLI just shows the prompt again.
+        if (!session.privileged) {
+          session.privileged = await enable(io, input, privilege, context.enableSecret ?? '');
+        }
+        continue;
+      }
       const reply = answer(command, context);
       if (reply.kind === 'exit') break;
       const paging =

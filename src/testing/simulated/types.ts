@@ -48,6 +48,12 @@ export interface SimulatedSession {
   readonly configChangedAt: Date;
   /** The device's faults, for the faults a personality implements itself (`volatileChangeTimes`). */
   readonly faults: Readonly<SimulatedFaults>;
+  /**
+   * Shell mode: whether the session is in privileged mode (`#`). Starts true unless the device was
+   * started with a `privilege` setting; `enable` sets it. Personalities refuse privileged commands
+   * while it is false, as the vendor's CLI does at `>`.
+   */
+  privileged: boolean;
   /** Shell mode: whether long output stops at the pager prompt. Starts true. */
   paging: boolean;
   /** Shell mode: lines per page while paging is on. */
@@ -62,6 +68,30 @@ export interface SimulatedPager {
   readonly prompt: string;
   /** What it prints after the key, e.g. backspaces over the prompt, or `\r\x1b[K`. */
   readonly erase: string;
+}
+
+/**
+ * A vendor's unprivileged level and its way up (IOS, ASA, EOS: `enable`), used when a device is
+ * started with a {@link SimulatedDeviceOptions.privilege} setting.
+ */
+export interface SimulatedPrivilegeMode {
+  /** The prompt at the unprivileged level, e.g. `router1>`. */
+  readonly userPrompt: string;
+  /** Whether a command line (trimmed) asks for privileged mode, e.g. `enable` or `en`. */
+  isEnable(command: string): boolean;
+  /** What asks for the secret, e.g. `Password: `. */
+  readonly passwordPrompt: string;
+  /**
+   * How the typed secret is echoed: not at all (IOS, EOS), one `*` per character (ASA), or as
+   * typed (a careless CLI; for testing that the secret is masked).
+   */
+  readonly secretEcho: 'none' | 'asterisks' | 'text';
+  /** Password prompts before the device gives up and stays unprivileged. */
+  readonly attempts: number;
+  /** Printed after each wrong secret but the last, e.g. `Invalid password\n` (may be empty). */
+  readonly wrongSecretText: string;
+  /** Printed when the last attempt failed, e.g. `% Bad secrets\n`. */
+  readonly deniedText: string;
 }
 
 /**
@@ -104,6 +134,8 @@ export interface SimulatedPersonality {
   readonly prompt?: string;
   /** Shell mode: the banner printed after login, unless the `banner` option replaces it. */
   readonly banner?: string;
+  /** Shell mode: the unprivileged level and `enable`. Absent: the vendor has none. */
+  readonly privilege?: SimulatedPrivilegeMode;
   /** Shell mode: the pager. Absent: the device never pages. */
   readonly pager?: SimulatedPager;
   /** Shell mode: lines per page while paging is on. Default 24. */
@@ -248,6 +280,12 @@ export interface SimulatedFaults {
   readonly volatileChangeTimes?: boolean;
 }
 
+/** {@link SimulatedDeviceOptions.privilege} settings. */
+export interface SimulatedPrivilegeSettings {
+  /** The enable secret the device accepts; `''`: its enable asks for no password. */
+  readonly enableSecret: string;
+}
+
 /** Options of {@link startSimulatedDevice}. */
 export interface SimulatedDeviceOptions {
   /** A built-in vendor id, or a {@link SimulatedPersonality} for your own vendor. */
@@ -269,6 +307,12 @@ export interface SimulatedDeviceOptions {
   readonly credentials?: SimulatedCredentials;
   /** Misbehaviours; all off by default. */
   readonly faults?: SimulatedFaults;
+  /**
+   * Shell vendors with an unprivileged level (`cisco-ios`, `cisco-asa`, `arista-eos`): the account
+   * lands at `>`, refuses privileged commands there as the vendor does, and reaches `#` with
+   * `enable` and this secret. Absent: the account lands privileged (`#`).
+   */
+  readonly privilege?: SimulatedPrivilegeSettings;
   /** Software version, e.g. `6.48.6` makes a RouterOS v6. Default: the personality's. */
   readonly version?: string;
   /** Shell mode: the banner printed after login. Default: one containing `#` and `>`. */

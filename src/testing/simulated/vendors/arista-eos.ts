@@ -6,6 +6,7 @@ import {
   ctime,
   type PersonalitySettings,
   type BuiltInPersonality,
+  isEnableCommand,
 } from './kit.js';
 
 const PAGER = ' --More-- ';
@@ -29,6 +30,15 @@ export function aristaEos(settings: PersonalitySettings = {}): BuiltInPersonalit
     prompt: `${hostname}#`,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
+    privilege: {
+      userPrompt: `${hostname}>`,
+      isEnable: isEnableCommand,
+      passwordPrompt: 'Password: ',
+      secretEcho: 'none',
+      attempts: 1,
+      wrongSecretText: '',
+      deniedText: '% Access denied\n',
+    },
     ...ciscoStyleCli({
       showRunningConfig: (session) =>
         configReply(
@@ -43,6 +53,10 @@ export function aristaEos(settings: PersonalitySettings = {}): BuiltInPersonalit
         ),
       invalidText: (_errorAt, incomplete) =>
         incomplete ? '% Incomplete command\n' : '% Invalid input\n',
+      unprivileged: (id) =>
+        id === 'show-run'
+          ? { kind: 'output', text: '% Invalid input (privileged mode required)\n' }
+          : undefined,
     }),
   };
 }

@@ -10,6 +10,8 @@ import {
   type PersonalitySettings,
   LEAVE_SYNTAX,
   type BuiltInPersonality,
+  isEnableCommand,
+  wordStart,
 } from './kit.js';
 
 type AsaCommand = 'pager' | 'show-run' | 'exit';
@@ -43,6 +45,15 @@ export function ciscoAsa(settings: PersonalitySettings = {}): BuiltInPersonality
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: `\r${' '.repeat(PAGER.length)}\r` },
+    privilege: {
+      userPrompt: `${hostname}>`,
+      isEnable: isEnableCommand,
+      passwordPrompt: 'Password: ',
+      secretEcho: 'asterisks',
+      attempts: 3,
+      wrongSecretText: 'Invalid password\n',
+      deniedText: 'Access denied.\n',
+    },
     ...abbreviatingCli({
       syntax: SYNTAX,
       handle(id, args, session) {
@@ -72,6 +83,14 @@ export function ciscoAsa(settings: PersonalitySettings = {}): BuiltInPersonality
         incomplete
           ? `ERROR: % Incomplete command\n`
           : `${caretLine(prompt, errorAt)}\nERROR: % Invalid input detected at '^' marker.\n`,
+      // At `asa1>` there is no `terminal` and no `more`; `show` knows no `running-config`.
+      unprivileged: (id, command) =>
+        id === 'exit'
+          ? undefined
+          : {
+              kind: 'output',
+              text: `${caretLine(`${hostname}>`, command.toLowerCase().startsWith('sh') ? wordStart(command, 1) : 0)}\nERROR: % Invalid input detected at '^' marker.\n`,
+            },
     }),
   };
 }

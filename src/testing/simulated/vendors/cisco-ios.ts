@@ -7,6 +7,8 @@ import {
   configReply,
   type PersonalitySettings,
   type BuiltInPersonality,
+  isEnableCommand,
+  wordStart,
 } from './kit.js';
 
 const PAGER = ' --More-- ';
@@ -32,6 +34,15 @@ export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality
     prompt,
     banner: DEFAULT_BANNER,
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
+    privilege: {
+      userPrompt: `${hostname}>`,
+      isEnable: isEnableCommand,
+      passwordPrompt: 'Password: ',
+      secretEcho: 'none',
+      attempts: 3,
+      wrongSecretText: '',
+      deniedText: '% Bad secrets\n\n',
+    },
     ...ciscoStyleCli({
       showRunningConfig(session) {
         const time = ciscoTime(
@@ -53,6 +64,14 @@ export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality
         incomplete
           ? '% Incomplete command.\n\n'
           : `${caretLine(prompt, errorAt)}\n% Invalid input detected at '^' marker.\n\n`,
+      // At `router1>`, `show` knows no `running-config`: the caret goes under that word.
+      unprivileged: (id, command) =>
+        id === 'show-run'
+          ? {
+              kind: 'output',
+              text: `${caretLine(`${hostname}>`, wordStart(command, 1))}\n% Invalid input detected at '^' marker.\n\n`,
+            }
+          : undefined,
     }),
   };
 }

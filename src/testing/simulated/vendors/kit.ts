@@ -75,6 +75,16 @@ export function matchCommand<Id extends string>(
   return { ok: false, incomplete, errorAt: Math.max(0, errorAt) };
 }
 
+/** Whether a command line is `enable`, abbreviated or not (`en`, `ena`), Cisco style. */
+export function isEnableCommand(command: string): boolean {
+  return matchCommand(command, [{ id: 'enable', words: ['enable'] }]).ok;
+}
+
+/** Where the `index`-th word (0-based) of a command line starts, for a caret under it. */
+export function wordStart(command: string, index: number): number {
+  return splitWords(command)[index]?.at ?? command.length;
+}
+
 /** A line with a `^` under character `column` of what follows `prompt`. */
 export function caretLine(prompt: string, column: number): string {
   return `${' '.repeat(prompt.length + column)}^`;
@@ -152,11 +162,18 @@ export function abbreviatingCli<Id extends string>(options: {
   readonly syntax: readonly CommandSyntax<Id>[];
   readonly handle: (id: Id, args: readonly string[], session: SimulatedSession) => SimulatedReply;
   readonly invalidText: (errorAt: number, incomplete: boolean) => string;
+  /**
+   * At the unprivileged level (`session.privileged` false): the refusal of a matched command
+   * that needs privileged mode, or `undefined` for one that works there too.
+   */
+  readonly unprivileged?: (id: Id, command: string) => SimulatedReply | undefined;
 }): Pick<SimulatedPersonality, 'respond' | 'invalidCommand'> {
   return {
     respond(command, session) {
       const match = matchCommand(command, options.syntax);
-      return match.ok ? options.handle(match.id, match.args, session) : undefined;
+      if (!match.ok) return undefined;
+      const refusal = session.privileged ? undefined : options.unprivileged?.(match.id, command);
+      return refusal ?? options.handle(match.id, match.args, session);
     },
     invalidCommand(command) {
       const match = matchCommand(command, options.syntax);
@@ -200,6 +217,11 @@ type CiscoStyleCommand = 'length' | 'width' | 'show-run' | 'exit';
 export function ciscoStyleCli<Extra extends string = never>(options: {
   readonly showRunningConfig: (session: SimulatedSession) => SimulatedReply;
   readonly invalidText: (errorAt: number, incomplete: boolean) => string;
+  /** At the unprivileged level: the refusal of a command that needs privileged mode (see {@link abbreviatingCli}). */
+  readonly unprivileged?: (
+    id: CiscoStyleCommand | Extra,
+    command: string,
+  ) => SimulatedReply | undefined;
   readonly extra?: {
     readonly syntax: readonly CommandSyntax<Extra>[];
     readonly handle: (
@@ -234,5 +256,6 @@ export function ciscoStyleCli<Extra extends string = never>(options: {
       }
     },
     invalidText: options.invalidText,
+    ...(options.unprivileged ? { unprivileged: options.unprivileged } : {}),
   });
 }
