@@ -34,12 +34,6 @@ export function formatDuration(ms: number): string {
   return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
 }
 
-/** The message of an unknown thrown value, one line, bounded. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').trim().slice(0, 400);
-}
-
 /**
  * A URL as it may be printed: credentials in it (`redis://:secret@host`, a NATS token
  * `nats://token@host`) are replaced by `***`.

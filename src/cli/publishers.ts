@@ -10,7 +10,8 @@ import {
   type SnapshotPublisher,
 } from '../index.js';
 import type { NatsSnapshotPublisher } from '../nats/index.js';
-import { errorText, redactUrl } from './io.js';
+import { redactUrl } from './io.js';
+import { errorText } from '../core/errors.js';
 
 /** Something that keeps a command from starting: a missing git, an unreachable NATS. */
 export class SetupError extends Error {

@@ -8,7 +8,8 @@ import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { inventoryCredentials } from './credentials.js';
 import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
-import { errorText, formatDuration, redactUrl, writeLine, type CliIO } from './io.js';
+import { formatDuration, redactUrl, writeLine, type CliIO } from './io.js';
+import { errorText } from '../core/errors.js';
 import { openPublisher } from './publishers.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */

@@ -8,7 +8,7 @@ import {
 import { SteppedBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Device } from '../core/device.js';
-import { BackupError, isBackupError, type BackupErrorKind } from '../core/errors.js';
+import { BackupError, errorText, isBackupError, type BackupErrorKind } from '../core/errors.js';
 import { MinHeap } from '../core/heap.js';
 import { uniformJitter } from '../core/jitter.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -1599,11 +1599,6 @@ function pinOf(device: Device): string | undefined {
 
 function isStorePinning(pinning: HostKeyPinning | undefined): boolean {
   return pinning !== undefined && !isUpdaterPinning(pinning);
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message.slice(0, 300);
-  return String(error).slice(0, 300);
 }
 
 function requireObject(value: unknown, name: string): void {

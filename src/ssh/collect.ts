@@ -17,6 +17,7 @@ import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
 import { ShellSession } from './shell.js';
 import { isFingerprint } from './fingerprint.js';
+import { checkDeviceRecord } from './device-record.js';
 
 /** Default deadlines and limits of one collection (SPEC §1.8). */
 export const COLLECT_DEFAULTS: Readonly<CollectLimits> = Object.freeze({
@@ -476,32 +477,13 @@ function asBackupError(error: unknown, deviceId: string): BackupError {
 
 function validateOptions(options: CollectOptions): CollectLimits {
   const { device, credentials } = options;
-  if (!device || typeof device.id !== 'string' || device.id === '') {
-    throw new TypeError('collectConfig: device.id must be a non-empty string');
-  }
-  if (typeof device.host !== 'string' || device.host.trim() === '') {
-    throw new TypeError(`collectConfig: device ${device.id} has no host`);
-  }
-  if (
-    device.port !== undefined &&
-    (!Number.isInteger(device.port) || device.port < 1 || device.port > 65_535)
-  ) {
-    throw new TypeError(
-      `collectConfig: device ${device.id} has an invalid port (${String(device.port)})`,
-    );
+  const problem = checkDeviceRecord(device);
+  if (problem) {
+    const id = typeof device?.id === 'string' && problem.field !== 'id' ? ` ${device.id}` : '';
+    throw new TypeError(`collectConfig: device${id}: ${problem.field} ${problem.message}`);
   }
   if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
     throw new TypeError(`collectConfig: credentials for ${device.id} need a username`);
-  }
-  const pin: unknown = device.hostKeyFingerprint;
-  if (
-    pin !== undefined &&
-    pin !== null &&
-    (typeof pin !== 'string' || (pin.trim() !== '' && !isFingerprint(pin)))
-  ) {
-    throw new TypeError(
-      `collectConfig: device ${device.id} has an invalid hostKeyFingerprint; expected SHA256:<43 base64 characters> as ssh-keygen -l prints it`,
-    );
   }
   const settings: CollectLimits = { ...COLLECT_DEFAULTS };
   for (const key of Object.keys(COLLECT_DEFAULTS) as (keyof CollectLimits)[]) {
