@@ -87,6 +87,33 @@ export interface CollectResult {
 }
 
 /**
+ * The results of {@link collectConfig} whose `sha256` is `normalizeConfig`'s over exactly the
+ * `text` they were returned with. Keyed by the result object, so a copy or a changed text is not
+ * trusted.
+ */
+const normalizedHashes = new WeakMap<
+  CollectResult,
+  { readonly text: string; readonly sha256: string }
+>();
+
+/**
+ * Whether `result` came from {@link collectConfig} unchanged, so its `sha256` is the hash of its
+ * `text` and need not be computed again (one SHA-256 per snapshot). A result a custom collect
+ * function built, copied or changed answers false and is hashed again before it is published.
+ *
+ * @example
+ * ```ts
+ * const result = await collectConfig(options);
+ * hasNormalizedHash(result); // true
+ * hasNormalizedHash({ ...result }); // false
+ * ```
+ */
+export function hasNormalizedHash(result: CollectResult): boolean {
+  const known = normalizedHashes.get(result);
+  return known !== undefined && known.text === result.text && known.sha256 === result.sha256;
+}
+
+/**
  * Backs up one device once: connects over SSH (checking its host key before any credential is
  * sent), runs its vendor's commands, normalizes and hashes the output. Usable without a scheduler.
  *
@@ -179,7 +206,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     await closeGracefully(client, clock);
     const finishedAt = clock.now();
     logger.debug({ deviceId: device.id, bytes: attempt.bytesReceived }, 'collected');
-    return {
+    const result: CollectResult = {
       deviceId: device.id,
       vendor: collector.vendor,
       text: normalized.text,
@@ -192,6 +219,8 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       durationMs: finishedAt - startedAt,
       bytesReceived: attempt.bytesReceived,
     };
+    normalizedHashes.set(result, { text: result.text, sha256: result.sha256 });
+    return result;
   } catch (error) {
     // The attempt's own failure (time limit, output limit, cancel) beats the error it caused.
     const reason: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
