@@ -2,7 +2,6 @@ import { EventEmitter } from 'eventemitter3';
 import { linkedAbortController, raceSignal, unlimitedController } from '../core/abort.js';
 import type { Device } from '../core/device.js';
 import { BackupError, errorText, type BackupErrorKind } from '../core/errors.js';
-import { uniformJitter } from '../core/jitter.js';
 import { Semaphore } from '../core/semaphore.js';
 import { checkDeviceRecord } from '../ssh/device-record.js';
 import { isUpdaterPinning } from '../ssh/host-keys.js';
@@ -10,24 +9,11 @@ import type { AttemptContext } from './attempt/context.js';
 import { runAttempt } from './attempt/pipeline.js';
 import { callPort, portBound } from './attempt/port-call.js';
 import type { AttemptHandle } from './attempt/steps.js';
-import { DeviceRecord, statusOf, type DeviceStatus } from './device-record.js';
+import { statusOf, type DeviceRecord, type DeviceStatus } from './device-record.js';
 import { DueQueue } from './due-queue.js';
-import type {
-  AttemptCause,
-  SchedulerEvents,
-  SkipReason,
-  UnblockReason,
-  WarningCode,
-} from './events.js';
-import {
-  decide,
-  type AttemptOutcome,
-  type AttemptResult,
-  type DecidedEvent,
-  type Decision,
-  type OutcomePolicy,
-} from './outcome.js';
-import { reconcile } from './reconcile.js';
+import type { AttemptCause, SchedulerEvents, SkipReason, WarningCode } from './events.js';
+import type { AttemptOutcome } from './outcome.js';
+import { Fleet } from './fleet.js';
 import {
   resolveSettings,
   type BackupSchedulerOptions,
@@ -84,13 +70,11 @@ export interface SchedulerStats {
  */
 export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   readonly #settings: SchedulerSettings;
-  readonly #policy: OutcomePolicy;
-  readonly #records = new Map<string, DeviceRecord>();
+  readonly #fleet: Fleet;
   /** Every attempt's promise, from its start to its end, whatever step it is in. */
   readonly #attemptPromises = new Set<Promise<AttemptOutcome>>();
   readonly #attempts = new Set<AttemptHandle>();
   readonly #lockReleases = new Set<Promise<void>>();
-  readonly #reportedProblems = new Set<string>();
   // Every attempt listens to this signal: thousands at once is normal, not a leak.
   readonly #stop = unlimitedController();
   readonly #queue: DueQueue;
@@ -101,37 +85,37 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   /** Numbers every read of device records and every pin this process stores, in order. */
   #readSeq = 0;
   readonly #counts = { queueLength: 0, slotsHeld: 0 };
-  readonly #outcomes = { success: 0, failed: 0, skipped: 0, locked: 0 };
-  readonly #skips: Record<SkipReason, number> = { offline: 0, locked: 0, fresh: 0, blocked: 0 };
-  readonly #failureKinds: Partial<Record<BackupErrorKind, number>> = {};
 
   /** @throws {RangeError} or {TypeError} when an option is invalid; the message names it. */
   constructor(options: BackupSchedulerOptions) {
     super();
     const settings = resolveSettings(options);
     this.#settings = settings;
-    this.#policy = {
-      intervalMs: settings.intervalMs,
-      refreshIntervalMs: settings.refreshIntervalMs,
-      retryDelayMs: (failures) => this.#retryDelay(failures),
-    };
     this.#queue = new DueQueue(settings.clock, this.#stop.signal);
+    const storePinning = settings.hostKeys !== undefined && !isUpdaterPinning(settings.hostKeys);
+    const fleet = new Fleet(
+      settings,
+      this.#queue,
+      (event, payload) => this.#emit(event, payload),
+      storePinning,
+    );
+    this.#fleet = fleet;
     this.#context = {
       settings,
       stop: this.#stop.signal,
       semaphore: new Semaphore(settings.concurrency),
       counts: this.#counts,
-      storePinning: settings.hostKeys !== undefined && !isUpdaterPinning(settings.hostKeys),
+      storePinning,
       nextReadSeq: () => ++this.#readSeq,
       emit: (event, payload) => this.#emit(event, payload),
       warn: (deviceId, code, message) => this.#warn(deviceId, code, message),
-      conclude: (record, result) => this.#conclude(record, result),
-      applyDecision: (record, result) => this.#applyDecision(record, result),
-      emitDecided: (events) => this.#emitDecided(events),
-      unblock: (record, reason) => this.#unblock(record, reason),
-      remove: (record) => this.#remove(record),
+      conclude: (record, result) => fleet.conclude(record, result),
+      applyDecision: (record, result) => fleet.applyDecision(record, result),
+      emitDecided: (events) => fleet.emitDecided(events),
+      unblock: (record, reason) => fleet.unblock(record, reason),
+      remove: (record) => fleet.remove(record),
       reportInvalid: (deviceId, index, field, message) =>
-        this.#reportInvalid(deviceId, index, field, message),
+        fleet.reportInvalid(deviceId, index, field, message),
       trackLockRelease: (released) => {
         this.#lockReleases.add(released);
         void released.finally(() => this.#lockReleases.delete(released));
@@ -178,14 +162,14 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       this.#emit('refresh:error', {
         deviceId: undefined,
         error,
-        message: `reading the device list failed (${errorText(error)}); keeping the current ${this.#records.size} devices`,
+        message: `reading the device list failed (${errorText(error)}); keeping the current ${this.#fleet.records.size} devices`,
       });
       return false;
     } finally {
       bound.dispose();
     }
     if (this.#stop.signal.aborted) return false;
-    this.#reconcile(list, readSeq);
+    this.#fleet.applyList(list, readSeq);
     return true;
   }
 
@@ -206,7 +190,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       message: 'the scheduler is stopped',
     };
     if (this.#stopped || this.#stop.signal.aborted) return stopped;
-    let entry = this.#records.get(deviceId);
+    let entry = this.#fleet.records.get(deviceId);
     if (!entry && this.#settings.devices.get) {
       const bound = this.#portBound(
         options.signal,
@@ -221,7 +205,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         .finally(() => bound.dispose());
       if (this.#stop.signal.aborted) return stopped;
       // A refresh may have added the device meanwhile; never add a second copy of it.
-      entry = this.#records.get(deviceId);
+      entry = this.#fleet.records.get(deviceId);
       if (
         !entry &&
         !this.#stop.signal.aborted &&
@@ -229,7 +213,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         checkDeviceRecord(device) === undefined &&
         this.#settings.collectors.has(device.vendor)
       ) {
-        entry = this.#add(device, readSeq);
+        entry = this.#fleet.add(device, readSeq);
       }
     }
     if (!entry) return unknown;
@@ -258,9 +242,9 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
   /** Unblocks a device blocked by `auth-failed` or `host-key-mismatch` and schedules it now. */
   unblock(deviceId: string): boolean {
-    const entry = this.#records.get(deviceId);
+    const entry = this.#fleet.records.get(deviceId);
     if (!entry?.block) return false;
-    this.#unblock(entry, 'manual');
+    this.#fleet.unblock(entry, 'manual');
     this.#queue.schedule(entry, this.#settings.clock.now(), 'schedule');
     return true;
   }
@@ -271,28 +255,28 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   status(): DeviceStatus[];
   status(deviceId?: string): DeviceStatus | DeviceStatus[] | undefined {
     if (deviceId !== undefined) {
-      const entry = this.#records.get(deviceId);
+      const entry = this.#fleet.records.get(deviceId);
       return entry && statusOf(entry);
     }
-    return [...this.#records.values()].map(statusOf);
+    return [...this.#fleet.records.values()].map(statusOf);
   }
 
   /** Counters per outcome and error kind, attempts in flight and waiting. */
   stats(): SchedulerStats {
     let blocked = 0;
-    for (const record of this.#records.values()) if (record.block) blocked++;
+    for (const record of this.#fleet.records.values()) if (record.block) blocked++;
     const publisher = this.#settings.publisher;
     const publisherStats = (publisher as { stats?: () => unknown }).stats;
     return {
-      devices: this.#records.size,
+      devices: this.#fleet.records.size,
       blocked,
       slotsHeld: this.#counts.slotsHeld,
       attemptsInFlight: this.#attemptPromises.size,
       inFlight: this.#counts.slotsHeld,
       queueLength: this.#counts.queueLength,
-      outcomes: { ...this.#outcomes },
-      skipped: { ...this.#skips },
-      failures: { ...this.#failureKinds },
+      outcomes: { ...this.#fleet.outcomes },
+      skipped: { ...this.#fleet.skipped },
+      failures: { ...this.#fleet.failures },
       ...(typeof publisherStats === 'function'
         ? { publisher: publisherStats.call(publisher) }
         : {}),
@@ -316,104 +300,6 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Device list
-
-  #reconcile(list: readonly Device[], readSeq: number): void {
-    const now = this.#settings.clock.now();
-    const changes = reconcile(this.#records, list, {
-      hasCollector: (vendor) => this.#settings.collectors.has(vendor),
-      readSeq,
-      storePinning: this.#context.storePinning,
-    });
-    for (const change of changes) {
-      switch (change.type) {
-        case 'invalid':
-          this.#reportInvalid(change.deviceId, change.index, change.field, change.message);
-          break;
-        case 'unsupported':
-          this.#reportUnsupported(change.deviceId, change.vendor);
-          break;
-        case 'add':
-          this.#add(change.device, readSeq, now);
-          break;
-        case 'update': {
-          const record = this.#records.get(change.device.id)!;
-          record.device = change.device;
-          record.learnPin(change.device, readSeq);
-          if (change.repinned) {
-            // The operator re-pinned or reset the fingerprint beside the device row.
-            this.#unblock(record, 'host-key');
-            this.#queue.schedule(record, now, 'schedule');
-          }
-          break;
-        }
-        case 'remove':
-          this.#remove(this.#records.get(change.deviceId)!);
-          break;
-      }
-    }
-  }
-
-  #add(device: Device, readSeq: number, now = this.#settings.clock.now()): DeviceRecord {
-    const record = new DeviceRecord(device.id, device);
-    record.learnPin(device, readSeq);
-    this.#records.set(device.id, record);
-    const [minMs, maxMs] = this.#settings.initialJitterMs;
-    const firstAttemptAt = now + uniformJitter(minMs, maxMs, this.#settings.random);
-    record.regularAt = firstAttemptAt;
-    this.#queue.schedule(record, firstAttemptAt, 'schedule');
-    this.#emit('device:added', { deviceId: device.id, firstAttemptAt });
-    return record;
-  }
-
-  #remove(record: DeviceRecord): void {
-    record.removed = true;
-    this.#queue.cancel(record);
-    this.#records.delete(record.id);
-    record.controller?.abort(
-      new BackupError({
-        kind: 'cancelled',
-        deviceId: record.id,
-        message: `${record.id}: the device was removed from the device list`,
-      }),
-    );
-    this.#emit('device:removed', { deviceId: record.id });
-  }
-
-  #reportUnsupported(deviceId: string, vendor: string): void {
-    const key = `unsupported:${deviceId}:${vendor}`;
-    if (this.#reportedProblems.has(key)) return;
-    this.#reportedProblems.add(key);
-    this.#settings.logger.warn(
-      { deviceId, vendor },
-      'no collector for this vendor; device ignored',
-    );
-    this.#emit('device:unsupported', { deviceId, vendor });
-  }
-
-  #reportInvalid(
-    deviceId: string | undefined,
-    index: number,
-    field: string,
-    message: string,
-  ): void {
-    // Keyed by device, not position: a record that moves in the list is not reported again.
-    const key = `invalid:${deviceId ?? `#${index}`}:${field}:${message}`;
-    if (this.#reportedProblems.has(key)) return;
-    this.#reportedProblems.add(key);
-    this.#settings.logger.warn(
-      { deviceId, index, field },
-      `invalid device record: ${field} ${message}`,
-    );
-    this.#emit('device:invalid', {
-      deviceId,
-      index,
-      field,
-      message: `device #${index}${deviceId ? ` (${deviceId})` : ''}: ${field} ${message}`,
-    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -473,46 +359,6 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   ): { signal: AbortSignal; dispose: () => void } {
     const { clock, timeLimitMs } = this.#settings;
     return portBound(clock, timeLimitMs, this.#stop.signal, signal, timeoutMessage);
-  }
-
-  #applyDecision(record: DeviceRecord, result: AttemptResult): Decision {
-    const decision = decide(record, result, this.#policy, this.#settings.clock.now());
-    record.apply(decision.record);
-    if (decision.next) this.#queue.schedule(record, decision.next.at, decision.next.cause);
-    const { outcome, skipped, failure } = decision.counters;
-    if (outcome) this.#outcomes[outcome]++;
-    if (skipped) this.#skips[skipped]++;
-    if (failure) this.#failureKinds[failure] = (this.#failureKinds[failure] ?? 0) + 1;
-    if (decision.warning) {
-      this.#settings.logger.warn(decision.warning.fields, decision.warning.message);
-    }
-    return decision;
-  }
-
-  #conclude(record: DeviceRecord, result: AttemptResult): AttemptOutcome {
-    const decision = this.#applyDecision(record, result);
-    this.#emitDecided(decision.events);
-    return decision.outcome;
-  }
-
-  #emitDecided(events: readonly DecidedEvent[]): void {
-    for (const event of events) this.#emit(event.name, event.payload);
-  }
-
-  #unblock(record: DeviceRecord, reason: UnblockReason): void {
-    const event = record.unblock(reason);
-    if (event) this.#emit('device:unblocked', event);
-  }
-
-  /** The backoff delay, checked: a policy's NaN or negative value must not break the timer heap. */
-  #retryDelay(failures: number): number {
-    const delay = this.#settings.backoff.delay(failures);
-    if (Number.isFinite(delay) && delay >= 0) return delay;
-    this.#settings.logger.error(
-      { failures, delay },
-      'the backoff policy returned an invalid delay; using 5 min',
-    );
-    return 5 * 60_000;
   }
 
   async #doStop(graceMs: number): Promise<void> {
