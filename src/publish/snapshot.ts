@@ -84,6 +84,19 @@ function snapshotOf(fields: SnapshotFields, knownSha256: string | undefined): Sn
 }
 
 /**
+ * The version field of a snapshot for a device of `vendor` that reported `version` (SPEC §5):
+ * the wire format has `routeros_version` only, for RouterOS devices; other vendors' versions are
+ * not published. Where the wire format's vendor knowledge lives, so no caller repeats it.
+ * @internal Used by the scheduler; not part of the public surface.
+ */
+export function snapshotVersionFields(
+  vendor: string,
+  version: string | undefined,
+): { routerosVersion?: string } {
+  return vendor === 'routeros' && version ? { routerosVersion: version } : {};
+}
+
+/**
  * Whether `value` can be one token of a NATS subject as it is: not empty, and no `.`, `*`, `>` or
  * white space. Device ids need not be; they are encoded with `encodeSubjectToken`.
  * @internal Checks the NATS publisher's subject prefix; not part of the public surface.

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { startTimer } from '../core/timer.js';
 import { normalizeConfig } from '../collectors/normalize.js';
 import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
-import type { ConfigCollector } from '../collectors/types.js';
+import { VERSION_SEARCH_BYTES, type ConfigCollector } from '../collectors/types.js';
 import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
 import { Attempt } from './attempt.js';
 import { hostKeyMismatch } from './classify.js';
@@ -53,8 +53,19 @@ export interface CollectOptions {
   connectTimeoutMs?: number;
   /** Deadline of each command (and of the prompt). Default 60 s. */
   commandTimeoutMs?: number;
-  /** Hard limit of the whole attempt; the socket is destroyed when it passes. Default 300 s. */
+  /**
+   * Hard limit of the whole collection; the socket is destroyed when it passes (`time-limit`).
+   * Default 300 s. One owner arms it: collectConfig, unless `timeLimitEnforcedBySignal` says the
+   * caller does.
+   */
   timeLimitMs?: number;
+  /**
+   * True when the caller enforces the time limit itself through `signal`, aborting it with a
+   * `time-limit` `BackupError` (the scheduler does: its limit runs from the attempt's start and
+   * covers its port calls too). collectConfig then arms no timer of its own and rejects with that
+   * error as it is, so a time limit has one deadline and one message. Default false.
+   */
+  timeLimitEnforcedBySignal?: boolean;
   /** Output beyond this aborts with `output-too-large` without buffering the rest. Default 16 MiB. */
   maxOutputBytes?: number;
   signal?: AbortSignal;
@@ -155,26 +166,32 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     settings.commandTimeoutMs,
     settings.maxOutputBytes,
   );
-  const detachCaller = onAbort(options.signal, () =>
+  const detachCaller = onAbort(options.signal, () => {
+    const reason: unknown = options.signal?.reason;
     attempt.fail(
-      new BackupError({
-        kind: 'cancelled',
-        deviceId: device.id,
-        cause: options.signal?.reason,
-        message: `${device.id}: the backup was cancelled`,
-      }),
-    ),
-  );
-  const cancelTimeLimit = startTimer(clock, settings.timeLimitMs, () =>
-    attempt.fail(
-      new BackupError({
-        kind: 'time-limit',
-        deviceId: device.id,
-        message: `${device.id}: the backup of ${target} passed timeLimitMs (${settings.timeLimitMs} ms) and was aborted; a slow device may need a higher limit`,
-        details: { timeLimitMs: settings.timeLimitMs },
-      }),
-    ),
-  );
+      isBackupError(reason, 'time-limit')
+        ? reason
+        : new BackupError({
+            kind: 'cancelled',
+            deviceId: device.id,
+            cause: reason,
+            message: `${device.id}: the backup was cancelled`,
+          }),
+    );
+  });
+  const armTimeLimit = options.timeLimitEnforcedBySignal !== true;
+  const cancelTimeLimit = !armTimeLimit
+    ? () => {}
+    : startTimer(clock, settings.timeLimitMs, () =>
+        attempt.fail(
+          new BackupError({
+            kind: 'time-limit',
+            deviceId: device.id,
+            message: `${device.id}: the backup of ${target} passed timeLimitMs (${settings.timeLimitMs} ms) and was aborted; a slow device may need a higher limit`,
+            details: { timeLimitMs: settings.timeLimitMs },
+          }),
+        ),
+      );
 
   let client: Client | undefined;
   try {
@@ -426,12 +443,12 @@ function joinOutputs(outputs: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const ROUTEROS_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
-
 function detectVersion(collector: ConfigCollector, bytes: Buffer): string | undefined {
-  if (collector.vendor !== 'routeros') return undefined;
-  const head = bytes.subarray(0, 512).toString('latin1');
-  return ROUTEROS_HEADER.exec(head)?.[1];
+  if (!collector.detectVersion) return undefined;
+  const version = collector.detectVersion(
+    bytes.subarray(0, VERSION_SEARCH_BYTES).toString('latin1'),
+  );
+  return typeof version === 'string' && version !== '' ? version : undefined;
 }
 
 async function readPin(options: CollectOptions, signal: AbortSignal): Promise<string | undefined> {

@@ -10,6 +10,7 @@ import type { PublishReceipt, VersionedCredentials } from '../../core/ports.js';
 import {
   createSnapshot,
   createSnapshotOfNormalized,
+  snapshotVersionFields,
   type Snapshot,
 } from '../../publish/snapshot.js';
 import { hasNormalizedHash, type CollectResult } from '../../ssh/collect.js';
@@ -241,8 +242,10 @@ export const collect: AttemptStep = async (run, ctx) => {
       collectors: s.collectors,
       ...(s.hostKeys ? { hostKeys: s.hostKeys } : {}),
       ...(s.algorithms ? { algorithms: s.algorithms } : {}),
-      // The attempt's own time limit (its signal) is the one that counts; this is a backstop.
+      // The attempt owns its time limit (from its start, port calls included) and aborts the
+      // signal with it; the collection arms none of its own.
       timeLimitMs: s.timeLimitMs,
+      timeLimitEnforcedBySignal: true,
       ...(s.connectTimeoutMs ? { connectTimeoutMs: s.connectTimeoutMs } : {}),
       ...(s.commandTimeoutMs ? { commandTimeoutMs: s.commandTimeoutMs } : {}),
       ...(s.maxOutputBytes ? { maxOutputBytes: s.maxOutputBytes } : {}),
@@ -268,7 +271,6 @@ export const publish: AttemptStep = async (run, ctx) => {
   run.doing = 'publishing the snapshot';
   const { record, device, signal } = run;
   const result = run.result!;
-  const version = result.deviceVersion ?? device.version;
   let snapshot: Snapshot;
   try {
     const fields = {
@@ -277,7 +279,7 @@ export const publish: AttemptStep = async (run, ctx) => {
       vendor: result.vendor,
       configText: result.text,
       collectedAt: result.collectedAt,
-      ...(result.vendor === 'routeros' && version ? { routerosVersion: version } : {}),
+      ...snapshotVersionFields(result.vendor, result.deviceVersion ?? device.version),
       ...(result.encoding ? { encoding: result.encoding } : {}),
     };
     // A hash normalizeConfig computed over exactly this text needs no second SHA-256; any other
