@@ -76,7 +76,7 @@ export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
         `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM.`,
     );
     await aborted(io.signal);
-    const inFlight = scheduler.stats().inFlight;
+    const inFlight = scheduler.stats().slotsHeld;
     log(
       inFlight > 0
         ? `stopping: letting ${plural(inFlight, 'backup')} in progress finish (at most ${formatDuration(RUN_STOP_GRACE_MS)})`
