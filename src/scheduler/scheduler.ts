@@ -190,8 +190,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       message: 'the scheduler is stopped',
     };
     if (this.#stopped || this.#stop.signal.aborted) return stopped;
-    let entry = this.#fleet.records.get(deviceId);
-    if (!entry && this.#settings.devices.get) {
+    let record = this.#fleet.records.get(deviceId);
+    if (!record && this.#settings.devices.get) {
       const bound = this.#portBound(
         options.signal,
         `the device source did not answer within timeLimitMs (${this.#settings.timeLimitMs} ms)`,
@@ -205,29 +205,29 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         .finally(() => bound.dispose());
       if (this.#stop.signal.aborted) return stopped;
       // A refresh may have added the device meanwhile; never add a second copy of it.
-      entry = this.#fleet.records.get(deviceId);
+      record = this.#fleet.records.get(deviceId);
       if (
-        !entry &&
+        !record &&
         !this.#stop.signal.aborted &&
         device?.id === deviceId &&
         checkDeviceRecord(device) === undefined &&
         this.#settings.collectors.has(device.vendor)
       ) {
-        entry = this.#fleet.add(device, readSeq);
+        record = this.#fleet.add(device, readSeq);
       }
     }
-    if (!entry) return unknown;
-    if (options.tenantId !== undefined && (entry.device.tenantId ?? '') !== options.tenantId) {
+    if (!record) return unknown;
+    if (options.tenantId !== undefined && (record.device.tenantId ?? '') !== options.tenantId) {
       return unknown;
     }
     // A scheduled attempt in progress may still skip (gate, freshness): let it end, then run ours.
-    while (entry.inFlight) {
-      if (entry.inFlight.cause === 'manual')
-        return raceSignal(entry.inFlight.promise, options.signal);
+    while (record.inFlight) {
+      if (record.inFlight.cause === 'manual')
+        return raceSignal(record.inFlight.promise, options.signal);
       // stop() ends this wait at once: after it, no attempt may start.
       const wait = linkedAbortController(options.signal, this.#stop.signal);
       try {
-        await raceSignal(entry.inFlight.promise, wait.controller.signal);
+        await raceSignal(record.inFlight.promise, wait.controller.signal);
       } catch (error) {
         if (this.#stop.signal.aborted && !options.signal?.aborted) return stopped;
         throw error;
@@ -236,16 +236,16 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       }
     }
     if (this.#stop.signal.aborted) return stopped;
-    if (entry.removed) return unknown;
-    return this.#launch(entry, 'manual', options.signal);
+    if (record.removed) return unknown;
+    return this.#launch(record, 'manual', options.signal);
   }
 
   /** Unblocks a device blocked by `auth-failed` or `host-key-mismatch` and schedules it now. */
   unblock(deviceId: string): boolean {
-    const entry = this.#fleet.records.get(deviceId);
-    if (!entry?.block) return false;
-    this.#fleet.unblock(entry, 'manual');
-    this.#queue.schedule(entry, this.#settings.clock.now(), 'schedule');
+    const record = this.#fleet.records.get(deviceId);
+    if (!record?.block) return false;
+    this.#fleet.unblock(record, 'manual');
+    this.#queue.schedule(record, this.#settings.clock.now(), 'schedule');
     return true;
   }
 
@@ -255,8 +255,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   status(): DeviceStatus[];
   status(deviceId?: string): DeviceStatus | DeviceStatus[] | undefined {
     if (deviceId !== undefined) {
-      const entry = this.#fleet.records.get(deviceId);
-      return entry && statusOf(entry);
+      const record = this.#fleet.records.get(deviceId);
+      return record && statusOf(record);
     }
     return [...this.#fleet.records.values()].map(statusOf);
   }
