@@ -11,7 +11,8 @@ import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } fro
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { loadInventory, type Inventory } from './inventory.js';
-import { errorText, writeLine, type CliIO } from './io.js';
+import { writeLine, type CliIO } from './io.js';
+import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, checkPinFileWritable } from './preflight.js';
 import { createProgress, type BackupProgress } from './progress.js';

@@ -1,6 +1,7 @@
 import { UsageError } from './args.js';
 import { InventoryError } from './inventory.js';
-import { errorText, writeLine, type CliIO } from './io.js';
+import { writeLine, type CliIO } from './io.js';
+import { errorText } from '../core/errors.js';
 import { SetupError } from './publishers.js';
 
 /** Exit codes of every command. */

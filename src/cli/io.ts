@@ -41,9 +41,3 @@ export function formatDuration(ms: number): string {
   const hours = ms / 3_600_000;
   return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
 }
-
-/** The message of an unknown thrown value, one line, bounded. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').trim().slice(0, 400);
-}

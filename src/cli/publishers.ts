@@ -10,7 +10,7 @@ import {
   type SnapshotPublisher,
 } from '../index.js';
 import type { NatsSnapshotPublisher } from '../nats/index.js';
-import { errorText } from './io.js';
+import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { redactUrl } from './redact.js';
 

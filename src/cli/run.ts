@@ -8,7 +8,8 @@ import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { InventoryError, loadInventory, type Inventory } from './inventory.js';
-import { errorText, formatDuration, writeLine, type CliIO } from './io.js';
+import { formatDuration, writeLine, type CliIO } from './io.js';
+import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir } from './preflight.js';
 import { openPublisher } from './publishers.js';
@@ -128,7 +129,7 @@ async function runScheduler(
         `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM; SIGHUP re-reads the inventory.`,
     );
     await aborted(io.signal);
-    const inFlight = scheduler.stats().inFlight;
+    const inFlight = scheduler.stats().slotsHeld;
     onReloadReady(() => Promise.resolve());
     log(
       inFlight > 0

@@ -55,6 +55,12 @@ export interface CollectorDefinition {
   readonly isComplete?: (normalizedText: string) => boolean;
   /** Default: only the common rules of SPEC §4. */
   readonly normalization?: NormalizationRules;
+  /**
+   * The software version the device reports in its output, from the start of the raw output
+   * (its first 512 bytes, decoded as Latin-1); `undefined` when it does not say. It becomes
+   * `CollectResult.deviceVersion`. Default: none.
+   */
+  readonly detectVersion?: (outputHead: string) => string | undefined;
 }
 
 /**
@@ -184,6 +190,11 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     throw new TypeError(`${where}: isComplete must be a function of the normalized text`);
   }
 
+  const detectVersion = definition.detectVersion;
+  if (detectVersion !== undefined && typeof detectVersion !== 'function') {
+    throw new TypeError(`${where}: detectVersion must be a function of the output's start`);
+  }
+
   return Object.freeze({
     vendor,
     displayName: definition.displayName ?? vendor,
@@ -206,6 +217,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     syntaxErrorPatterns,
     isComplete,
     normalization,
+    ...(detectVersion ? { detectVersion } : {}),
   });
 }
 

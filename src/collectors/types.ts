@@ -126,4 +126,16 @@ export interface ConfigCollector {
   isComplete(normalizedText: string): boolean;
   /** The vendor's part of `normalizeConfig`. */
   readonly normalization: NormalizationRules;
+  /**
+   * The software version the device reports in its own output (RouterOS: the `/export` header),
+   * or `undefined` when it does not say. Given the start of the raw output (its first 512 bytes,
+   * decoded as Latin-1). Absent: the output carries no version.
+   */
+  readonly detectVersion?: ((outputHead: string) => string | undefined) | undefined;
 }
+
+/**
+ * How much of the start of a raw output a collector's `detectVersion` is given, in bytes.
+ * @internal
+ */
+export const VERSION_SEARCH_BYTES = 512;

@@ -118,3 +118,22 @@ export function isBackupError(value: unknown, kind?: BackupErrorKind): value is 
     (kind === undefined || (value as BackupError).kind === kind)
   );
 }
+
+/** The longest text {@link errorText} returns, in characters. */
+export const ERROR_TEXT_MAX_CHARS = 400;
+
+/**
+ * The message of any thrown value, for a log line or another error's message: one line (runs of
+ * white space become one space), at most {@link ERROR_TEXT_MAX_CHARS} characters. It shows only
+ * the message, never the value's other properties; callers put no secret into their messages.
+ *
+ * @example
+ * ```ts
+ * errorText(new Error('connect ECONNREFUSED\n  127.0.0.1:6379')); // 'connect ECONNREFUSED 127.0.0.1:6379'
+ * errorText(42); // '42'
+ * ```
+ */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim().slice(0, ERROR_TEXT_MAX_CHARS);
+}

@@ -1,38 +1,9 @@
 import { createHash } from 'node:crypto';
 import { NORMALIZATION_VERSION } from '../collectors/normalize.js';
+import type { Snapshot } from '../core/ports.js';
 import { deviceIdProblem } from './device-id.js';
 
-/**
- * One normalized configuration of one device, ready to publish. The TypeScript shape is camelCase;
- * {@link toWireJson} turns it into the snake_case JSON of SPEC §5 that the backend consumes.
- *
- * Invariant (checked by every publisher and by {@link toWireJson}): `sha256` is the lowercase hex
- * SHA-256 of the UTF-8 bytes of exactly `configText`. Build one with {@link createSnapshot} to get it
- * right by construction.
- */
-export interface Snapshot {
-  /**
-   * The device's id: 1–255 UTF-8 bytes without control characters (SPEC §7). Published unchanged as
-   * `device_id`; encoded where it names a subject token or a file (see `encodeSubjectToken`).
-   */
-  readonly deviceId: string;
-  /** The tenant the device belongs to (`tenant_id`). */
-  readonly tenantId: string;
-  /** The collector id that produced the text, e.g. `routeros`, `cisco-ios`. */
-  readonly vendor: string;
-  /** When the configuration was read from the device. Published as UTC RFC 3339 with `Z`. */
-  readonly collectedAt: Date;
-  /** Lowercase hex SHA-256 of the UTF-8 bytes of `configText` (`sha256_hash`). */
-  readonly sha256: string;
-  /** The normalized configuration text (SPEC §4). Never logged, never put into an error. */
-  readonly configText: string;
-  /** Version of the normalization rules that produced `configText` (currently 2). */
-  readonly normalizationVersion: number;
-  /** RouterOS version, when the device is a RouterOS device and its version is known. */
-  readonly routerosVersion?: string;
-  /** `latin1` when the device did not send valid UTF-8 and the text was decoded as Latin-1. */
-  readonly encoding?: 'latin1';
-}
+export type { Snapshot, PublishReceipt, PublishOptions, SnapshotPublisher } from '../core/ports.js';
 
 /**
  * The snapshot as it travels: the JSON object of SPEC §5, field names and types exactly as the
@@ -49,67 +20,6 @@ export interface WireSnapshot {
   config_text: string;
   normalization_version: number;
   encoding?: 'latin1';
-}
-
-/**
- * What a publisher promises once `publish` resolves: the snapshot is stored where the publisher
- * stores things, and will not be lost by it.
- */
-export interface PublishReceipt {
-  /**
-   * Where the snapshot is now: the JetStream stream's name; the directory for
-   * `DirectorySnapshotPublisher`; `memory` for `MemorySnapshotPublisher`; `''` for core NATS,
-   * which stores nothing.
-   */
-  readonly stream: string;
-  /**
-   * Its position there: the JetStream stream sequence (for a duplicate, the sequence of the copy
-   * already stored); a per-publisher counter for the embedded publishers; `0` for core NATS.
-   */
-  readonly seq: number;
-  /**
-   * True when the destination already held this snapshot. For JetStream: a dedup-window hit on
-   * the same collection (device, hash and collection time: see `snapshotMsgId`), as when a retry's
-   * first acknowledgement was lost — the first try did store it; a new collection of an unchanged
-   * config is stored again and is not a duplicate. For the directory publisher: a `.cfg` file that
-   * already had this text.
-   */
-  readonly duplicate: boolean;
-}
-
-/** Options of {@link SnapshotPublisher.publish}. */
-export interface PublishOptions {
-  /**
-   * Stops waiting. The publish then rejects with `signal.reason` (the caller chose why it aborted);
-   * the snapshot may or may not have been stored, but it is never reported as stored.
-   */
-  signal?: AbortSignal;
-}
-
-/**
- * Where snapshots go. The scheduler counts an attempt as a success only when `publish` resolved,
- * so a publisher must resolve only once the snapshot is safely stored, and reject with a
- * `BackupError` (`payload-too-large`, `publish-failed`, `cancelled`) otherwise.
- *
- * Implementations: `NatsSnapshotPublisher` (`confsnap/nats`), {@link DirectorySnapshotPublisher},
- * `MemorySnapshotPublisher` (`confsnap/testing`).
- *
- * @example
- * ```ts
- * const publisher: SnapshotPublisher = new DirectorySnapshotPublisher({ dir: '/var/lib/confsnap', git: true });
- * const receipt = await publisher.publish(snapshot, { signal });
- * console.log(receipt.duplicate ? 'unchanged' : 'stored');
- * await publisher.close();
- * ```
- */
-export interface SnapshotPublisher {
-  /** Stores `snapshot`; resolves once it is safely stored (see {@link PublishReceipt}). */
-  publish(snapshot: Snapshot, options?: PublishOptions): Promise<PublishReceipt>;
-  /**
-   * Stops the publisher: publishes still waiting are rejected, nothing keeps running afterwards.
-   * Calling it again has no further effect.
-   */
-  close(): Promise<void>;
 }
 
 /** The fields of a {@link Snapshot} that {@link createSnapshot} does not derive. */
@@ -171,6 +81,19 @@ function snapshotOf(fields: SnapshotFields, knownSha256: string | undefined): Sn
   verifiedHashes.set(snapshot, { text: snapshot.configText, sha256 });
   validateSnapshot(snapshot);
   return snapshot;
+}
+
+/**
+ * The version field of a snapshot for a device of `vendor` that reported `version` (SPEC §5):
+ * the wire format has `routeros_version` only, for RouterOS devices; other vendors' versions are
+ * not published. Where the wire format's vendor knowledge lives, so no caller repeats it.
+ * @internal Used by the scheduler; not part of the public surface.
+ */
+export function snapshotVersionFields(
+  vendor: string,
+  version: string | undefined,
+): { routerosVersion?: string } {
+  return vendor === 'routeros' && version ? { routerosVersion: version } : {};
 }
 
 /**

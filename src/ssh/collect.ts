@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { startTimer } from '../core/timer.js';
 import { normalizeConfig } from '../collectors/normalize.js';
 import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
-import type { ConfigCollector } from '../collectors/types.js';
+import { VERSION_SEARCH_BYTES, type ConfigCollector } from '../collectors/types.js';
 import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
 import { Attempt } from './attempt.js';
 import { hostKeyMismatch } from './classify.js';
@@ -17,6 +17,7 @@ import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
 import { ShellSession } from './shell.js';
 import { isFingerprint } from './fingerprint.js';
+import { checkDeviceRecord } from './device-record.js';
 
 /** Default deadlines and limits of one collection (SPEC §1.8). */
 export const COLLECT_DEFAULTS: Readonly<CollectLimits> = Object.freeze({
@@ -52,8 +53,19 @@ export interface CollectOptions {
   connectTimeoutMs?: number;
   /** Deadline of each command (and of the prompt). Default 60 s. */
   commandTimeoutMs?: number;
-  /** Hard limit of the whole attempt; the socket is destroyed when it passes. Default 300 s. */
+  /**
+   * Hard limit of the whole collection; the socket is destroyed when it passes (`time-limit`).
+   * Default 300 s. One owner arms it: collectConfig, unless `timeLimitEnforcedBySignal` says the
+   * caller does.
+   */
   timeLimitMs?: number;
+  /**
+   * True when the caller enforces the time limit itself through `signal`, aborting it with a
+   * `time-limit` `BackupError` (the scheduler does: its limit runs from the attempt's start and
+   * covers its port calls too). collectConfig then arms no timer of its own and rejects with that
+   * error as it is, so a time limit has one deadline and one message. Default false.
+   */
+  timeLimitEnforcedBySignal?: boolean;
   /** Output beyond this aborts with `output-too-large` without buffering the rest. Default 16 MiB. */
   maxOutputBytes?: number;
   signal?: AbortSignal;
@@ -83,6 +95,33 @@ export interface CollectResult {
   durationMs: number;
   /** Bytes received from the device over all channels. */
   bytesReceived: number;
+}
+
+/**
+ * The results of {@link collectConfig} whose `sha256` is `normalizeConfig`'s over exactly the
+ * `text` they were returned with. Keyed by the result object, so a copy or a changed text is not
+ * trusted.
+ */
+const normalizedHashes = new WeakMap<
+  CollectResult,
+  { readonly text: string; readonly sha256: string }
+>();
+
+/**
+ * Whether `result` came from {@link collectConfig} unchanged, so its `sha256` is the hash of its
+ * `text` and need not be computed again (one SHA-256 per snapshot). A result a custom collect
+ * function built, copied or changed answers false and is hashed again before it is published.
+ *
+ * @example
+ * ```ts
+ * const result = await collectConfig(options);
+ * hasNormalizedHash(result); // true
+ * hasNormalizedHash({ ...result }); // false
+ * ```
+ */
+export function hasNormalizedHash(result: CollectResult): boolean {
+  const known = normalizedHashes.get(result);
+  return known !== undefined && known.text === result.text && known.sha256 === result.sha256;
 }
 
 /**
@@ -127,26 +166,32 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     settings.commandTimeoutMs,
     settings.maxOutputBytes,
   );
-  const detachCaller = onAbort(options.signal, () =>
+  const detachCaller = onAbort(options.signal, () => {
+    const reason: unknown = options.signal?.reason;
     attempt.fail(
-      new BackupError({
-        kind: 'cancelled',
-        deviceId: device.id,
-        cause: options.signal?.reason,
-        message: `${device.id}: the backup was cancelled`,
-      }),
-    ),
-  );
-  const cancelTimeLimit = startTimer(clock, settings.timeLimitMs, () =>
-    attempt.fail(
-      new BackupError({
-        kind: 'time-limit',
-        deviceId: device.id,
-        message: `${device.id}: the backup of ${target} passed timeLimitMs (${settings.timeLimitMs} ms) and was aborted; a slow device may need a higher limit`,
-        details: { timeLimitMs: settings.timeLimitMs },
-      }),
-    ),
-  );
+      isBackupError(reason, 'time-limit')
+        ? reason
+        : new BackupError({
+            kind: 'cancelled',
+            deviceId: device.id,
+            cause: reason,
+            message: `${device.id}: the backup was cancelled`,
+          }),
+    );
+  });
+  const armTimeLimit = options.timeLimitEnforcedBySignal !== true;
+  const cancelTimeLimit = !armTimeLimit
+    ? () => {}
+    : startTimer(clock, settings.timeLimitMs, () =>
+        attempt.fail(
+          new BackupError({
+            kind: 'time-limit',
+            deviceId: device.id,
+            message: `${device.id}: the backup of ${target} passed timeLimitMs (${settings.timeLimitMs} ms) and was aborted; a slow device may need a higher limit`,
+            details: { timeLimitMs: settings.timeLimitMs },
+          }),
+        ),
+      );
 
   let client: Client | undefined;
   try {
@@ -178,7 +223,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     await closeGracefully(client, clock);
     const finishedAt = clock.now();
     logger.debug({ deviceId: device.id, bytes: attempt.bytesReceived }, 'collected');
-    return {
+    const result: CollectResult = {
       deviceId: device.id,
       vendor: collector.vendor,
       text: normalized.text,
@@ -191,6 +236,8 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       durationMs: finishedAt - startedAt,
       bytesReceived: attempt.bytesReceived,
     };
+    normalizedHashes.set(result, { text: result.text, sha256: result.sha256 });
+    return result;
   } catch (error) {
     // The attempt's own failure (time limit, output limit, cancel) beats the error it caused.
     const reason: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
@@ -398,12 +445,12 @@ function joinOutputs(outputs: Buffer[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const ROUTEROS_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
-
 function detectVersion(collector: ConfigCollector, bytes: Buffer): string | undefined {
-  if (collector.vendor !== 'routeros') return undefined;
-  const head = bytes.subarray(0, 512).toString('latin1');
-  return ROUTEROS_HEADER.exec(head)?.[1];
+  if (!collector.detectVersion) return undefined;
+  const version = collector.detectVersion(
+    bytes.subarray(0, VERSION_SEARCH_BYTES).toString('latin1'),
+  );
+  return typeof version === 'string' && version !== '' ? version : undefined;
 }
 
 async function readPin(options: CollectOptions, signal: AbortSignal): Promise<string | undefined> {
@@ -478,19 +525,10 @@ function asBackupError(error: unknown, deviceId: string): BackupError {
 
 function validateOptions(options: CollectOptions): CollectLimits {
   const { device, credentials } = options;
-  if (!device || typeof device.id !== 'string' || device.id === '') {
-    throw new TypeError('collectConfig: device.id must be a non-empty string');
-  }
-  if (typeof device.host !== 'string' || device.host.trim() === '') {
-    throw new TypeError(`collectConfig: device ${device.id} has no host`);
-  }
-  if (
-    device.port !== undefined &&
-    (!Number.isInteger(device.port) || device.port < 1 || device.port > 65_535)
-  ) {
-    throw new TypeError(
-      `collectConfig: device ${device.id} has an invalid port (${String(device.port)})`,
-    );
+  const problem = checkDeviceRecord(device);
+  if (problem) {
+    const id = typeof device?.id === 'string' && problem.field !== 'id' ? ` ${device.id}` : '';
+    throw new TypeError(`collectConfig: device${id}: ${problem.field} ${problem.message}`);
   }
   if (!credentials || typeof credentials.username !== 'string' || credentials.username === '') {
     throw new TypeError(`collectConfig: credentials for ${device.id} need a username`);
@@ -498,16 +536,6 @@ function validateOptions(options: CollectOptions): CollectLimits {
   if (credentials.enableSecret !== undefined && typeof credentials.enableSecret !== 'string') {
     throw new TypeError(
       `collectConfig: credentials.enableSecret for ${device.id} must be a string ('' for an enable that asks for no password)`,
-    );
-  }
-  const pin: unknown = device.hostKeyFingerprint;
-  if (
-    pin !== undefined &&
-    pin !== null &&
-    (typeof pin !== 'string' || (pin.trim() !== '' && !isFingerprint(pin)))
-  ) {
-    throw new TypeError(
-      `collectConfig: device ${device.id} has an invalid hostKeyFingerprint; expected SHA256:<43 base64 characters> as ssh-keygen -l prints it`,
     );
   }
   const settings: CollectLimits = { ...COLLECT_DEFAULTS };

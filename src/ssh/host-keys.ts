@@ -2,41 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { throwIfAborted } from '../core/abort.js';
+import type { HostKeyPinning, HostKeyStore, SSHHostKeyUpdater } from '../core/ports.js';
 import { canonicalFingerprint } from './fingerprint.js';
 
-/**
- * Where pinned host-key fingerprints live, by device id. Trust on first use: a device with no pin
- * has its observed fingerprint stored after its first successful backup; later connections must
- * present the same key.
- */
-export interface HostKeyStore {
-  /** The pinned fingerprint (`SHA256:…`) of a device, or undefined when none is pinned. */
-  get(deviceId: string, signal?: AbortSignal): Promise<string | undefined>;
-  /** Pins a fingerprint for a device, replacing any earlier one. */
-  set(deviceId: string, fingerprint: string, signal?: AbortSignal): Promise<void>;
-  /** Forgets a device's pin (an operator's reset after a legitimate key change). */
-  delete(deviceId: string, signal?: AbortSignal): Promise<void>;
-}
-
-/**
- * For services whose pinned fingerprint lives in their own database beside the device row: the pin
- * is read from `device.hostKeyFingerprint`, and written back through this callback.
- *
- * @example
- * ```ts
- * const updater: SSHHostKeyUpdater = {
- *   async updateSSHHostKey(deviceId, fingerprint) {
- *     await db.query('UPDATE devices SET ssh_host_key = $1 WHERE id = $2', [fingerprint, deviceId]);
- *   },
- * };
- * ```
- */
-export interface SSHHostKeyUpdater {
-  updateSSHHostKey(deviceId: string, fingerprint: string, signal?: AbortSignal): Promise<void>;
-}
-
-/** Where a collection reads and writes pins: a store, or a service's own updater. */
-export type HostKeyPinning = HostKeyStore | { readonly updater: SSHHostKeyUpdater };
+export type { HostKeyStore, SSHHostKeyUpdater, HostKeyPinning } from '../core/ports.js';
 
 /** Whether `value` is the `{ updater }` form of {@link HostKeyPinning}. */
 export function isUpdaterPinning(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { abortReason } from '../core/abort.js';
+import { abortReason, raceSignal } from '../core/abort.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Device } from '../core/device.js';
 import { BackupError, type BackupErrorKind } from '../core/errors.js';
@@ -184,9 +184,13 @@ export class FakeCollector {
   }
 
   async #stall(options: CollectOptions, ms: number): Promise<void> {
-    const limit = options.timeLimitMs ?? 300_000;
+    // Like collectConfig: a caller that enforces the limit through the signal owns it.
+    const limit = options.timeLimitEnforcedBySignal
+      ? Number.POSITIVE_INFINITY
+      : (options.timeLimitMs ?? 300_000);
     const waitMs = Math.min(ms, limit);
-    await this.#clock.sleep(waitMs, options.signal);
+    if (Number.isFinite(waitMs)) await this.#clock.sleep(waitMs, options.signal);
+    else await raceSignal(new Promise<never>(() => {}), options.signal);
     if (waitMs >= limit && ms > limit) {
       throw new BackupError({
         kind: 'time-limit',

@@ -247,3 +247,25 @@ describe('defineCollector privilege', () => {
     }
   });
 });
+
+describe('defineCollector detectVersion', () => {
+  it('keeps a declared detectVersion and declares none by default', () => {
+    const detectVersion = (head: string) => /^v(\S+)/.exec(head)?.[1];
+    expect(defineCollector({ ...minimal, detectVersion }).detectVersion?.('v1.2\n')).toBe('1.2');
+    expect(defineCollector(minimal).detectVersion).toBeUndefined();
+  });
+
+  it('rejects a detectVersion that is not a function, naming it', () => {
+    expect(() =>
+      defineCollector({ ...minimal, detectVersion: 'header' as unknown as () => undefined }),
+    ).toThrow(/defineCollector\("acme-edge"\): detectVersion must be a function/);
+  });
+
+  it('lets RouterOS read its version from the export header', () => {
+    const routerosCollector = createCollectorRegistry().get('routeros')!;
+    expect(routerosCollector.detectVersion?.('# 2024-05-01 12:00:00 by RouterOS 7.16.2\n#')).toBe(
+      '7.16.2',
+    );
+    expect(routerosCollector.detectVersion?.('/system identity\n')).toBeUndefined();
+  });
+});

@@ -157,6 +157,7 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
       timeLimitMs: 5_000,
       lockTtlMs: 600,
     });
+    await using _stopsInstance = instance;
     await instance.start();
     // TTL 600 ms; the publish stalls for 2 s, so the lock lives only if it is extended.
     await pause(2_000);
@@ -165,7 +166,6 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
     await pause(300);
     expect(publisher.snapshots).toHaveLength(1);
     expect(await observer.get('backup:device:sim0')).toBeNull();
-    await instance.stop();
   }, 20_000);
 
   it("keeps a manual trigger's lock alive while it waits for a slot", async () => {
@@ -193,6 +193,7 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
       timeLimitMs: 10_000,
       lockTtlMs: 600,
     });
+    await using _stopsInstance = instance;
     await instance.start();
     while (started.length === 0) await pause(20);
     const outcome = instance.trigger(second.id);
@@ -204,7 +205,6 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
     expect(await outcome).toMatchObject({ status: 'success' });
     await pause(100);
     expect(await observer.get(`backup:device:${second.id}`)).toBeNull();
-    await instance.stop();
   }, 20_000);
 
   it('backs a device up whose backup:last an instance with a clock 30 days ahead wrote', async () => {
@@ -229,12 +229,12 @@ describe.skipIf(!available)('BackupScheduler instances sharing a real Redis', ()
       instance.on('backup:skipped', (e) => resolve(`skipped: ${e.reason}`));
       instance.on('backup:failure', (e) => resolve(`failed: ${e.kind}`));
     });
+    await using _stopsInstance = instance;
     await instance.start();
     expect(await outcome).toBe('success');
     expect(warnings).toContain('last-success-in-future');
     // The success overwrote the bogus time with this instance's own.
     expect(Number(await observer.get(key))).toBeLessThanOrEqual(Date.now());
-    await instance.stop();
   }, 20_000);
 
   it('leaves no timer or socket of its own once stopped', async () => {

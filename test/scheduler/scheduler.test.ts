@@ -42,6 +42,7 @@ describe('BackupScheduler construction', () => {
 describe('BackupScheduler schedule', () => {
   it('makes the first attempt at a jitter inside its bounds, never before', async () => {
     const { clock, fake, scheduler, t0 } = setup({ random: () => 0.5 }, [device('r1')]);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const next = scheduler.status('r1')!.nextAttemptAt!.getTime() - t0;
     expect(next).toBeGreaterThanOrEqual(30 * SECOND);
@@ -50,7 +51,6 @@ describe('BackupScheduler schedule', () => {
     expect(fake.calls).toHaveLength(0);
     await clock.advance(1);
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('spreads first attempts over the whole jitter range, both ends included', async () => {
@@ -59,14 +59,15 @@ describe('BackupScheduler schedule', () => {
       [() => 0.999_999_999, 300 * SECOND],
     ] as const) {
       const { scheduler, t0 } = setup({ random });
+      await using _stopsScheduler = scheduler;
       await scheduler.start();
       expect(scheduler.status('r1')!.nextAttemptAt!.getTime() - t0).toBe(expected);
-      await scheduler.stop();
     }
   });
 
   it('backs a device up again intervalMs after the last attempt', async () => {
     const { clock, fake, scheduler, t0 } = setup();
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(INTERVAL);
@@ -76,11 +77,11 @@ describe('BackupScheduler schedule', () => {
       30 * SECOND + INTERVAL,
       30 * SECOND + 2 * INTERVAL,
     ]);
-    await scheduler.stop();
   });
 
   it('publishes each success and reports whether the configuration changed', async () => {
     const { clock, fake, publisher, scheduler, of } = setup();
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     fake.setConfig('r1', '/system identity\nset name=a\n');
     await clock.advance(30 * SECOND);
@@ -94,12 +95,12 @@ describe('BackupScheduler schedule', () => {
     ]);
     expect(of('backup:success').map((e) => e.payload.changed)).toEqual([true, false, true]);
     expect(scheduler.status('r1')!.lastSha256).toBe(publisher.snapshots[2]!.sha256);
-    await scheduler.stop();
   });
 
   it('retries a failure after 5 min, then 15 min, then 1 h, for real', async () => {
     const { clock, fake, scheduler, of, t0 } = setup();
     fake.failNext('r1', 'connect-timeout');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(5 * MINUTE);
@@ -120,12 +121,12 @@ describe('BackupScheduler schedule', () => {
       consecutiveFailures: 5,
       lastErrorKind: 'connect-timeout',
     });
-    await scheduler.stop();
   });
 
   it('keeps the regular attempt intervalMs after the last regular one while retrying', async () => {
     const { clock, fake, scheduler, t0 } = setup({ intervalMs: 10 * MINUTE });
     fake.failNext('r1', 'unreachable');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND); // fails; retry in 5 min; regular in 10 min
     await clock.advance(5 * MINUTE); // retry fails; next retry in 15 min, but regular is sooner
@@ -135,12 +136,12 @@ describe('BackupScheduler schedule', () => {
       30 * SECOND + 5 * MINUTE,
       30 * SECOND + 10 * MINUTE,
     ]);
-    await scheduler.stop();
   });
 
   it('counts a success after failures as a fresh start', async () => {
     const { clock, fake, scheduler } = setup();
     fake.failNext('r1', 'unreachable', 2);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND + 5 * MINUTE + 15 * MINUTE);
     expect(scheduler.status('r1')).toMatchObject({
@@ -148,7 +149,6 @@ describe('BackupScheduler schedule', () => {
       consecutiveFailures: 0,
       lastErrorKind: undefined,
     });
-    await scheduler.stop();
   });
 
   it('never works on more devices at once than its concurrency', async () => {
@@ -156,13 +156,13 @@ describe('BackupScheduler schedule', () => {
     const clock = new FakeClock();
     const fake = new FakeCollector({ clock, durationMs: 10 * SECOND });
     const { scheduler } = setup({ clock, collect: fake.collect, concurrency: 3 }, list);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(scheduler.stats()).toMatchObject({ inFlight: 3, queueLength: 17 });
     await clock.advance(70 * SECOND);
     expect(fake.calls).toHaveLength(20);
     expect(fake.maxConcurrent).toBe(3);
-    await scheduler.stop();
   });
 
   it('frees the slot of a device that stalls once its time limit passes', async () => {
@@ -171,24 +171,24 @@ describe('BackupScheduler schedule', () => {
       device('ok'),
     ]);
     fake.stall('stuck');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(60 * SECOND);
     expect(of('backup:failure', 'stuck')[0]?.payload.kind).toBe('time-limit');
     expect(of('backup:success', 'ok')).toHaveLength(1);
-    await scheduler.stop();
   });
 });
 
 describe('BackupScheduler reads devices fresh', () => {
   it('uses a changed address at the next attempt without a restart', async () => {
     const { clock, fake, scheduler, state } = setup({ refreshIntervalMs: MINUTE });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     state.devices = [device('r1', { host: '192.0.2.99' })];
     await clock.advance(INTERVAL);
     expect(fake.calls.map((c) => c.device.host)).toEqual(['r1.example.test', '192.0.2.99']);
-    await scheduler.stop();
   });
 
   it('reads the device with get() right before each attempt when the source has it', async () => {
@@ -207,37 +207,38 @@ describe('BackupScheduler reads devices fresh', () => {
       random: () => 0,
       refreshIntervalMs: HOUR,
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     host = 'new.example.test';
     await clock.advance(30 * SECOND);
     expect(fake.calls[0]!.device.host).toBe('new.example.test');
-    await scheduler.stop();
   });
 
   it('uses new credentials at the next attempt', async () => {
     const { clock, fake, scheduler, credentials } = setup();
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     credentials.set('r1', { username: 'rotated', password: 'new' });
     await clock.advance(INTERVAL);
     expect(fake.calls.map((c) => c.username)).toEqual(['backup', 'rotated']);
-    await scheduler.stop();
   });
 
   it('adds new devices at a refresh with their own jitter', async () => {
     const { clock, fake, scheduler, state, of } = setup({ refreshIntervalMs: MINUTE });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     state.devices = [device('r1'), device('r2')];
     await clock.advance(MINUTE);
     expect(of('device:added', 'r2')).toHaveLength(1);
     await clock.advance(30 * SECOND);
     expect(fake.callsFor('r2')).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('removes a device at a refresh and aborts its attempt in flight', async () => {
     const { clock, fake, scheduler, state, of } = setup({ refreshIntervalMs: 40 * SECOND });
     fake.stall('r1');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.active).toBe(1);
@@ -248,11 +249,11 @@ describe('BackupScheduler reads devices fresh', () => {
     expect(scheduler.status('r1')).toBeUndefined();
     await clock.advance(INTERVAL);
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('keeps its devices and reports when the list cannot be read', async () => {
     const { clock, fake, scheduler, state, of } = setup({ refreshIntervalMs: MINUTE });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     state.failList = true;
     await clock.advance(MINUTE);
@@ -260,7 +261,6 @@ describe('BackupScheduler reads devices fresh', () => {
     expect(scheduler.stats().devices).toBe(1);
     await clock.advance(INTERVAL);
     expect(fake.calls.length).toBeGreaterThanOrEqual(1);
-    await scheduler.stop();
   });
 
   it('reports invalid records with field and position and runs the others', async () => {
@@ -274,6 +274,7 @@ describe('BackupScheduler reads devices fresh', () => {
       device('ok2'),
     ];
     const { clock, fake, scheduler, of } = setup({}, list);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const invalid = of('device:invalid').map((e) => [e.payload.index, e.payload.field]);
     expect(invalid).toEqual([
@@ -285,17 +286,16 @@ describe('BackupScheduler reads devices fresh', () => {
     expect(of('device:unsupported').map((e) => e.payload.deviceId)).toEqual(['weird']);
     await clock.advance(30 * SECOND);
     expect(fake.calls.map((c) => c.deviceId).sort()).toEqual(['ok1', 'ok2']);
-    await scheduler.stop();
   });
 
   it('reports an unsupported vendor once, not at every refresh', async () => {
     const { clock, scheduler, of } = setup({ refreshIntervalMs: MINUTE }, [
       device('x', { vendor: 'acme-os' }),
     ]);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(5 * MINUTE);
     expect(of('device:unsupported')).toHaveLength(1);
-    await scheduler.stop();
   });
 });
 
@@ -308,37 +308,37 @@ describe('BackupScheduler online gate', () => {
 
   it('skips an offline device without counting a failure', async () => {
     const { clock, fake, scheduler, of } = setup({ onlineGate: gated('offline') });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(0);
     expect(of('backup:skipped')[0]?.payload.reason).toBe('offline');
     expect(scheduler.status('r1')).toMatchObject({ state: 'offline', consecutiveFailures: 0 });
-    await scheduler.stop();
   });
 
   it('tries a device whose status is unknown', async () => {
     const { clock, fake, scheduler } = setup({ onlineGate: gated('unknown') });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('tries the device when the gate itself fails, with a warning', async () => {
     const { clock, fake, scheduler, of } = setup({ onlineGate: gated(new Error('gate broke')) });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(1);
     expect(of('warning')[0]?.payload.code).toBe('online-gate-failed');
-    await scheduler.stop();
   });
 
   it('lets a manual trigger bypass the offline gate', async () => {
     const { fake, scheduler } = setup({ onlineGate: gated('offline') });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     expect((await scheduler.trigger('r1')).status).toBe('success');
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 });
 
@@ -346,6 +346,7 @@ describe('BackupScheduler blocking', () => {
   it('blocks a device after auth-failed and never attempts it again by itself', async () => {
     const { clock, fake, scheduler, of } = setup();
     fake.requirePassword('r1', 'right');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(3 * INTERVAL);
@@ -353,20 +354,19 @@ describe('BackupScheduler blocking', () => {
     expect(of('device:blocked')[0]?.payload.kind).toBe('auth-failed');
     expect(scheduler.status('r1')!.state).toBe('blocked');
     expect(of('backup:skipped').every((e) => e.payload.reason === 'blocked')).toBe(true);
-    await scheduler.stop();
   });
 
   it('unblocks an auth-blocked device when its credentials get a new version', async () => {
     const { clock, fake, scheduler, credentials, of } = setup();
     fake.requirePassword('r1', 'right');
     credentials.set('r1', { username: 'backup', password: 'wrong', version: 'v1' });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     credentials.set('r1', { username: 'backup', password: 'right', version: 'v2' });
     await clock.advance(2 * MINUTE);
     expect(of('device:unblocked')[0]?.payload.reason).toBe('credentials');
     expect(of('backup:success', 'r1')).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('unblocks a host-key-blocked device when the pin beside its row is reset', async () => {
@@ -376,6 +376,7 @@ describe('BackupScheduler blocking', () => {
       device('r1', { hostKeyFingerprint: stale }),
     ]);
     fake.setHostKey('r1', key);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(of('hostkey:mismatch')[0]?.payload).toMatchObject({
@@ -388,13 +389,13 @@ describe('BackupScheduler blocking', () => {
     await clock.advance(MINUTE);
     expect(of('device:unblocked')[0]?.payload.reason).toBe('host-key');
     expect(of('backup:success', 'r1')).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('unblocks a host-key-blocked device when its pin is deleted from the store', async () => {
     const hostKeys = new MemoryHostKeyStore({ r1: fingerprintOf(Buffer.from('old key')) });
     const { clock, fake, scheduler, of } = setup({ hostKeys, refreshIntervalMs: MINUTE });
     fake.setHostKey('r1', fingerprintOf(Buffer.from('new key')));
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(scheduler.status('r1')!.state).toBe('blocked');
@@ -405,12 +406,12 @@ describe('BackupScheduler blocking', () => {
     expect(of('hostkey:pinned', 'r1')[0]?.payload.fingerprint).toBe(
       fingerprintOf(Buffer.from('new key')),
     );
-    await scheduler.stop();
   });
 
   it('unblocks a device with unblock()', async () => {
     const { clock, fake, scheduler, of } = setup();
     fake.requirePassword('r1', 'right');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     fake.requirePassword('r1', 'pw');
@@ -418,12 +419,12 @@ describe('BackupScheduler blocking', () => {
     await clock.advance(1);
     expect(of('device:unblocked')[0]?.payload.reason).toBe('manual');
     expect(of('backup:success', 'r1')).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('unblocks a device after a successful manual trigger', async () => {
     const { clock, fake, scheduler, of } = setup();
     fake.requirePassword('r1', 'right');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect((await scheduler.trigger('r1')).status).toBe('failed');
@@ -432,7 +433,6 @@ describe('BackupScheduler blocking', () => {
     expect((await scheduler.trigger('r1')).status).toBe('success');
     expect(of('device:unblocked')[0]?.payload.reason).toBe('trigger');
     expect(scheduler.status('r1')!.state).toBe('idle');
-    await scheduler.stop();
   });
 });
 
@@ -481,31 +481,31 @@ describe('BackupScheduler across instances', () => {
     const locker = new MemoryLocker({ clock });
     await locker.acquire('backup:device:r1', HOUR);
     const { fake, scheduler, of } = setup({ clock, locker });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(0);
     expect(of('backup:skipped')[0]?.payload.reason).toBe('locked');
     expect(scheduler.status('r1')!.consecutiveFailures).toBe(0);
-    await scheduler.stop();
   });
 
   it('goes on without the lock when the lock backend is down, with a warning', async () => {
     const locker = { acquire: (key: string) => Promise.reject(new LockUnavailableError({ key })) };
     const { clock, fake, scheduler, of } = setup({ locker });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(1);
     expect(of('warning')[0]?.payload.code).toBe('lock-unavailable');
-    await scheduler.stop();
   });
 
   it('skips when the lock backend is down and onLockUnavailable is skip', async () => {
     const locker = { acquire: (key: string) => Promise.reject(new LockUnavailableError({ key })) };
     const { clock, fake, scheduler } = setup({ locker, onLockUnavailable: 'skip' });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(0);
-    await scheduler.stop();
   });
 
   it('extends the lock while an attempt runs longer than the lock TTL', async () => {
@@ -519,6 +519,7 @@ describe('BackupScheduler across instances', () => {
       timeLimitMs: 300 * SECOND,
       lockTtlMs: 60 * SECOND,
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     // 150 s into a 200 s collection: far past the 60 s TTL, the lock is still held.
@@ -527,7 +528,6 @@ describe('BackupScheduler across instances', () => {
     await clock.advance(50 * SECOND);
     expect(of('backup:success')).toHaveLength(1);
     expect(await locker.acquire('backup:device:r1', MINUTE)).toBeDefined();
-    await scheduler.stop();
   });
 
   it("keeps a manual trigger's lock alive while it waits for a slot", async () => {
@@ -548,6 +548,7 @@ describe('BackupScheduler across instances', () => {
       [device('a'), device('b')],
     );
     fake.stall('a', 200 * SECOND);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(scheduler.status('a')!.state).toBe('running');
@@ -561,7 +562,6 @@ describe('BackupScheduler across instances', () => {
     expect(await outcome).toMatchObject({ status: 'success' });
     expect(of('warning').map((e) => e.payload.code)).not.toContain('lock-lost');
     expect(await locker.acquire('backup:device:b', MINUTE)).toBeDefined();
-    await scheduler.stop();
   });
 
   it('ends a waiting trigger whose lock was lost before it got a slot', async () => {
@@ -590,6 +590,7 @@ describe('BackupScheduler across instances', () => {
       [device('a'), device('b')],
     );
     fake.stall('a', 200 * SECOND);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     const outcome = scheduler.trigger('b');
@@ -600,7 +601,6 @@ describe('BackupScheduler across instances', () => {
     );
     await clock.advance(200 * SECOND);
     expect(fake.callsFor('b')).toHaveLength(0);
-    await scheduler.stop();
   });
 
   it('backs a device up whose last success lies further ahead than the clock-skew allowance', async () => {
@@ -609,6 +609,7 @@ describe('BackupScheduler across instances', () => {
     // An instance with a clock 30 days ahead recorded this.
     lastSuccess.times.set('r1', clock.now() + 30 * 24 * HOUR);
     const { fake, scheduler, of, t0 } = setup({ clock, lastSuccess });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(1);
@@ -617,7 +618,6 @@ describe('BackupScheduler across instances', () => {
       expect.objectContaining({ deviceId: 'r1', code: 'last-success-in-future' }),
     );
     expect(lastSuccess.times.get('r1')).toBe(t0 + 30 * SECOND);
-    await scheduler.stop();
   });
 
   it('believes a last success ahead by less than the clock-skew allowance', async () => {
@@ -629,12 +629,12 @@ describe('BackupScheduler across instances', () => {
       clockSkewAllowanceMs: 2 * MINUTE,
     });
     lastSuccess.times.set('r1', clock.now() + 30 * SECOND + MINUTE);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(0);
     expect(of('backup:skipped')[0]?.payload.reason).toBe('fresh');
     expect(of('warning')).toHaveLength(0);
-    await scheduler.stop();
   });
 
   it('ignores a last success beyond a smaller clock-skew allowance', async () => {
@@ -642,10 +642,10 @@ describe('BackupScheduler across instances', () => {
     const lastSuccess = new SharedLastSuccess();
     const { fake, scheduler } = setup({ clock, lastSuccess, clockSkewAllowanceMs: 0 });
     lastSuccess.times.set('r1', clock.now() + 30 * SECOND + MINUTE);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('keeps a device blocked when a last success in the future is recorded', async () => {
@@ -653,6 +653,7 @@ describe('BackupScheduler across instances', () => {
     const lastSuccess = new SharedLastSuccess();
     const { fake, scheduler, of } = setup({ clock, lastSuccess, refreshIntervalMs: MINUTE });
     fake.requirePassword('r1', 'other');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     expect(scheduler.status('r1')!.state).toBe('blocked');
@@ -668,7 +669,6 @@ describe('BackupScheduler across instances', () => {
     lastSuccess.times.set('r1', clock.now());
     await clock.advance(MINUTE);
     expect(of('device:unblocked')[0]?.payload.reason).toBe('elsewhere');
-    await scheduler.stop();
   });
 
   it('stops an attempt whose lock was lost', async () => {
@@ -690,13 +690,13 @@ describe('BackupScheduler across instances', () => {
       locker,
       lockTtlMs: 60 * SECOND,
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND + 40 * SECOND);
     expect(of('warning').map((e) => e.payload.code)).toContain('lock-lost');
     expect(fake.active).toBe(0);
     expect(of('backup:success')).toHaveLength(0);
     expect(scheduler.status('r1')!.consecutiveFailures).toBe(0);
-    await scheduler.stop();
   });
 });
 
@@ -707,6 +707,7 @@ describe('BackupScheduler time limit', () => {
       [device('a'), device('b', { vendor: 'cisco-ios' })],
     );
     publisher.stall();
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(60 * SECOND);
@@ -716,7 +717,6 @@ describe('BackupScheduler time limit', () => {
     await clock.advance(5 * MINUTE);
     expect(of('backup:success').length).toBeGreaterThanOrEqual(1);
     expect(fake.calls.length).toBeGreaterThanOrEqual(2);
-    await scheduler.stop();
   });
 
   it('frees the slot of a credential provider that never answers', async () => {
@@ -728,11 +728,11 @@ describe('BackupScheduler time limit', () => {
       timeLimitMs: 60 * SECOND,
       credentials: { get: () => new Promise(() => {}) },
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(90 * SECOND);
     expect(of('backup:failure')[0]?.payload.kind).toBe('time-limit');
     expect(scheduler.stats().inFlight).toBe(0);
-    await scheduler.stop();
   });
 });
 
@@ -740,6 +740,7 @@ describe('BackupScheduler manual trigger', () => {
   it('resolves with the outcome and the hash', async () => {
     const { fake, scheduler, publisher } = setup();
     fake.setConfig('r1', '/x\n');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const outcome = await scheduler.trigger('r1');
     expect(outcome).toMatchObject({
@@ -747,7 +748,6 @@ describe('BackupScheduler manual trigger', () => {
       changed: true,
       sha256: publisher.snapshots[0]!.sha256,
     });
-    await scheduler.stop();
   });
 
   it('hashes the text of a custom collect function itself instead of trusting its hash', async () => {
@@ -765,17 +765,17 @@ describe('BackupScheduler manual trigger', () => {
           bytesReceived: 3,
         }),
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await scheduler.trigger('r1');
     expect(publisher.snapshots[0]!.sha256).toBe(createHash('sha256').update('/x\n').digest('hex'));
-    await scheduler.stop();
   });
 
   it('answers failed for an unknown device', async () => {
     const { scheduler } = setup();
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     expect(await scheduler.trigger('nope')).toMatchObject({ status: 'failed' });
-    await scheduler.stop();
   });
 
   it('waits for another instance holding the lock instead of answering locked', async () => {
@@ -783,6 +783,7 @@ describe('BackupScheduler manual trigger', () => {
     const locker = new MemoryLocker({ clock });
     const held = await locker.acquire('backup:device:r1', HOUR);
     const { scheduler, fake } = setup({ clock, locker });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const outcome = scheduler.trigger('r1');
     await clock.advance(10 * SECOND);
@@ -790,7 +791,6 @@ describe('BackupScheduler manual trigger', () => {
     await clock.advance(10 * SECOND);
     expect(await outcome).toMatchObject({ status: 'success' });
     expect(fake.calls).toHaveLength(1);
-    await scheduler.stop();
   });
 
   it('answers locked when the other instance holds the lock longer than the wait', async () => {
@@ -798,11 +798,11 @@ describe('BackupScheduler manual trigger', () => {
     const locker = new MemoryLocker({ clock });
     await locker.acquire('backup:device:r1', HOUR);
     const { scheduler } = setup({ clock, locker, triggerLockWaitMs: MINUTE });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const outcome = scheduler.trigger('r1');
     await clock.advance(2 * MINUTE);
     expect(await outcome).toMatchObject({ status: 'locked' });
-    await scheduler.stop();
   });
 });
 
@@ -854,6 +854,7 @@ describe('BackupScheduler cancellation', () => {
   it('does not count a cancelled manual trigger as a failure of the device', async () => {
     const { clock, fake, scheduler, of, t0 } = setup();
     fake.stall('r1');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     const controller = new AbortController();
     const outcome = scheduler.trigger('r1', { signal: controller.signal });
@@ -866,7 +867,6 @@ describe('BackupScheduler cancellation', () => {
     fake.heal('r1');
     await clock.advance(30 * SECOND);
     expect(fake.calls.map((c) => c.at - t0)).toEqual([0, 30 * SECOND]);
-    await scheduler.stop();
   });
 });
 
@@ -880,6 +880,7 @@ describe('BackupScheduler status', () => {
       device('c'),
     ]);
     fake.requirePassword('c', 'other');
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     const states = Object.fromEntries(scheduler.status().map((s) => [s.deviceId, s.state]));
@@ -893,7 +894,6 @@ describe('BackupScheduler status', () => {
     expect(scheduler.status('a')!.nextAttemptAt!.getTime()).toBe(
       clock.now() - 30 * SECOND + INTERVAL,
     );
-    await scheduler.stop();
   });
 });
 
@@ -919,12 +919,12 @@ describe('BackupScheduler host-key blocks without a stored pin', () => {
         );
       },
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND);
     await clock.advance(10 * MINUTE);
     expect(calls).toBe(1);
     expect(of('device:unblocked')).toHaveLength(0);
     expect(scheduler.status('r1')!.state).toBe('blocked');
-    await scheduler.stop();
   });
 });

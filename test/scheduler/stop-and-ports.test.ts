@@ -91,6 +91,7 @@ describe('BackupScheduler bounds every port call', () => {
       refreshIntervalMs: MINUTE,
       devices: { list: () => (++calls === 1 ? never() : Promise.resolve([device('r1')])) },
     });
+    await using _stopsScheduler = scheduler;
     const started = scheduler.start();
     await clock.advance(TIME_LIMIT);
     await started;
@@ -98,7 +99,6 @@ describe('BackupScheduler bounds every port call', () => {
     expect(String(of('refresh:error')[0]?.payload.message)).toMatch(/did not answer/);
     await clock.advance(MINUTE);
     expect(scheduler.status('r1')).toBeDefined();
-    await scheduler.stop();
   });
 
   it('resolves stop() while a refresh waits for a device list that never arrives', async () => {
@@ -154,6 +154,7 @@ describe('BackupScheduler bounds every port call', () => {
     'fails the attempt with time-limit when %s never settles, and tries the device again',
     async (_name, options, doing) => {
       const { clock, scheduler, of, t0 } = setup({ ...options(), timeLimitMs: TIME_LIMIT });
+      await using _stopsScheduler = scheduler;
       await scheduler.start();
       await clock.advance(30 * SECOND + TIME_LIMIT);
       expect(of('backup:failure')[0]?.payload).toMatchObject({ kind: 'time-limit' });
@@ -165,7 +166,6 @@ describe('BackupScheduler bounds every port call', () => {
       // The first retry is 5 min after the failure; it fails the same way one time limit later.
       await clock.advance(5 * MINUTE + TIME_LIMIT);
       expect(of('backup:failure')).toHaveLength(2);
-      await scheduler.stop();
     },
   );
 
@@ -201,11 +201,11 @@ describe('BackupScheduler bounds every port call', () => {
 
   it.each(hangsAtWork)('frees the slot once %s passed the time limit', async (_name, options) => {
     const { clock, scheduler } = setup({ ...options(), timeLimitMs: TIME_LIMIT });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND + TIME_LIMIT);
     expect(scheduler.stats().inFlight).toBe(0);
     expect(scheduler.status('r1')!.nextAttemptAt!.getTime()).toBeGreaterThan(clock.now());
-    await scheduler.stop();
   });
 
   it('counts the time spent reading the device into the time limit', async () => {
@@ -220,11 +220,11 @@ describe('BackupScheduler bounds every port call', () => {
       },
       credentials: { get: () => never() },
     });
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND + 2 * TIME_LIMIT);
     expect(of('backup:failure')[0]?.payload.kind).toBe('time-limit');
     expect(of('backup:failure')[0]?.at).toBe(t0 + 30 * SECOND + TIME_LIMIT);
-    await scheduler.stop();
   });
 
   it('does not count the wait for a slot into the time limit', async () => {
@@ -234,11 +234,11 @@ describe('BackupScheduler bounds every port call', () => {
     ]);
     fake.stall('a', 50 * SECOND);
     fake.stall('b', 50 * SECOND);
+    await using _stopsScheduler = scheduler;
     await scheduler.start();
     await clock.advance(30 * SECOND + 100 * SECOND);
     expect(of('backup:failure')).toHaveLength(0);
     expect(of('backup:success')).toHaveLength(2);
-    await scheduler.stop();
   });
 
   it('resolves stop() while the pin store never answers after a host-key mismatch', async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isBackupError } from '../../src/core/errors.js';
 import { createCollectorRegistry, defineCollector } from '../../src/collectors/index.js';
 import { collectConfig } from '../../src/ssh/collect.js';
+import { checkDeviceRecord } from '../../src/ssh/device-record.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { generateHostKey, startSimulatedDevice } from '../../src/testing/simulated/index.js';
 import type { SimulatedDevice } from '../../src/testing/simulated/index.js';
@@ -289,4 +290,24 @@ describe('collectConfig and error texts inside a configuration', () => {
     });
     expect(result.text).toContain("% Invalid input detected at '^' marker.");
   });
+});
+
+describe('collectConfig device checks', () => {
+  it.each([
+    ['id', { id: 'r\n1' }],
+    ['host', { host: ' ' }],
+    ['port', { port: 70_000 }],
+    ['tenantId', { tenantId: 7 as unknown as string }],
+    ['version', { version: 7 as unknown as string }],
+    ['hostKeyFingerprint', { hostKeyFingerprint: 'MD5:ab:cd' }],
+  ])(
+    'rejects a record with a bad %s as the scheduler does, before connecting',
+    async (field, bad) => {
+      const record = { id: 'r1', host: '127.0.0.1', port: 1, vendor: 'routeros', ...bad };
+      expect(checkDeviceRecord(record)?.field).toBe(field);
+      await expect(
+        collectConfig({ device: record, credentials: { username: 'u', password: 'p' } }),
+      ).rejects.toThrow(new RegExp(`^collectConfig: device.*: ${field} `));
+    },
+  );
 });

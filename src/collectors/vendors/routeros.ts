@@ -2,6 +2,8 @@ import { endsInOddBackslashes, lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { CollectorContext, CommandPlan, ConfigCollector } from '../types.js';
 
+const EXPORT_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
+
 /** Options of {@link routerosCollector}. */
 export interface RouterosCollectorOptions {
   /**
@@ -50,6 +52,8 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
       /^syntax error \(line \d+ column \d+\)/m,
     ],
     isComplete: (text) => /^\//m.test(text) && !endsInOddBackslashes(lastNonBlankLine(text)),
+    // The export header names the version: `# 2024-05-01 12:00:00 by RouterOS 7.16.2`.
+    detectVersion: (head) => EXPORT_HEADER.exec(head)?.[1],
     normalization: {
       joinBackslashContinuations: true,
       dropLines: [

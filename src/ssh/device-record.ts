@@ -1,0 +1,77 @@
+import type { Device } from '../core/device.js';
+import { deviceIdProblem } from '../publish/device-id.js';
+import { isFingerprint } from './fingerprint.js';
+
+/** One problem with a device record: which field, and what is wrong with it. */
+export interface DeviceRecordProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Whether `id` can be a device id (SPEC §7): a string of 1–255 UTF-8 bytes without control
+ * characters. Dots, slashes and any other printable character are fine: where an id names a NATS
+ * subject token or a file it is encoded (`encodeSubjectToken`, `encodeFileName`).
+ *
+ * @example
+ * ```ts
+ * isValidDeviceId('core-sw1.example.net'); // true
+ * isValidDeviceId('x'.repeat(5000)); // false
+ * ```
+ */
+export function isValidDeviceId(id: unknown): id is string {
+  return deviceIdProblem(id) === undefined;
+}
+
+/**
+ * The first problem of a device record, or `undefined` when it can be backed up (SPEC §7). The one
+ * check of a record: the scheduler, `collectConfig` and the CLI's inventory all use it. Vendors are
+ * checked separately against the collector registry.
+ *
+ * @example
+ * ```ts
+ * checkDeviceRecord({ id: 'r1', host: '', vendor: 'routeros' }); // { field: 'host', message: 'is missing' }
+ * ```
+ */
+export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefined {
+  if (typeof record !== 'object' || record === null) {
+    return { field: '(record)', message: 'is not an object' };
+  }
+  const device = record as Partial<Record<keyof Device, unknown>>;
+  const idProblem = deviceIdProblem(device.id);
+  if (idProblem !== undefined) return { field: 'id', message: idProblem };
+  if (typeof device.host !== 'string' || device.host.trim() === '') {
+    return { field: 'host', message: 'is missing' };
+  }
+  if (
+    device.port !== undefined &&
+    (typeof device.port !== 'number' ||
+      !Number.isInteger(device.port) ||
+      device.port < 1 ||
+      device.port > 65_535)
+  ) {
+    return {
+      field: 'port',
+      message: `must be an integer from 1 to 65535, got ${JSON.stringify(device.port)}`,
+    };
+  }
+  if (typeof device.vendor !== 'string' || device.vendor === '') {
+    return { field: 'vendor', message: 'is missing' };
+  }
+  if (device.tenantId !== undefined && typeof device.tenantId !== 'string') {
+    return { field: 'tenantId', message: 'must be a string' };
+  }
+  if (device.version !== undefined && typeof device.version !== 'string') {
+    return { field: 'version', message: 'must be a string' };
+  }
+  const pin = device.hostKeyFingerprint;
+  if (pin !== undefined && pin !== null && pin !== '') {
+    if (typeof pin !== 'string' || !isFingerprint(pin)) {
+      return {
+        field: 'hostKeyFingerprint',
+        message: 'must be SHA256:<43 base64 characters> as ssh-keygen -l prints it',
+      };
+    }
+  }
+  return undefined;
+}
