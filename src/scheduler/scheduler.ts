@@ -24,6 +24,7 @@ import {
 } from '../publish/snapshot.js';
 import type { AlgorithmsOption } from '../ssh/algorithms.js';
 import { collectConfig, type CollectOptions, type CollectResult } from '../ssh/collect.js';
+import { JumpHostPool } from '../ssh/jump-hosts.js';
 import { canonicalFingerprint } from '../ssh/fingerprint.js';
 import { isUpdaterPinning, type HostKeyPinning } from '../ssh/host-keys.js';
 import type {
@@ -77,6 +78,13 @@ export interface BackupSchedulerOptions {
   collect?: CollectFunction;
   /** SSH algorithms for every device (`'legacy'` for old devices). */
   algorithms?: AlgorithmsOption;
+  /**
+   * The shared connections to jump hosts, for devices with `via` (SPEC §8). Default: a pool of the
+   * scheduler's own, with hop credentials from `credentials` (asked with a record whose vendor is
+   * `'jump-host'`), hop pins in `hostKeys`, and the scheduler's clock, logger and algorithms.
+   * Either way it is closed at `stop()`.
+   */
+  jumpHosts?: JumpHostPool;
   /** Time between regular backups of a device. Default 6 h. */
   intervalMs?: number;
   /** Range of the random delay of a device's first attempt after it joins. Default [30 s, 300 s]. */
@@ -289,6 +297,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   readonly #collectors: CollectorRegistry;
   readonly #backoff: BackoffPolicy;
   readonly #collect: CollectFunction;
+  // Jump hosts: the scheduler's shared hop connections, closed at stop().
+  readonly #jumpHosts: JumpHostPool;
   readonly #algorithms: AlgorithmsOption | undefined;
   readonly #intervalMs: number;
   readonly #jitterMs: readonly [number, number];
@@ -391,6 +401,16 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     this.#backoff = o.backoff ?? new SteppedBackoff();
     this.#collect = o.collect ?? collectConfig;
     this.#algorithms = o.algorithms;
+    // Jump hosts: one pool for every device behind a hop.
+    this.#jumpHosts =
+      o.jumpHosts ??
+      new JumpHostPool({
+        credentials: o.credentials,
+        ...(o.hostKeys ? { hostKeys: o.hostKeys } : {}),
+        ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+        clock: this.#clock,
+        logger: this.#logger,
+      });
     this.#jitterMs = [minMs, maxMs];
     this.#onLockUnavailable = onLockUnavailable;
     this.#random = o.random ?? Math.random;
@@ -908,6 +928,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
           clock: this.#clock,
           logger: this.#logger,
           collectors: this.#collectors,
+          jumpHosts: this.#jumpHosts, // Jump hosts
           ...(this.#hostKeys ? { hostKeys: this.#hostKeys } : {}),
           ...(this.#algorithms ? { algorithms: this.#algorithms } : {}),
           timeLimitMs: this.#timeLimitMs,
@@ -1530,6 +1551,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       ]);
       bound.abort();
     }
+    // Jump hosts: every attempt has ended; the hop connections go too.
+    await this.#jumpHosts.close();
     this.#timers.clear();
   }
 

@@ -14,7 +14,11 @@ import { isFingerprint } from './fingerprint.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
 import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
 
-/** Where a hop's credentials come from: a `CredentialProvider` fits. @internal */
+/**
+ * Where a jump host's credentials come from: a `CredentialProvider` fits. `get` is given the
+ * record `{ id, host, port, vendor: 'jump-host', jumpHost }` of the hop (see `isJumpHostRecord`);
+ * resolving `undefined` (or rejecting) fails the devices behind it with `credentials-unavailable`.
+ */
 export interface HopCredentialSource {
   get(record: Device, signal: AbortSignal): Promise<Credentials | undefined>;
 }

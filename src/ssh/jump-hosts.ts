@@ -6,6 +6,8 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
 import type { Attempt } from './attempt.js';
 import { forDevice, HopConnection, type HopCredentialSource } from './hop.js';
+
+export type { HopCredentialSource };
 import type { HostKeyPinning } from './host-keys.js';
 
 /** Defaults of {@link JumpHostPool}. */

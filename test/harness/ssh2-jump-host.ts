@@ -18,6 +18,8 @@ export interface Ssh2JumpHost {
   readonly logins: number;
   /** `direct-tcpip` channels opened. */
   readonly channels: number;
+  /** TCP connections from clients open right now. */
+  readonly openConnections: number;
   /** Destroys every client connection (the listener stays). */
   dropConnections(): void;
   close(): Promise<void>;
@@ -85,6 +87,9 @@ export async function startSsh2JumpHost(
     },
     get channels() {
       return channels;
+    },
+    get openConnections() {
+      return sockets.size;
     },
     dropConnections() {
       for (const socket of sockets) socket.destroy();
