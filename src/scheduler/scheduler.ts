@@ -1405,6 +1405,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
         deviceId: entry.id,
         expectedFingerprint: String(error.details.expectedFingerprint ?? ''),
         observedFingerprint: String(error.details.observedFingerprint ?? ''),
+        // Jump hosts: the changed key is the hop's.
+        ...(error.details.hop !== undefined ? { jumpHost: String(error.details.hop) } : {}),
       });
     }
     let nextAttemptAt: number | undefined;

@@ -8,7 +8,11 @@ import { isJumpHostRecord } from '../../src/core/device.js';
 import { BackupScheduler } from '../../src/scheduler/scheduler.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
-import { startSimulatedFleet, type SimulatedFleet } from '../../src/testing/simulated/index.js';
+import {
+  generateHostKey,
+  startSimulatedFleet,
+  type SimulatedFleet,
+} from '../../src/testing/simulated/index.js';
 import { servicesAvailable, SshdService } from '../harness/services.js';
 import { startSsh2JumpHost, type Ssh2JumpHost } from '../harness/ssh2-jump-host.js';
 
@@ -75,6 +79,43 @@ describe('BackupScheduler with devices behind a jump host', () => {
     expect(hop.openConnections).toBe(1);
     await backups.stop();
     await expect.poll(() => hop.openConnections).toBe(0);
+  });
+
+  it('blocks the devices behind an impostor hop, naming it in hostkey:mismatch, with no credential sent to it', async () => {
+    const impostor: Ssh2JumpHost = await startSsh2JumpHost();
+    cleanups.push(() => impostor.close());
+    const fleet = await fleetOf(1);
+    const device = {
+      id: 'r0',
+      host: fleet.devices[0]!.host,
+      port: fleet.devices[0]!.port,
+      vendor: 'routeros',
+      via: { id: 'jump1', host: impostor.host, port: impostor.port },
+    };
+    const pinned = generateHostKey().fingerprint;
+    const hostKeys = new MemoryHostKeyStore({ jump1: pinned });
+    const backups = scheduler(
+      [device],
+      { username: 'jump', password: 'jump-secret' },
+      { hostKeys },
+    );
+    const mismatches: unknown[] = [];
+    backups.on('hostkey:mismatch', (event) => mismatches.push(event));
+    await backups.start();
+    const outcome = await backups.trigger('r0');
+    expect(outcome).toMatchObject({ status: 'failed', kind: 'host-key-mismatch' });
+    expect(outcome.message).toMatch(/^r0: jump host jump1 \(127\.0\.0\.1:\d+\) presented host key/);
+    expect(mismatches).toEqual([
+      {
+        deviceId: 'r0',
+        expectedFingerprint: pinned,
+        observedFingerprint: impostor.hostKey.fingerprint,
+        jumpHost: 'jump1',
+      },
+    ]);
+    expect(backups.status('r0')?.state).toBe('blocked');
+    expect(impostor.credentialAttempts).toBe(0);
+    expect(fleet.devices[0]!.authAttempts).toBe(0);
   });
 
   it.skipIf(!servicesAvailable('sshd'))(
