@@ -18,6 +18,8 @@ export interface ConnectOptions {
   connectTimeoutMs: number;
   /** The stream to speak SSH over (a channel through a jump host) instead of a TCP connection. */
   sock?: Readable | undefined;
+  /** SSH keepalive interval once connected (0: none). Default 0. */
+  keepaliveIntervalMs?: number | undefined;
   /** What is left of `connectTimeoutMs` when hops took part of it. Default all of it. */
   remainingMs?: number | undefined;
 }
@@ -48,7 +50,7 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
     algorithms: options.algorithms,
     // confsnap enforces its own deadline (driven by the injected clock); ssh2's must not fire first.
     readyTimeout: 2_147_483_647,
-    keepaliveInterval: 0,
+    keepaliveInterval: options.keepaliveIntervalMs ?? 0,
   };
   if (options.sock !== undefined) config.sock = options.sock;
   if (credentials.password !== undefined) config.password = credentials.password;

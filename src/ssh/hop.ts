@@ -36,6 +36,9 @@ export interface HopSettings {
   readonly onLogin: () => void;
 }
 
+/** SSH keepalive of hop connections; ssh2 gives up after 3 unanswered ones. */
+const HOP_KEEPALIVE_INTERVAL_MS = 15_000;
+
 /** `jump host bastion1 (10.0.0.1:22)`: how errors and logs name a hop. @internal */
 export function hopLabel(hop: JumpHost): string {
   return `jump host ${hop.id} (${hop.host}:${hop.port ?? 22})`;
@@ -247,6 +250,9 @@ export class HopConnection {
         connectTimeoutMs,
         remainingMs: remaining(),
         sock,
+        // A long-lived shared connection: a bastion that vanished silently (a dropped NAT entry)
+        // is noticed after about three intervals and connected again on the next use.
+        keepaliveIntervalMs: HOP_KEEPALIVE_INTERVAL_MS,
       });
       if (pinned === undefined && verifier.observed !== undefined) {
         await this.#pin(verifier.observed, attempt.signal);

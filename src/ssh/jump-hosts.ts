@@ -67,16 +67,21 @@ export interface JumpHostChannel {
  *
  * @example
  * ```ts
- * import { collectConfig, JumpHostPool } from 'confsnap';
+ * import { collectConfig, JumpHostPool, MemoryHostKeyStore, type CredentialProvider } from 'confsnap';
  *
+ * declare const provider: CredentialProvider; // answers devices and (vendor 'jump-host') hops
+ * const hostKeys = new MemoryHostKeyStore();
  * const jumpHosts = new JumpHostPool({ credentials: provider, hostKeys });
+ * const device = {
+ *   id: 'edge-r7',
+ *   host: '10.20.0.7',
+ *   vendor: 'cisco-ios',
+ *   via: { id: 'bastion1', host: 'bastion1.example.net' },
+ * };
  * try {
- *   const result = await collectConfig({
- *     device: { id: 'edge-r7', host: '10.20.0.7', vendor: 'cisco-ios', via: { id: 'bastion1', host: 'bastion1.example.net' } },
- *     credentials: await provider.get(device, signal),
- *     hostKeys,
- *     jumpHosts,
- *   });
+ *   const credentials = await provider.get(device, AbortSignal.timeout(10_000));
+ *   const result = await collectConfig({ device, credentials: credentials!, hostKeys, jumpHosts });
+ *   console.log(result.sha256);
  * } finally {
  *   await jumpHosts.close();
  * }
