@@ -5,7 +5,8 @@
 //                    [--sshd-devices=min(devices,500)] [--sshd-rounds=1]
 //                    [--config-bytes=30000] [--scale-devices=100000]
 //                    [--skip=raw,confsnap,scheduled,openssh,python,asyncssh,paramiko,
-//                            throughput,scale,normalize,stages]
+//                            throughput,jump,scale,normalize,stages]
+//                    [--jump-devices=500] devices behind one OpenSSH jump host (bench/jump.mjs)
 //                    [--quick]     200 devices, one round, 20 000 scale devices (for development)
 //                    [--profile]   writes bench/results/<contender>-<round>.cpuprofile and
 //                                  prints where confsnap's first round spent its time
@@ -18,6 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measureJump } from './jump.mjs';
 import { measureNormalize, measureStages } from './normalize.mjs';
 import { measureScale } from './scale.mjs';
 import { measureThroughput, stopAll } from './throughput.mjs';
@@ -139,11 +141,20 @@ if (!skip.has('throughput')) {
     log: (line) => console.error(`  ${line}`),
   });
 }
+const jump = skip.has('jump')
+  ? undefined
+  : await measureJump({
+      devices: number('jump-devices', quick ? 200 : 500),
+      concurrency: number('concurrency', 50),
+      configBytes: number('config-bytes', 30_000),
+      log: (line) => console.error(`  jump: ${line}`),
+    });
 const results = {
   measured_at: measuredAt,
   node: process.version,
   cpus: cpus().length,
   ...(throughput ? { throughput } : {}),
+  ...(jump ? { jump } : {}),
   ...(scale ? { scale } : {}),
   ...(normalize ? { normalize } : {}),
   ...(stages ? { stages } : {}),
@@ -239,6 +250,22 @@ if (t) {
     `load average before ${t.load_average.before.join(' ')}, after ${t.load_average.after.join(' ')} (${results.cpus} cores)`,
   );
   for (const note of t.notes) console.log(`note: ${note}`);
+}
+
+if (jump) {
+  console.log(
+    `\njump hosts: ${jump.devices} devices behind ONE OpenSSH sshd bastion (one shared login), concurrency ${jump.concurrency}`,
+  );
+  console.log(
+    `direct connections                           ${String(jump.direct_per_s).padStart(7)} dev/s`,
+  );
+  console.log(
+    `through the jump host                        ${String(jump.jump_per_s).padStart(7)} dev/s  ${jump.ratio_vs_direct} of direct`,
+  );
+  console.log(
+    `  with the default 10 channels per hop       ${String(jump.jump_default_per_s).padStart(7)} dev/s`,
+  );
+  console.log(`logins to the bastion: ${jump.bastion_logins} over both runs`);
 }
 
 if (stages) {

@@ -301,8 +301,9 @@ function sshKeygen(dir, name) {
  * A private OpenSSH sshd on 127.0.0.1: a temp ed25519 host key, key auth for the current user with
  * a generated client key, and a ForceCommand that prints `output` (a device's export) whatever was
  * asked, without the user's shell start-up files. `MaxStartups` is raised so that many concurrent handshakes are not dropped.
+ * `extraConfig` lines are appended (e.g. `AllowTcpForwarding yes` for a jump host).
  */
-export async function startSshd({ output, maxStartups = 1000 }) {
+export async function startSshd({ output, maxStartups = 1000, extraConfig = [] }) {
   const file = findBinary('sshd');
   if (!file) throw new Error('sshd is not installed (Debian: openssh-server)');
   if (!findBinary('ssh') || !findBinary('ssh-keygen')) {
@@ -340,6 +341,7 @@ export async function startSshd({ output, maxStartups = 1000 }) {
     // whole SSH session. A device has no such shell start-up: level 2 skips it.
     'SetEnv SHLVL=1',
     'LogLevel ERROR',
+    ...extraConfig,
   ];
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, config.join('\n') + '\n');

@@ -34,6 +34,19 @@ export {
   silentLogger,
 } from './core/index.js';
 export type { Device, Credentials, KeyboardInteractiveResponder } from './core/device.js';
+// Jump hosts: the hop record, how a credential provider recognises one, and the shared pool.
+export {
+  type JumpHost,
+  type JumpHostRecord,
+  JUMP_HOST_VENDOR,
+  isJumpHostRecord,
+} from './core/device.js';
+export {
+  JumpHostPool,
+  JUMP_HOST_DEFAULTS,
+  type JumpHostPoolOptions,
+  type HopCredentialSource,
+} from './ssh/jump-hosts.js';
 
 // SSH collection and host keys.
 export {

@@ -1,7 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import type { CredentialProvider, Device, VersionedCredentials } from '../index.js';
+import {
+  JUMP_HOST_VENDOR,
+  type CredentialProvider,
+  type Device,
+  type VersionedCredentials,
+} from '../index.js';
 import type { CredentialSpec, Inventory } from './inventory.js';
 import { SetupError } from './publishers.js';
 
@@ -165,8 +170,14 @@ export async function requireSecrets(
   inventory: Inventory,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
+  // Jump hosts' secrets too: a hop reaches the provider as a record with vendor 'jump-host'.
+  const hops = inventory.jumpHosts.map((hop): Device => ({
+    id: hop.id,
+    host: hop.host,
+    vendor: JUMP_HOST_VENDOR,
+  }));
   const problems = await findSecretProblems(
-    inventory.devices,
+    [...inventory.devices, ...hops],
     (id) => inventory.credentials.get(id),
     env,
   );

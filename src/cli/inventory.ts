@@ -7,6 +7,7 @@ import {
   deviceIdProblem,
   type CollectorRegistry,
   type Device,
+  type JumpHost,
 } from '../index.js';
 
 /**
@@ -36,8 +37,10 @@ export interface Inventory {
   readonly file: string;
   /** The devices, in the order of the file. */
   readonly devices: readonly Device[];
-  /** How each device logs in, by device id. */
+  /** How each device logs in, by device id; and each jump host, by its name (its id). */
   readonly credentials: ReadonlyMap<string, CredentialSpec>;
+  /** The jump hosts of `jump_hosts:`, in the order of the file; devices name them in `via:`. */
+  readonly jumpHosts: readonly JumpHost[];
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -47,7 +50,7 @@ export interface InventoryProblem {
   /** 1-based line, for YAML files. */
   readonly line?: number;
   /**
-   * `devices[3]`, `defaults`, or absent for the file as a whole; `6 devices` for one mistake
+   * `devices[3]`, `defaults`, `jump_hosts.bastion1`, or absent for the file as a whole; `6 devices` for one mistake
    * repeated on several devices.
    */
   readonly position?: string;
@@ -257,9 +260,21 @@ const DEVICE_FIELDS = [
   'passphrase_env',
   'enable_secret_env',
   'version',
+  'via',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
+
+/** The fields of one entry of `jump_hosts:` (its name is its id). */
+const JUMP_HOST_FIELDS = [
+  'host',
+  'port',
+  'username',
+  'password_env',
+  'password_file',
+  'private_key_file',
+  'passphrase_env',
+] as const;
 
 const SECRET_SOURCE_FIELDS: readonly Field[] = [
   'password_env',
@@ -297,7 +312,9 @@ class Problems {
         ? `devices[${index}]`
         : section === 'defaults'
           ? 'defaults'
-          : undefined;
+          : section === 'jump_hosts' && typeof index === 'string'
+            ? `jump_hosts.${index}`
+            : undefined;
     this.list.push({
       file: this.shown,
       ...(line === undefined ? {} : { line }),
@@ -329,13 +346,14 @@ function validate(source: Source, context: Context): Inventory {
     throw new InventoryError(problems.list);
   }
   for (const key of Object.keys(root)) {
-    if (key !== 'defaults' && key !== 'devices') {
+    if (key !== 'defaults' && key !== 'devices' && key !== 'jump_hosts') {
       problems.add([key], {
         field: key,
-        message: 'unknown top-level key; an inventory has defaults: and devices:',
+        message: 'unknown top-level key; an inventory has jump_hosts:, defaults: and devices:',
       });
     }
   }
+  const jumpHosts = validateJumpHosts(root.jump_hosts, context, problems);
   let defaults: FieldMap = {};
   if (root.defaults !== undefined && root.defaults !== '') {
     if (!isRecord(root.defaults)) {
@@ -363,13 +381,130 @@ function validate(source: Source, context: Context): Inventory {
   const credentials = new Map<string, CredentialSpec>();
   const firstIndexOf = new Map<string, number>();
   list.forEach((entry: unknown, index) => {
-    const valid = validateDevice(entry, index, { defaults, context, problems, firstIndexOf });
+    const valid = validateDevice(entry, index, {
+      defaults,
+      context,
+      problems,
+      firstIndexOf,
+      jumpHosts,
+    });
     if (!valid) return;
     devices.push(valid.device);
     credentials.set(valid.device.id, valid.credentials);
   });
+  for (const [name, hop] of jumpHosts) {
+    if (firstIndexOf.has(name)) {
+      problems.add(['jump_hosts', name], {
+        message: `has the id of devices[${firstIndexOf.get(name)!}]; a jump host's name is its id for credentials and host-key pins — give it another`,
+      });
+    }
+    credentials.set(name, hop.credentials);
+  }
   if (problems.list.length > 0) throw new InventoryError(groupRepeated(dedupe(problems.list)));
-  return { file: context.file, devices, credentials };
+  return {
+    file: context.file,
+    devices,
+    credentials,
+    jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
+  };
+}
+
+interface ValidJumpHost {
+  readonly jumpHost: JumpHost;
+  readonly credentials: CredentialSpec;
+}
+
+/**
+ * Checks `jump_hosts:`, a mapping of name → `{ host, port?, username, password_env | password_file
+ * | private_key_file, passphrase_env? }`; the name is the hop's id. Invalid entries are reported
+ * and left out.
+ */
+function validateJumpHosts(
+  section: unknown,
+  context: Context,
+  problems: Problems,
+): Map<string, ValidJumpHost> {
+  const valid = new Map<string, ValidJumpHost>();
+  if (section === undefined || section === '') return valid;
+  if (!isRecord(section)) {
+    problems.add(['jump_hosts'], {
+      field: 'jump_hosts',
+      message: 'must be a mapping of jump host names to { host, port, username, … }',
+    });
+    return valid;
+  }
+  for (const [name, entry] of Object.entries(section)) {
+    const path = ['jump_hosts', name] as const;
+    const report = (field: string, message: string): void =>
+      problems.add([...path, field], { field, message });
+    if (deviceIdProblem(name) !== undefined) {
+      problems.add(path, { message: `the name ${deviceIdProblem(name)!}` });
+      continue;
+    }
+    if (!isRecord(entry)) {
+      problems.add(path, { message: 'must be a mapping with host, username, …' });
+      continue;
+    }
+    const before = problems.list.length;
+    for (const field of Object.keys(entry)) {
+      if (!(JUMP_HOST_FIELDS as readonly string[]).includes(field)) {
+        report(
+          field,
+          SECRET_VALUE_FIELD.test(field)
+            ? 'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)'
+            : `unknown field; known fields: ${JUMP_HOST_FIELDS.join(', ')}`,
+        );
+      }
+    }
+    const text = (field: (typeof JUMP_HOST_FIELDS)[number]): string | undefined => {
+      const value = entry[field];
+      if (value === undefined) return undefined;
+      const converted = scalar(value)?.trim();
+      if (converted === undefined || converted === '') {
+        report(field, 'must be a single, non-empty value');
+        return undefined;
+      }
+      return converted;
+    };
+    const host = text('host');
+    if (entry.host === undefined) report('host', 'is missing');
+    const portText = text('port');
+    const port = portText === undefined ? undefined : /^\d+$/.test(portText) ? Number(portText) : 0;
+    if (port !== undefined && (port < 1 || port > 65_535)) {
+      report('port', `must be a whole number from 1 to 65535, got ${JSON.stringify(portText)}`);
+    }
+    const username = text('username');
+    if (entry.username === undefined) report('username', 'is missing');
+    const passwordEnv = envName(text('password_env'), 'password_env', report);
+    const passphraseEnv = envName(text('passphrase_env'), 'passphrase_env', report);
+    const passwordFile = filePath(text('password_file'), context.file);
+    const privateKeyFile = filePath(text('private_key_file'), context.file);
+    if (entry.password_env !== undefined && entry.password_file !== undefined) {
+      report('password_file', 'give password_env or password_file, not both');
+    }
+    if (
+      entry.password_env === undefined &&
+      entry.password_file === undefined &&
+      entry.private_key_file === undefined
+    ) {
+      report('password_env', 'no credentials: set password_env, password_file or private_key_file');
+    }
+    if (entry.passphrase_env !== undefined && entry.private_key_file === undefined) {
+      report('passphrase_env', 'needs private_key_file');
+    }
+    if (problems.list.length > before) continue;
+    valid.set(name, {
+      jumpHost: { id: name, host: host!, ...(port === undefined ? {} : { port }) },
+      credentials: {
+        username: username!,
+        ...(passwordEnv === undefined ? {} : { passwordEnv }),
+        ...(passwordFile === undefined ? {} : { passwordFile }),
+        ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
+        ...(passphraseEnv === undefined ? {} : { passphraseEnv }),
+      },
+    });
+  }
+  return valid;
 }
 
 interface DeviceContext {
@@ -378,13 +513,15 @@ interface DeviceContext {
   readonly problems: Problems;
   /** Where each id was first seen, for duplicates. */
   readonly firstIndexOf: Map<string, number>;
+  /** The valid entries of `jump_hosts:`, by name. */
+  readonly jumpHosts: ReadonlyMap<string, ValidJumpHost>;
 }
 
 /** Checks one entry of `devices` merged with the defaults; reports its problems. */
 function validateDevice(
   entry: unknown,
   index: number,
-  { defaults, context, problems, firstIndexOf }: DeviceContext,
+  { defaults, context, problems, firstIndexOf, jumpHosts }: DeviceContext,
 ): { device: Device; credentials: CredentialSpec } | undefined {
   const path = ['devices', index] as const;
   if (!isRecord(entry)) {
@@ -471,6 +608,7 @@ function validateDevice(
   }
   const tenant = text('tenant');
   const version = text('version');
+  const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
 
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
@@ -511,6 +649,7 @@ function validateDevice(
     ...(port === undefined ? {} : { port }),
     ...(tenant === undefined ? {} : { tenantId: tenant }),
     ...(version === undefined ? {} : { version }),
+    ...(via === undefined || via.length === 0 ? {} : { via }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
@@ -534,6 +673,37 @@ function validateDevice(
 }
 
 const LIBRARY_FIELD_NAMES: Readonly<Record<string, string>> = { tenantId: 'tenant' };
+
+/**
+ * `via:` — the name of a jump host of `jump_hosts:`, or a list of names (nearest first) — as the
+ * library's `Device.via`; `undefined` (after a report) when a name is not declared.
+ */
+function viaOf(
+  value: unknown,
+  jumpHosts: ReadonlyMap<string, ValidJumpHost>,
+  report: (message: string) => void,
+): JumpHost[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const names = Array.isArray(value) ? value : [value];
+  const hops: JumpHost[] = [];
+  for (const name of names) {
+    if (typeof name !== 'string' || name.trim() === '') {
+      report('must be the name of a jump host of jump_hosts:, or a list of names (nearest first)');
+      return undefined;
+    }
+    const hop = jumpHosts.get(name.trim());
+    if (!hop) {
+      const declared = [...jumpHosts.keys()];
+      report(
+        `names jump host ${JSON.stringify(name)}, which jump_hosts: does not declare` +
+          (declared.length > 0 ? ` (declared: ${declared.join(', ')})` : ''),
+      );
+      return undefined;
+    }
+    hops.push(hop.jumpHost);
+  }
+  return hops;
+}
 
 /** The library's own words for an id it refuses: the CLI has no id rule of its own. */
 /** Whether a record names a field that would hold a secret itself, such as `password:`. */

@@ -23,6 +23,93 @@ export interface Device {
   readonly hostKeyFingerprint?: string;
   /** Software version hint, e.g. `7.16.2` for RouterOS; selects commands where vendors differ. */
   readonly version?: string;
+  /**
+   * Jump hosts (bastions) to reach the device through, nearest first: confsnap logs in to the first,
+   * opens a TCP channel from it to the next (or to the device), and so on (SPEC §8). Each hop has
+   * its own credentials (asked of the same `CredentialProvider`, see {@link JUMP_HOST_VENDOR}) and
+   * its own host-key pin (keyed by the hop's id). One SSH connection per hop is shared by every
+   * device behind it.
+   */
+  readonly via?: JumpHost | readonly JumpHost[];
+}
+
+/**
+ * One jump host (bastion) on the way to a device. Its `id` names it for credentials, host-key pins
+ * and errors; several devices naming the same id, host and port share one connection to it.
+ *
+ * @example
+ * ```ts
+ * const device: Device = {
+ *   id: 'edge-r7',
+ *   host: '10.20.0.7',
+ *   vendor: 'cisco-ios',
+ *   via: { id: 'bastion1', host: 'bastion1.example.net' },
+ * };
+ * ```
+ */
+export interface JumpHost {
+  /** Unique id of the hop, like a device id: the key of its credentials and of its host-key pin. */
+  readonly id: string;
+  /** Host name or IP address, as the previous hop (or confsnap, for the first) reaches it. */
+  readonly host: string;
+  /** SSH port. Default 22. */
+  readonly port?: number;
+  /**
+   * The pinned host-key fingerprint (`SHA256:…`) of the hop, when the service keeps pins itself.
+   * Absent: the pin in the host-key store under the hop's id, or trust on first use.
+   */
+  readonly hostKeyFingerprint?: string;
+}
+
+/**
+ * The `vendor` of the record a `CredentialProvider` is given when confsnap needs the credentials of
+ * a jump host rather than of a device: `{ id, host, port, vendor: 'jump-host', jumpHost }`, where
+ * `id` is the hop's id. Tell the two apart with {@link isJumpHostRecord}.
+ */
+export const JUMP_HOST_VENDOR = 'jump-host';
+
+/** What a `CredentialProvider` is given when it is asked for a jump host's credentials. */
+export interface JumpHostRecord extends Device {
+  readonly vendor: typeof JUMP_HOST_VENDOR;
+  /** The hop as the device record named it. */
+  readonly jumpHost: JumpHost;
+}
+
+/**
+ * Whether a record given to a `CredentialProvider` stands for a jump host (its `vendor` is
+ * {@link JUMP_HOST_VENDOR}) rather than a device.
+ *
+ * @example
+ * ```ts
+ * const credentials: CredentialProvider = {
+ *   get: async (record) =>
+ *     isJumpHostRecord(record)
+ *       ? { username: 'jump', privateKey: await readFile('/etc/confsnap/bastion_key') }
+ *       : { username: 'backup', password: await vault.read(`routers/${record.id}`) },
+ * };
+ * ```
+ */
+export function isJumpHostRecord(record: Device): record is JumpHostRecord {
+  return record.vendor === JUMP_HOST_VENDOR && 'jumpHost' in record;
+}
+
+/** The record a `CredentialProvider` is given for a hop (see {@link JUMP_HOST_VENDOR}). */
+export function jumpHostRecord(hop: JumpHost): JumpHostRecord {
+  return {
+    id: hop.id,
+    host: hop.host,
+    port: hop.port ?? 22,
+    vendor: JUMP_HOST_VENDOR,
+    ...(hop.hostKeyFingerprint !== undefined ? { hostKeyFingerprint: hop.hostKeyFingerprint } : {}),
+    jumpHost: hop,
+  };
+}
+
+/** The hops of a device, nearest first (`via` as a list; empty without one). */
+export function jumpHostsOf(device: Pick<Device, 'via'>): readonly JumpHost[] {
+  const via = device.via;
+  if (via === undefined || via === null) return [];
+  return Array.isArray(via) ? (via as readonly JumpHost[]) : [via as JumpHost];
 }
 
 /** Answers keyboard-interactive prompts, in order. */

@@ -63,6 +63,8 @@ export interface SchedulerEvents {
     deviceId: string;
     expectedFingerprint: string;
     observedFingerprint: string;
+    /** Set when the key that changed is a jump host's (`device.via`): the hop's id. */
+    jumpHost?: string;
   }) => void;
   /** The device list could not be read; the scheduler keeps its current devices. */
   'refresh:error': (event: { deviceId: undefined; error: unknown; message: string }) => void;

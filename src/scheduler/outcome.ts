@@ -211,6 +211,8 @@ function failed(
         deviceId: record.id,
         expectedFingerprint: String(error.details.expectedFingerprint ?? ''),
         observedFingerprint: String(error.details.observedFingerprint ?? ''),
+        // The changed key is a jump host's.
+        ...(error.details.hop !== undefined ? { jumpHost: String(error.details.hop) } : {}),
       },
     });
   }

@@ -389,6 +389,8 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       ]);
       bound.abort();
     }
+    // Every attempt has ended: the hop connections go too.
+    await this.#settings.jumpHosts.close();
     this.#queue.clear();
   }
 

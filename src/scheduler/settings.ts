@@ -12,6 +12,7 @@ import type {
 } from '../core/ports.js';
 import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
 import type { AlgorithmsOption } from '../ssh/algorithms.js';
+import { JumpHostPool } from '../ssh/jump-hosts.js';
 import { collectConfig, type CollectOptions, type CollectResult } from '../ssh/collect.js';
 
 const MINUTE = 60_000;
@@ -46,6 +47,13 @@ export interface BackupSchedulerOptions {
   collect?: CollectFunction;
   /** SSH algorithms for every device (`'legacy'` for old devices). */
   algorithms?: AlgorithmsOption;
+  /**
+   * The shared connections to jump hosts, for devices with `via` (SPEC §8). Default: a pool of the
+   * scheduler's own, with hop credentials from `credentials` (asked with a record whose vendor is
+   * `'jump-host'`), hop pins in `hostKeys`, and the scheduler's clock, logger and algorithms.
+   * Either way it is closed at `stop()`.
+   */
+  jumpHosts?: JumpHostPool;
   /** Time between regular backups of a device. Default 6 h. */
   intervalMs?: number;
   /** Range of the random delay of a device's first attempt after it joins. Default [30 s, 300 s]. */
@@ -105,6 +113,8 @@ export interface SchedulerSettings {
   readonly backoff: BackoffPolicy;
   readonly collect: CollectFunction;
   readonly algorithms: AlgorithmsOption | undefined;
+  /** The shared hop connections, closed at `stop()`. */
+  readonly jumpHosts: JumpHostPool;
   readonly intervalMs: number;
   readonly initialJitterMs: readonly [minMs: number, maxMs: number];
   readonly concurrency: number;
@@ -186,6 +196,15 @@ export function resolveSettings(options: BackupSchedulerOptions): SchedulerSetti
     backoff: o.backoff ?? new SteppedBackoff(),
     collect: o.collect ?? collectConfig,
     algorithms: o.algorithms,
+    jumpHosts:
+      o.jumpHosts ??
+      new JumpHostPool({
+        credentials: o.credentials,
+        ...(o.hostKeys ? { hostKeys: o.hostKeys } : {}),
+        ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+        clock: o.clock ?? systemClock,
+        logger: o.logger ?? silentLogger,
+      }),
     intervalMs,
     initialJitterMs: [minMs, maxMs],
     concurrency,

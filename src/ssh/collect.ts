@@ -1,7 +1,7 @@
 import type { Client } from 'ssh2';
 import { onAbort } from '../core/abort.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { Credentials, Device } from '../core/device.js';
+import { jumpHostsOf, type Credentials, type Device } from '../core/device.js';
 import { BackupError, isBackupError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { startTimer } from '../core/timer.js';
@@ -12,6 +12,7 @@ import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
 import { Attempt } from './attempt.js';
 import { hostKeyMismatch } from './classify.js';
 import { connect } from './connect.js';
+import { JumpHostPool, type JumpHostChannel } from './jump-hosts.js';
 import { runExec } from './exec.js';
 import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
@@ -47,6 +48,11 @@ export interface CollectOptions {
   hostKeys?: HostKeyPinning;
   /** The vendors known. Default: the built-in collectors. */
   collectors?: CollectorRegistry;
+  /**
+   * The shared connections to jump hosts, for a device with `via` (required then). The device's
+   * session runs through a channel of its last hop's connection; see {@link JumpHostPool}.
+   */
+  jumpHosts?: JumpHostPool;
   /** SSH algorithms; `'legacy'` adds what old devices need. Default: ssh2's defaults. */
   algorithms?: AlgorithmsOption;
   /** One deadline for TCP connect + key exchange + authentication. Default 20 s. */
@@ -194,10 +200,22 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       );
 
   let client: Client | undefined;
+  let channel: JumpHostChannel | undefined;
   try {
     const pinned = await attempt.race(readPin(options, attempt.signal));
     const verifier = new HostKeyVerifier(pinned);
     logger.debug({ deviceId: device.id, target, vendor: collector.vendor }, 'connecting');
+    // Through jump hosts: the device's own session runs inside a channel of the last hop.
+    const hops = jumpHostsOf(device);
+    channel =
+      hops.length === 0
+        ? undefined
+        : await options.jumpHosts!.openChannel(
+            attempt,
+            hops,
+            { host: device.host, port },
+            settings.connectTimeoutMs,
+          );
     client = await connect(attempt, {
       host: device.host,
       port,
@@ -205,6 +223,8 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       verifier,
       algorithms: resolveAlgorithms(options.algorithms),
       connectTimeoutMs: settings.connectTimeoutMs,
+      sock: channel?.stream,
+      remainingMs: channel?.remainingMs(),
     });
     const raw = await collectRaw(attempt, client, collector, device, credentials.enableSecret);
     const normalized = normalizeOutput(device.id, collector, raw.bytes);
@@ -246,6 +266,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     cancelTimeLimit();
     detachCaller();
     client?.destroy();
+    channel?.release();
   }
 }
 
@@ -536,6 +557,11 @@ function validateOptions(options: CollectOptions): CollectLimits {
   if (credentials.enableSecret !== undefined && typeof credentials.enableSecret !== 'string') {
     throw new TypeError(
       `collectConfig: credentials.enableSecret for ${device.id} must be a string ('' for an enable that asks for no password)`,
+    );
+  }
+  if (jumpHostsOf(device).length > 0 && !(options.jumpHosts instanceof JumpHostPool)) {
+    throw new TypeError(
+      `collectConfig: device ${device.id} is reached through jump hosts (via); pass jumpHosts: new JumpHostPool({ credentials }) to connect through them`,
     );
   }
   const settings: CollectLimits = { ...COLLECT_DEFAULTS };

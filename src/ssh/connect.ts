@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client, ConnectConfig, KeyboardInteractiveCallback, Prompt } from 'ssh2';
 import { BackupError } from '../core/errors.js';
@@ -15,6 +16,12 @@ export interface ConnectOptions {
   verifier: HostKeyVerifier;
   algorithms: Algorithms | undefined;
   connectTimeoutMs: number;
+  /** The stream to speak SSH over (a channel through a jump host) instead of a TCP connection. */
+  sock?: Readable | undefined;
+  /** SSH keepalive interval once connected (0: none). Default 0. */
+  keepaliveIntervalMs?: number | undefined;
+  /** What is left of `connectTimeoutMs` when hops took part of it. Default all of it. */
+  remainingMs?: number | undefined;
 }
 
 /**
@@ -43,8 +50,9 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
     algorithms: options.algorithms,
     // confsnap enforces its own deadline (driven by the injected clock); ssh2's must not fire first.
     readyTimeout: 2_147_483_647,
-    keepaliveInterval: 0,
+    keepaliveInterval: options.keepaliveIntervalMs ?? 0,
   };
+  if (options.sock !== undefined) config.sock = options.sock;
   if (credentials.password !== undefined) config.password = credentials.password;
   if (credentials.privateKey !== undefined) config.privateKey = credentials.privateKey;
   if (credentials.passphrase !== undefined) config.passphrase = credentials.passphrase;
@@ -81,7 +89,7 @@ export async function connect(attempt: Attempt, options: ConnectOptions): Promis
 
   try {
     await attempt.wait<void>(
-      connectTimeoutMs,
+      options.remainingMs ?? connectTimeoutMs,
       () =>
         new BackupError({
           kind: 'connect-timeout',

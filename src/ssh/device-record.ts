@@ -64,14 +64,57 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
   if (device.version !== undefined && typeof device.version !== 'string') {
     return { field: 'version', message: 'must be a string' };
   }
-  const pin = device.hostKeyFingerprint;
-  if (pin !== undefined && pin !== null && pin !== '') {
-    if (typeof pin !== 'string' || !isFingerprint(pin)) {
+  const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
+  if (pinProblem !== undefined) return pinProblem;
+  return checkVia(device.via);
+}
+
+/** Hops a device may go through, at most: more is a mistake in the record, not a network. */
+const MAX_JUMP_HOSTS = 8;
+
+function checkPin(pin: unknown, field: string): DeviceRecordProblem | undefined {
+  if (pin === undefined || pin === null || pin === '') return undefined;
+  if (typeof pin === 'string' && isFingerprint(pin)) return undefined;
+  return { field, message: 'must be SHA256:<43 base64 characters> as ssh-keygen -l prints it' };
+}
+
+/** The first problem of `via` (one jump host or a list of them, nearest first). */
+function checkVia(via: unknown): DeviceRecordProblem | undefined {
+  if (via === undefined || via === null) return undefined;
+  const list: readonly unknown[] = Array.isArray(via) ? via : [via];
+  const at = (i: number): string => (Array.isArray(via) ? `via[${i}]` : 'via');
+  if (list.length > MAX_JUMP_HOSTS) {
+    return {
+      field: 'via',
+      message: `names ${list.length} jump hosts; at most ${MAX_JUMP_HOSTS} are supported`,
+    };
+  }
+  const seen = new Set<string>();
+  for (const [i, hop] of list.entries()) {
+    if (typeof hop !== 'object' || hop === null || Array.isArray(hop)) {
+      return { field: at(i), message: 'must be an object { id, host, port? }' };
+    }
+    const { id, host, port, hostKeyFingerprint } = hop as Record<string, unknown>;
+    const idProblem = deviceIdProblem(id);
+    if (idProblem !== undefined) return { field: `${at(i)}.id`, message: idProblem };
+    if (seen.has(id as string)) {
+      return { field: `${at(i)}.id`, message: `names jump host ${String(id)} twice` };
+    }
+    seen.add(id as string);
+    if (typeof host !== 'string' || host.trim() === '') {
+      return { field: `${at(i)}.host`, message: 'is missing' };
+    }
+    if (
+      port !== undefined &&
+      (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535)
+    ) {
       return {
-        field: 'hostKeyFingerprint',
-        message: 'must be SHA256:<43 base64 characters> as ssh-keygen -l prints it',
+        field: `${at(i)}.port`,
+        message: `must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
       };
     }
+    const pinProblem = checkPin(hostKeyFingerprint, `${at(i)}.hostKeyFingerprint`);
+    if (pinProblem !== undefined) return pinProblem;
   }
   return undefined;
 }

@@ -365,3 +365,101 @@ describe('parsing', () => {
     expect(inventory.credentials.get('r1')?.passwordFile).toBe('/srv/pw');
   });
 });
+
+describe('jump hosts', () => {
+  const parse = (lines: string[]) =>
+    parseInventory(lines.join('\n') + '\n', {
+      file: join(dir, 'hosts.yaml'),
+      shownFile: 'hosts.yaml',
+    });
+  const problemsOfText = (lines: string[]): string => {
+    try {
+      parse(lines);
+    } catch (error) {
+      if (error instanceof InventoryError) return error.message;
+      throw error;
+    }
+    throw new Error('the inventory was accepted');
+  };
+  const HOPS = [
+    'jump_hosts:',
+    '  bastion1:',
+    '    host: bastion1.example.net',
+    '    username: jump',
+    '    private_key_file: keys/bastion',
+    '  site-jump:',
+    '    host: 10.1.0.1',
+    '    port: 2222',
+    '    username: jump',
+    '    password_env: SITE_JUMP_PASSWORD',
+  ];
+
+  it("turns via: names into the devices' jump hosts, nearest first, with the hops' own credentials", () => {
+    const inventory = parse([
+      ...HOPS,
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      '  via: bastion1',
+      'devices:',
+      '  - { id: r1, host: 10.20.0.7, vendor: cisco-ios }',
+      '  - { id: r2, host: 10.30.0.9, vendor: routeros, via: [bastion1, site-jump] }',
+    ]);
+    expect(inventory.devices[0]!.via).toEqual([{ id: 'bastion1', host: 'bastion1.example.net' }]);
+    expect(inventory.devices[1]!.via).toEqual([
+      { id: 'bastion1', host: 'bastion1.example.net' },
+      { id: 'site-jump', host: '10.1.0.1', port: 2222 },
+    ]);
+    expect(inventory.jumpHosts.map((hop) => hop.id)).toEqual(['bastion1', 'site-jump']);
+    expect(inventory.credentials.get('bastion1')).toEqual({
+      username: 'jump',
+      privateKeyFile: join(dir, 'keys/bastion'),
+    });
+    expect(inventory.credentials.get('site-jump')).toEqual({
+      username: 'jump',
+      passwordEnv: 'SITE_JUMP_PASSWORD',
+    });
+    for (const device of inventory.devices) expect(checkDeviceRecord(device)).toBeUndefined();
+  });
+
+  it('names a via: that jump_hosts: does not declare, with the names it does', () => {
+    expect(
+      problemsOfText([
+        ...HOPS,
+        'devices:',
+        '  - { id: r1, host: 10.20.0.7, vendor: routeros, username: b, password_env: P, via: bastoin1 }',
+      ]),
+    ).toBe(
+      'hosts.yaml:12: devices[0] (r1): via: names jump host "bastoin1", which jump_hosts: does not declare (declared: bastion1, site-jump)',
+    );
+  });
+
+  it('names the jump host and the field that is wrong', () => {
+    expect(
+      problemsOfText([
+        'jump_hosts:',
+        '  bastion1:',
+        '    username: jump',
+        '    password: hunter2',
+        'devices:',
+        '  - { id: r1, host: 10.20.0.7, vendor: routeros, username: b, password_env: P }',
+      ]),
+    ).toBe(
+      [
+        'hosts.yaml:4: jump_hosts.bastion1: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
+        'hosts.yaml:3: jump_hosts.bastion1: host: is missing',
+        'hosts.yaml:3: jump_hosts.bastion1: password_env: no credentials: set password_env, password_file or private_key_file',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a jump host named like a device (one id, one pin)', () => {
+    expect(
+      problemsOfText([
+        ...HOPS,
+        'devices:',
+        '  - { id: bastion1, host: 10.20.0.7, vendor: linux, username: b, password_env: P }',
+      ]),
+    ).toMatch(/jump_hosts\.bastion1: has the id of devices\[0\]/);
+  });
+});

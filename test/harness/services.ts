@@ -117,6 +117,7 @@ export abstract class ManagedService {
   port = 0;
   #child: ChildProcess | undefined;
   #log: string[] = [];
+  #lines: string[] = [];
 
   protected constructor(readonly name: ServiceName) {
     this.dir = mkdtempSync(join(tmpdir(), `confsnap-${name}-`));
@@ -129,6 +130,11 @@ export abstract class ManagedService {
 
   get running(): boolean {
     return this.#child !== undefined;
+  }
+
+  /** Lines the server printed since it was made (up to 100 000) that match `pattern`. */
+  countOutput(pattern: RegExp): number {
+    return this.#lines.filter((line) => pattern.test(line)).length;
   }
 
   /** The last lines the server printed, for failure messages. */
@@ -144,6 +150,7 @@ export abstract class ManagedService {
     this.#child = child;
     const keep = (chunk: Buffer): void => {
       this.#log.push(chunk.toString());
+      if (this.#lines.length < 100_000) this.#lines.push(...chunk.toString().split('\n'));
       if (this.#log.length > 200) this.#log.splice(0, 100);
     };
     child.stdout?.on('data', keep);
@@ -298,7 +305,12 @@ export class SshdService extends ManagedService {
   readonly deviceOutputPath: string;
 
   constructor(
-    readonly options: { hostKeyTypes?: ('ed25519' | 'rsa')[]; extraConfig?: string[] } = {},
+    readonly options: {
+      hostKeyTypes?: ('ed25519' | 'rsa')[];
+      extraConfig?: string[];
+      /** sshd's LogLevel. Default ERROR; INFO logs every login ("Accepted publickey for …"). */
+      logLevel?: string;
+    } = {},
   ) {
     super('sshd');
     this.forceCommandPath = join(this.dir, 'device.sh');
@@ -342,7 +354,7 @@ export class SshdService extends ManagedService {
       'StrictModes no',
       'PermitRootLogin prohibit-password',
       `ForceCommand ${this.forceCommandPath}`,
-      'LogLevel ERROR',
+      `LogLevel ${this.options.logLevel ?? 'ERROR'}`,
       ...(this.options.extraConfig ?? []),
     ];
     const configPath = join(this.dir, 'sshd_config');

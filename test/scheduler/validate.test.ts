@@ -92,3 +92,51 @@ describe('BackupScheduler and device ids', () => {
     ]);
   });
 });
+
+describe('checkDeviceRecord: via (jump hosts)', () => {
+  const withVia = (via: unknown): Record<string, unknown> => ({ ...record('r1'), via });
+
+  it('accepts one jump host, or a list of them nearest first', () => {
+    expect(checkDeviceRecord(withVia({ id: 'bastion1', host: '10.0.0.1' }))).toBeUndefined();
+    expect(
+      checkDeviceRecord(
+        withVia([
+          { id: 'bastion1', host: '10.0.0.1', port: 2222 },
+          { id: 'site-jump', host: '10.1.0.1' },
+        ]),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('names the hop and the field that is wrong', () => {
+    expect(checkDeviceRecord(withVia([{ id: 'bastion1' }]))).toEqual({
+      field: 'via[0].host',
+      message: 'is missing',
+    });
+    expect(checkDeviceRecord(withVia({ id: 'bastion1', host: 'b', port: 0 }))).toEqual({
+      field: 'via.port',
+      message: 'must be an integer from 1 to 65535, got 0',
+    });
+    expect(checkDeviceRecord(withVia([{ id: 'a', host: 'a' }, { host: 'b' }]))?.field).toBe(
+      'via[1].id',
+    );
+    expect(checkDeviceRecord(withVia(['bastion1']))).toEqual({
+      field: 'via[0]',
+      message: 'must be an object { id, host, port? }',
+    });
+    expect(
+      checkDeviceRecord(withVia({ id: 'b', host: 'b', hostKeyFingerprint: 'md5:zz' }))?.field,
+    ).toBe('via.hostKeyFingerprint');
+  });
+
+  it('refuses the same hop twice in one path', () => {
+    expect(
+      checkDeviceRecord(
+        withVia([
+          { id: 'b', host: 'b' },
+          { id: 'b', host: 'c' },
+        ]),
+      ),
+    ).toEqual({ field: 'via[1].id', message: 'names jump host b twice' });
+  });
+});

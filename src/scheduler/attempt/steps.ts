@@ -240,6 +240,7 @@ export const collect: AttemptStep = async (run, ctx) => {
       clock: s.clock,
       logger: s.logger,
       collectors: s.collectors,
+      jumpHosts: s.jumpHosts,
       ...(s.hostKeys ? { hostKeys: s.hostKeys } : {}),
       ...(s.algorithms ? { algorithms: s.algorithms } : {}),
       // The attempt owns its time limit (from its start, port calls included) and aborts the
