@@ -404,6 +404,18 @@ function asHopError(hop: JumpHost, label: string, error: unknown): BackupError {
       details,
     });
   }
+  if (error.kind === 'connect-timeout') {
+    // The hop's own connect deadline and the device's wait for the hop end at the same moment:
+    // whichever fires first, the message is the same and speaks of the jump host.
+    const connectTimeoutMs = Number(error.details?.connectTimeoutMs);
+    return new BackupError({
+      kind: 'connect-timeout',
+      deviceId: hop.id,
+      cause: error.cause,
+      message: `${hop.id}: ${label}: no SSH session within connectTimeoutMs (${connectTimeoutMs} ms, which covers every jump host's connect and login and the device's); check that the jump host is up and not overloaded`,
+      details,
+    });
+  }
   if (error.kind === 'auth-failed' && error.details?.stage === undefined) {
     return new BackupError({
       kind: 'auth-failed',
