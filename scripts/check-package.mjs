@@ -82,6 +82,17 @@ function hygieneProblems(files, manifest, installed) {
     const map = JSON.parse(readFileSync(join(installed, path), 'utf8'));
     return (map.sources ?? []).some((source) => !held.has(join(dirname(path), source)));
   });
+  // Declarations tagged @internal are stripped from the published types (stripInternal): one that
+  // is left means an internal helper reached the package's public surface.
+  const leaks = files.filter(
+    (path) =>
+      /\.d\.c?ts$/.test(path) && readFileSync(join(installed, path), 'utf8').includes('@internal'),
+  );
+  if (leaks.length > 0) {
+    problems.push(
+      `${leaks.length} declaration files keep @internal declarations (${leaks[0]}, …): set stripInternal`,
+    );
+  }
   if (badMaps.length > 0) {
     problems.push(
       `${badMaps.length} source maps name sources the package does not hold (${badMaps[0]}, …): ship the sources or no maps`,
@@ -241,7 +252,7 @@ try {
   if (problems.length > 0) {
     throw new Error(`the package is not fit to publish:\n  ${problems.join('\n  ')}`);
   }
-  console.log('package hygiene: LICENSE, links and source maps ok');
+  console.log('package hygiene: LICENSE, links, source maps and no @internal declarations ok');
   typeCheckConsumer(consumer);
   const differences = await checkExports(installed, join(root, EXPORTS_FILE), {
     update: updateExports,
