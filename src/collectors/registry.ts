@@ -27,9 +27,19 @@ export interface RegisterCollectorOptions {
 export class CollectorRegistry implements Iterable<ConfigCollector> {
   readonly #byVendor = new Map<string, ConfigCollector>();
 
-  /** A registry holding `collectors`; throws like {@link register} on a duplicate vendor. */
+  /** A registry holding `collectors`; throws a `TypeError` when two of them share a vendor id. */
   constructor(collectors: Iterable<ConfigCollector> = []) {
-    for (const collector of collectors) this.register(collector);
+    for (const collector of collectors) {
+      const vendor: unknown = collector?.vendor;
+      if (typeof vendor === 'string' && this.#byVendor.has(vendor)) {
+        // Two collectors for one vendor in a list is a mistake in the list: `replace` is not an
+        // option here, so the message must not suggest it.
+        throw new TypeError(
+          `CollectorRegistry: the list holds two collectors for vendor "${vendor}"; keep one of them`,
+        );
+      }
+      this.register(collector);
+    }
   }
 
   /**

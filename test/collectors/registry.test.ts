@@ -90,6 +90,14 @@ describe('createCollectorRegistry', () => {
   it('throws when two extra collectors claim the same vendor', () => {
     const one = defineCollector({ vendor: 'acme', commands: ['show'] });
     const two = defineCollector({ vendor: 'acme', commands: ['show all'] });
-    expect(() => createCollectorRegistry([one, two])).toThrow(/"acme" already has a collector/);
+    expect(() => createCollectorRegistry([one, two])).toThrow(
+      /two collectors for vendor "acme"; keep one of them/,
+    );
+  });
+
+  it('does not suggest { replace: true } for a list, where there is no such option', () => {
+    const one = defineCollector({ vendor: 'acme', commands: ['show'] });
+    expect(() => createCollectorRegistry([one, one])).not.toThrow(/replace/);
+    expect(() => new CollectorRegistry([one, one])).toThrow(/two collectors for vendor "acme"/);
   });
 });
