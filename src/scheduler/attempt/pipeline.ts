@@ -27,6 +27,7 @@ import {
   type AttemptRun,
   type AttemptStep,
 } from './steps.js';
+import { attemptLimitsOf } from '../settings.js';
 import { TimeBudget } from './time-budget.js';
 
 /** The steps of a scheduled (or retry) attempt, in order. */
@@ -71,7 +72,9 @@ export async function runAttempt(
   ctx: AttemptContext,
   attempts: Set<AttemptHandle>,
 ): Promise<AttemptOutcome> {
-  const { clock, timeLimitMs, lastSuccess } = ctx.settings;
+  const { clock, lastSuccess } = ctx.settings;
+  // The last record known; `readDevice` sets the limits of the record it reads.
+  const limits = attemptLimitsOf(ctx.settings, record.device);
   // Aborted by removal, by stop() (at once while waiting, after the grace period while working),
   // by a lost lock, or by the caller.
   const handle: AttemptHandle = { controller: new AbortController(), working: false };
@@ -84,7 +87,9 @@ export async function runAttempt(
     cause,
     handle,
     signal: linked.controller.signal,
-    budget: new TimeBudget(clock, timeLimitMs, () =>
+    limits,
+    budget: new TimeBudget(clock, limits.timeLimitMs, () => {
+      const { timeLimitMs } = run.limits;
       limit.abort(
         new BackupError({
           kind: 'time-limit',
@@ -92,8 +97,8 @@ export async function runAttempt(
           message: `${record.id}: the backup passed timeLimitMs (${timeLimitMs} ms) while ${run.doing}, and was aborted`,
           details: { timeLimitMs },
         }),
-      ),
-    ),
+      );
+    }),
     priorState: record.lifecycle.state,
     device: record.device,
     startedAt: clock.now(),
