@@ -124,6 +124,7 @@ describe('collectConfig with per-device SSH settings', () => {
   it("passes a device's keepaliveIntervalMs to ssh2 as keepaliveInterval, and none by default", async () => {
     const device = await start();
     const configs: ConnectConfig[] = [];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its client
     const original = ssh2.Client.prototype.connect;
     vi.spyOn(ssh2.Client.prototype, 'connect').mockImplementation(function (
       this: InstanceType<typeof ssh2.Client>,
