@@ -29,6 +29,8 @@ import {
 } from './steps.js';
 import { attemptLimitsOf } from '../settings.js';
 import { TimeBudget } from './time-budget.js';
+import { credentialVersionAtFailure, failedHop } from './reads.js';
+import { jumpHostRecord } from '../../core/device.js';
 
 /** The steps of a scheduled (or retry) attempt, in order. */
 export const SCHEDULED_STEPS: readonly AttemptStep[] = Object.freeze([
@@ -140,17 +142,25 @@ export async function runAttempt(
     return decision.outcome;
   } catch (error) {
     const error_ = failureOf(error, record, handle, limit, callerSignal, ctx);
+    // A jump host's refused login or changed key blocks on the hop's credentials and pin.
+    const hop = failedHop(error_, run.device);
+    const blockedBy = hop ? jumpHostRecord(hop) : run.device;
     // The pin as the operator sees it: a change of it (reset, re-pin) is what unblocks.
     const pin =
-      error_.kind === 'host-key-mismatch' ? await pinAtFailure(run.device, ctx) : undefined;
+      error_.kind === 'host-key-mismatch' ? await pinAtFailure(blockedBy, ctx) : undefined;
+    const credentialVersion =
+      hop && error_.kind === 'auth-failed'
+        ? await credentialVersionAtFailure(blockedBy, ctx)
+        : run.credentials?.version;
     return ctx.conclude(record, {
       type: 'failure',
       error: error_,
       cause,
       startedAt: run.startedAt,
       priorState: run.priorState,
-      credentialVersion: run.credentials?.version,
+      credentialVersion,
       pinAtFailure: pin,
+      ...(hop ? { hop: hop.id } : {}),
     });
   } finally {
     // The slot first: nothing below may keep another device waiting.
