@@ -7,6 +7,7 @@ import {
   deviceIdProblem,
   type CollectorRegistry,
   type Device,
+  type DeviceSSHSettings,
   type JumpHost,
 } from '../index.js';
 
@@ -261,6 +262,7 @@ const DEVICE_FIELDS = [
   'enable_secret_env',
   'version',
   'via',
+  'ssh',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -609,6 +611,17 @@ function validateDevice(
   const tenant = text('tenant');
   const version = text('version');
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
+  const ssh = sshSettingsOf(defaults.ssh, entry.ssh, (fromDefault, key, message) => {
+    const at = key === '' ? ['ssh'] : ['ssh', key];
+    const field = at.join('.');
+    if (fromDefault) problems.add(['defaults', ...at], { field, message });
+    else
+      problems.add([...path, ...at], {
+        ...(deviceId === undefined ? {} : { deviceId }),
+        field,
+        message,
+      });
+  });
 
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
@@ -650,13 +663,11 @@ function validateDevice(
     ...(tenant === undefined ? {} : { tenantId: tenant }),
     ...(version === undefined ? {} : { version }),
     ...(via === undefined || via.length === 0 ? {} : { via }),
+    ...(ssh === undefined ? {} : { ssh }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
-    report(
-      LIBRARY_FIELD_NAMES[libraryProblem.field] ?? libraryProblem.field,
-      libraryProblem.message,
-    );
+    report(inventoryFieldName(libraryProblem.field), libraryProblem.message);
     return undefined;
   }
   return {
@@ -673,6 +684,122 @@ function validateDevice(
 }
 
 const LIBRARY_FIELD_NAMES: Readonly<Record<string, string>> = { tenantId: 'tenant' };
+
+/** The inventory's names of the settings of `ssh:`, and the library's (`Device.ssh`) for each. */
+const SSH_SETTINGS = Object.freeze({
+  algorithms: 'algorithms',
+  connect_timeout_ms: 'connectTimeoutMs',
+  command_timeout_ms: 'commandTimeoutMs',
+  time_limit_ms: 'timeLimitMs',
+  keepalive_interval_ms: 'keepaliveIntervalMs',
+} as const);
+
+/** The kinds of `ssh: { algorithms: { … } }`, and the library's name of each. */
+const ALGORITHM_KINDS = Object.freeze({
+  kex: 'kex',
+  cipher: 'cipher',
+  server_host_key: 'serverHostKey',
+  hmac: 'hmac',
+  compress: 'compress',
+} as const);
+
+/** A field the library's record check names (`ssh.connectTimeoutMs`), as the inventory spells it. */
+function inventoryFieldName(field: string): string {
+  const named = LIBRARY_FIELD_NAMES[field];
+  if (named !== undefined) return named;
+  const toInventory = (parts: Readonly<Record<string, string>>, name: string): string =>
+    Object.entries(parts).find(([, library]) => library === name)?.[0] ?? name;
+  const [head, setting, kind, ...rest] = field.split('.');
+  if (head !== 'ssh' || setting === undefined) return field;
+  return [
+    'ssh',
+    toInventory(SSH_SETTINGS, setting),
+    ...(kind === undefined ? [] : [toInventory(ALGORITHM_KINDS, kind)]),
+    ...rest,
+  ].join('.');
+}
+
+/**
+ * `ssh:` of a device over that of `defaults` (setting by setting: a device's own
+ * `connect_timeout_ms` leaves the defaults' `algorithms` in force) as the library's
+ * `Device.ssh`; `undefined` when neither has one, or (after a report) when a value is wrong.
+ * The library's record check then checks the algorithm names.
+ */
+function sshSettingsOf(
+  fromDefaults: unknown,
+  own: unknown,
+  report: (fromDefault: boolean, key: string, message: string) => void,
+): DeviceSSHSettings | undefined {
+  if (fromDefaults === undefined && own === undefined) return undefined;
+  const settings: Record<string, unknown> = {};
+  let valid = true;
+  const fail = (fromDefault: boolean, key: string, message: string): void => {
+    valid = false;
+    report(fromDefault, key, message);
+  };
+  for (const [fromDefault, block] of [
+    [true, fromDefaults],
+    [false, own],
+  ] as const) {
+    if (block === undefined) continue;
+    if (!isRecord(block)) {
+      valid = false;
+      report(fromDefault, '', 'must be a mapping of settings: algorithms, connect_timeout_ms, …');
+      continue;
+    }
+    for (const [key, value] of Object.entries(block)) {
+      const setting = SSH_SETTINGS[key as keyof typeof SSH_SETTINGS];
+      if (setting === undefined) {
+        fail(fromDefault, key, `unknown setting; known: ${Object.keys(SSH_SETTINGS).join(', ')}`);
+      } else if (setting === 'algorithms') {
+        const algorithms = algorithmsOf(value, (message) => fail(fromDefault, key, message));
+        if (algorithms !== undefined) settings.algorithms = algorithms;
+      } else {
+        const text = scalar(value)?.trim();
+        const zeroAllowed = setting === 'keepaliveIntervalMs';
+        const ms = text !== undefined && /^\d+$/.test(text) ? Number(text) : Number.NaN;
+        if (!Number.isSafeInteger(ms) || (ms === 0 && !zeroAllowed)) {
+          fail(
+            fromDefault,
+            key,
+            `must be a whole number of milliseconds${zeroAllowed ? ' (0: off)' : ' of at least 1'}, got ${JSON.stringify(value)}`,
+          );
+        } else settings[setting] = ms;
+      }
+    }
+  }
+  return valid ? settings : undefined;
+}
+
+/** `ssh: { algorithms }`: `modern`, `legacy`, or lists per kind (`kex: [...]`, …). */
+function algorithmsOf(
+  value: unknown,
+  report: (message: string) => void,
+): DeviceSSHSettings['algorithms'] | undefined {
+  const shape =
+    'must be modern, legacy, or a mapping of lists (kex, cipher, server_host_key, hmac, compress)';
+  const text = scalar(value)?.trim();
+  if (text === 'modern' || text === 'legacy') return text;
+  if (!isRecord(value)) {
+    report(`${shape}, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const lists: Record<string, string[]> = {};
+  for (const [kind, names] of Object.entries(value)) {
+    const libraryKind = ALGORITHM_KINDS[kind as keyof typeof ALGORITHM_KINDS];
+    if (libraryKind === undefined) {
+      report(`${kind} is no kind of algorithm; known: ${Object.keys(ALGORITHM_KINDS).join(', ')}`);
+      return undefined;
+    }
+    const list = (Array.isArray(names) ? names : [names]).map((name) => scalar(name)?.trim());
+    if (list.some((name) => name === undefined || name === '')) {
+      report(`${kind} must be a list of algorithm names`);
+      return undefined;
+    }
+    lists[libraryKind] = list as string[];
+  }
+  return lists;
+}
 
 /**
  * `via:` — the name of a jump host of `jump_hosts:`, or a list of names (nearest first) — as the

@@ -1,3 +1,5 @@
+import type { DeviceAlgorithmsOption } from '../ssh/algorithms.js';
+
 /**
  * One network device as confsnap sees it. Read fresh from the `DeviceSource` before every attempt.
  */
@@ -31,6 +33,47 @@ export interface Device {
    * device behind it.
    */
   readonly via?: JumpHost | readonly JumpHost[];
+  /**
+   * This device's own SSH settings, each overriding the scheduler's (or `collectConfig`'s) option
+   * of the same name for this device only (SPEC §8), e.g. `{ algorithms: 'legacy' }` for the one
+   * old switch in a modern fleet. Checked with the record: a bad value makes it invalid.
+   */
+  readonly ssh?: DeviceSSHSettings;
+}
+
+/**
+ * Per-device SSH settings ({@link Device.ssh}); a setting left out keeps the caller's option.
+ *
+ * @example
+ * ```ts
+ * const oldSwitch: Device = {
+ *   id: 'access-sw9',
+ *   host: '10.0.9.9',
+ *   vendor: 'cisco-ios',
+ *   ssh: { algorithms: 'legacy', connectTimeoutMs: 45_000, timeLimitMs: 900_000 },
+ * };
+ * ```
+ */
+export interface DeviceSSHSettings {
+  /**
+   * `'modern'`: ssh2's defaults, even when the scheduler's `algorithms` is `'legacy'`;
+   * `'legacy'`: the defaults plus what old devices need; lists or `{ append, prepend, remove }`
+   * edits per kind replace the scheduler's choice. The device's own session only: jump hosts keep
+   * the scheduler's algorithms.
+   */
+  readonly algorithms?: DeviceAlgorithmsOption;
+  /** One deadline for TCP connect + key exchange + login (through every hop), in ms. */
+  readonly connectTimeoutMs?: number;
+  /** Deadline of each command (and of the prompt), in ms. */
+  readonly commandTimeoutMs?: number;
+  /**
+   * Hard limit of one attempt, in ms. In a scheduler it replaces `timeLimitMs` for this device's
+   * attempts: their time budget, their lock's TTL (this plus 30 s, unless `lockTtlMs` is set) and a
+   * trigger's wait for another instance's lock (unless `triggerLockWaitMs` is set).
+   */
+  readonly timeLimitMs?: number;
+  /** SSH keepalive interval of the device's session, in ms; `0`: none. */
+  readonly keepaliveIntervalMs?: number;
 }
 
 /**

@@ -21,6 +21,12 @@ export interface BlockCause {
   readonly credentialVersion: string | undefined;
   /** The pin as the operator saw it at the failure: a change of it unblocks `host-key-mismatch`. */
   readonly pin: string | undefined;
+  /**
+   * The id of the jump host whose refused login or changed key this is (the error's
+   * `details.hop`): `credentialVersion` and `pin` are then the hop's, and a change of the hop's
+   * credentials or pin unblocks the device. Absent: the device's own.
+   */
+  readonly hop?: string;
 }
 
 /**

@@ -40,6 +40,11 @@ export type AttemptResult =
       readonly credentialVersion: string | undefined;
       /** After a `host-key-mismatch`: the pin as the operator sees it now. */
       readonly pinAtFailure: string | undefined;
+      /**
+       * The jump host that failed (`details.hop`), when the failure is a hop's: then
+       * `credentialVersion` and `pinAtFailure` are the hop's.
+       */
+      readonly hop?: string | undefined;
     }
   | {
       readonly type: 'skip';
@@ -230,6 +235,7 @@ function failed(
         // Not the fingerprint the connection expected: with no pin stored (a key that changed
         // during one connection), comparing against that would unblock at once, in a loop.
         pin: error.kind === 'host-key-mismatch' ? (result.pinAtFailure ?? '') : undefined,
+        ...(result.hop !== undefined ? { hop: result.hop } : {}),
       },
     };
     regularAt = result.startedAt + policy.intervalMs;

@@ -5,6 +5,7 @@
  */
 import type { Device } from '../core/device.js';
 import { checkDeviceRecord } from '../ssh/device-record.js';
+import { jumpHostRecord, jumpHostsOf } from '../core/device.js';
 import { pinOf, type BlockCause } from './device-record.js';
 
 /** What {@link reconcile} needs to know of a known device. */
@@ -35,6 +36,20 @@ export type ReconcileChange =
   | { readonly type: 'update'; readonly device: Device; readonly repinned: boolean }
   /** A known device missing from the list: it stops. */
   | { readonly type: 'remove'; readonly deviceId: string };
+
+/**
+ * The pin the block of `current` is compared with, as `device` (read as `readSeq`) shows it: the
+ * hop's pin in `via` for a jump host's changed key, else the device's freshest pin.
+ */
+function blockedPin(device: Device, current: KnownDevice, readSeq: number): string | undefined {
+  const hopId = current.block?.hop;
+  if (hopId !== undefined) {
+    const hop = jumpHostsOf(device).find((h) => h.id === hopId);
+    // A device no longer routed through the hop: any other value than the blocked one unblocks.
+    return hop ? pinOf(jumpHostRecord(hop)) : `(not through ${hopId})`;
+  }
+  return readSeq > current.pinReadSeq ? pinOf(device) : current.pin;
+}
 
 /** How {@link reconcile} judges a list. */
 export interface ReconcileOptions {
@@ -97,7 +112,7 @@ export function reconcile(
       changes.push({ type: 'add', device });
       continue;
     }
-    const pin = options.readSeq > current.pinReadSeq ? pinOf(device) : current.pin;
+    const pin = blockedPin(device, current, options.readSeq);
     const repinned =
       current.block?.kind === 'host-key-mismatch' &&
       (pin ?? '') !== (current.block.pin ?? '') &&

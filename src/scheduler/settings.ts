@@ -11,6 +11,7 @@ import type {
   SnapshotPublisher,
 } from '../core/ports.js';
 import { createCollectorRegistry, type CollectorRegistry } from '../collectors/registry.js';
+import type { Device } from '../core/device.js';
 import type { AlgorithmsOption } from '../ssh/algorithms.js';
 import { JumpHostPool } from '../ssh/jump-hosts.js';
 import { collectConfig, type CollectOptions, type CollectResult } from '../ssh/collect.js';
@@ -45,7 +46,11 @@ export interface BackupSchedulerOptions {
   backoff?: BackoffPolicy;
   /** Replaces the SSH collection, e.g. with `FakeCollector` from `confsnap/testing`. */
   collect?: CollectFunction;
-  /** SSH algorithms for every device (`'legacy'` for old devices). */
+  /**
+   * SSH algorithms for every device (`'legacy'` for old devices). A device's own
+   * `ssh.algorithms` wins for it — `'legacy'` on the few devices that need it keeps weak crypto off
+   * the rest. Jump hosts always use this one.
+   */
   algorithms?: AlgorithmsOption;
   /**
    * The shared connections to jump hosts, for devices with `via` (SPEC §8). Default: a pool of the
@@ -62,12 +67,21 @@ export interface BackupSchedulerOptions {
   concurrency?: number;
   /** Time between re-reads of the device list. Default 60 s. */
   refreshIntervalMs?: number;
+  /**
+   * One deadline for TCP connect + key exchange + login, per attempt. Default 20 s. This, the
+   * command timeout, the time limit and the keepalive yield to a device's own `device.ssh`.
+   */
   connectTimeoutMs?: number;
+  /** Deadline of each command (and of the prompt). Default 60 s. */
   commandTimeoutMs?: number;
+  /** SSH keepalive interval of each device session, in ms; `0`: none. Default 0. */
+  keepaliveIntervalMs?: number;
   /**
    * Hard limit of one attempt and of every port call in it, counted from the attempt's start;
    * waiting for a slot or for another instance's lock does not count. It also bounds each read of
-   * the device list. Default 300 s. The lock's TTL is this plus 30 s.
+   * the device list. Default 300 s. The lock's TTL is this plus 30 s. A device's own
+   * `ssh.timeLimitMs` replaces it for that device's attempts (its lock TTL and trigger lock wait
+   * follow; see {@link attemptLimitsOf}).
    */
   timeLimitMs?: number;
   maxOutputBytes?: number;
@@ -121,11 +135,17 @@ export interface SchedulerSettings {
   readonly refreshIntervalMs: number;
   readonly connectTimeoutMs: number | undefined;
   readonly commandTimeoutMs: number | undefined;
+  readonly keepaliveIntervalMs: number | undefined;
   readonly timeLimitMs: number;
   readonly maxOutputBytes: number | undefined;
   readonly onLockUnavailable: 'proceed' | 'skip';
+  /** The lock TTL of a device without its own time limit (see {@link attemptLimitsOf}). */
   readonly lockTtlMs: number;
+  /** `lockTtlMs` as given, when it was: it then holds for every device. */
+  readonly lockTtlMsGiven: number | undefined;
   readonly triggerLockWaitMs: number;
+  /** `triggerLockWaitMs` as given, when it was: it then holds for every device. */
+  readonly triggerLockWaitMsGiven: number | undefined;
   readonly stopGraceMs: number;
   readonly clockSkewAllowanceMs: number;
   readonly random: () => number;
@@ -152,6 +172,10 @@ export function resolveSettings(options: BackupSchedulerOptions): SchedulerSetti
   const timeLimitMs = positive(o.timeLimitMs, 5 * MINUTE, 'timeLimitMs');
   const connectTimeoutMs = optionalPositive(o.connectTimeoutMs, 'connectTimeoutMs');
   const commandTimeoutMs = optionalPositive(o.commandTimeoutMs, 'commandTimeoutMs');
+  const keepaliveIntervalMs =
+    o.keepaliveIntervalMs === undefined
+      ? undefined
+      : nonNegative(o.keepaliveIntervalMs, 0, 'keepaliveIntervalMs');
   const maxOutputBytes = optionalPositive(o.maxOutputBytes, 'maxOutputBytes');
   const triggerLockWaitMs = nonNegative(o.triggerLockWaitMs, timeLimitMs, 'triggerLockWaitMs');
   const stopGraceMs = nonNegative(o.stopGraceMs, 30_000, 'stopGraceMs');
@@ -211,14 +235,54 @@ export function resolveSettings(options: BackupSchedulerOptions): SchedulerSetti
     refreshIntervalMs,
     connectTimeoutMs,
     commandTimeoutMs,
+    keepaliveIntervalMs,
     timeLimitMs,
     maxOutputBytes,
     onLockUnavailable,
     lockTtlMs,
+    lockTtlMsGiven: o.lockTtlMs,
     triggerLockWaitMs,
+    triggerLockWaitMsGiven: o.triggerLockWaitMs,
     stopGraceMs,
     clockSkewAllowanceMs,
     random: o.random ?? Math.random,
+  };
+}
+
+/** The limits of one attempt of one device. */
+export interface AttemptLimits {
+  /** The attempt's time budget (SPEC §1.8). */
+  readonly timeLimitMs: number;
+  /** The TTL its lock is taken and extended with. */
+  readonly lockTtlMs: number;
+  /** How long a manual trigger waits for another instance's lock. */
+  readonly triggerLockWaitMs: number;
+}
+
+/**
+ * The limits of `device`'s attempts: its own `ssh.timeLimitMs` when it has one (checked with the
+ * record), else the scheduler's; the lock TTL (time limit + 30 s) and a trigger's lock wait (the
+ * time limit) follow it, unless `lockTtlMs` / `triggerLockWaitMs` were given, which hold for all.
+ *
+ * @example
+ * ```ts
+ * attemptLimitsOf(settings, { id: 'big', host: 'big', vendor: 'cisco-ios', ssh: { timeLimitMs: 900_000 } });
+ * // { timeLimitMs: 900_000, lockTtlMs: 930_000, triggerLockWaitMs: 900_000 }
+ * ```
+ */
+export function attemptLimitsOf(settings: SchedulerSettings, device: Device): AttemptLimits {
+  const own = device.ssh?.timeLimitMs;
+  if (own === undefined) {
+    return {
+      timeLimitMs: settings.timeLimitMs,
+      lockTtlMs: settings.lockTtlMs,
+      triggerLockWaitMs: settings.triggerLockWaitMs,
+    };
+  }
+  return {
+    timeLimitMs: own,
+    lockTtlMs: settings.lockTtlMsGiven ?? own + 30_000,
+    triggerLockWaitMs: settings.triggerLockWaitMsGiven ?? own,
   };
 }
 

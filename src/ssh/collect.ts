@@ -19,6 +19,7 @@ import { HostKeyVerifier } from './host-key-verifier.js';
 import { ShellSession } from './shell.js';
 import { isFingerprint } from './fingerprint.js';
 import { checkDeviceRecord } from './device-record.js';
+import { withDeviceSSH } from './device-settings.js';
 
 /** Default deadlines and limits of one collection (SPEC §1.8). */
 export const COLLECT_DEFAULTS: Readonly<CollectLimits> = Object.freeze({
@@ -53,7 +54,10 @@ export interface CollectOptions {
    * session runs through a channel of its last hop's connection; see {@link JumpHostPool}.
    */
   jumpHosts?: JumpHostPool;
-  /** SSH algorithms; `'legacy'` adds what old devices need. Default: ssh2's defaults. */
+  /**
+   * SSH algorithms; `'legacy'` adds what old devices need. Default: ssh2's defaults. This and the
+   * deadlines below yield to the device's own `device.ssh` settings.
+   */
   algorithms?: AlgorithmsOption;
   /** One deadline for TCP connect + key exchange + authentication. Default 20 s. */
   connectTimeoutMs?: number;
@@ -74,6 +78,8 @@ export interface CollectOptions {
   timeLimitEnforcedBySignal?: boolean;
   /** Output beyond this aborts with `output-too-large` without buffering the rest. Default 16 MiB. */
   maxOutputBytes?: number;
+  /** SSH keepalive interval of the device's session, in ms; `0`: none. Default 0. */
+  keepaliveIntervalMs?: number;
   signal?: AbortSignal;
   /** Time source of the deadlines. Default the system clock. */
   clock?: Clock;
@@ -221,8 +227,9 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       port,
       credentials,
       verifier,
-      algorithms: resolveAlgorithms(options.algorithms),
+      algorithms: resolveAlgorithms(settings.algorithms),
       connectTimeoutMs: settings.connectTimeoutMs,
+      keepaliveIntervalMs: settings.keepaliveIntervalMs,
       sock: channel?.stream,
       remainingMs: channel?.remainingMs(),
     });
@@ -544,7 +551,13 @@ function asBackupError(error: unknown, deviceId: string): BackupError {
   });
 }
 
-function validateOptions(options: CollectOptions): CollectLimits {
+/** The limits of one collection, with the device's own SSH settings applied. */
+interface CollectSettings extends CollectLimits {
+  algorithms: AlgorithmsOption | undefined;
+  keepaliveIntervalMs: number;
+}
+
+function validateOptions(options: CollectOptions): CollectSettings {
   const { device, credentials } = options;
   const problem = checkDeviceRecord(device);
   if (problem) {
@@ -564,14 +577,32 @@ function validateOptions(options: CollectOptions): CollectLimits {
       `collectConfig: device ${device.id} is reached through jump hosts (via); pass jumpHosts: new JumpHostPool({ credentials }) to connect through them`,
     );
   }
-  const settings: CollectLimits = { ...COLLECT_DEFAULTS };
+  const limits: CollectLimits = { ...COLLECT_DEFAULTS };
   for (const key of Object.keys(COLLECT_DEFAULTS) as (keyof CollectLimits)[]) {
     const value = options[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new RangeError(`collectConfig: ${key} must be a positive number, got ${String(value)}`);
     }
-    settings[key] = value;
+    limits[key] = value;
   }
-  return settings;
+  const keepalive = options.keepaliveIntervalMs;
+  if (
+    keepalive !== undefined &&
+    (typeof keepalive !== 'number' || !Number.isFinite(keepalive) || keepalive < 0)
+  ) {
+    throw new RangeError(
+      `collectConfig: keepaliveIntervalMs must be a number >= 0 (0: none), got ${String(keepalive)}`,
+    );
+  }
+  // The device's own settings (checked with the record above) win over the options.
+  const own = withDeviceSSH(device, { ...limits, ...options });
+  return {
+    ...limits,
+    connectTimeoutMs: own.connectTimeoutMs ?? limits.connectTimeoutMs,
+    commandTimeoutMs: own.commandTimeoutMs ?? limits.commandTimeoutMs,
+    timeLimitMs: own.timeLimitMs ?? limits.timeLimitMs,
+    algorithms: own.algorithms,
+    keepaliveIntervalMs: own.keepaliveIntervalMs ?? 0,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Device } from '../core/device.js';
 import { deviceIdProblem } from '../publish/device-id.js';
+import { algorithmsProblem } from './algorithms.js';
 import { isFingerprint } from './fingerprint.js';
 
 /** One problem with a device record: which field, and what is wrong with it. */
@@ -66,7 +67,52 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
   }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
-  return checkVia(device.via);
+  return checkVia(device.via) ?? checkSSHSettings(device.ssh);
+}
+
+/** The settings `Device.ssh` may hold, and whether 0 is allowed (keepalive: 0 turns it off). */
+const SSH_DURATIONS = Object.freeze({
+  connectTimeoutMs: false,
+  commandTimeoutMs: false,
+  timeLimitMs: false,
+  keepaliveIntervalMs: true,
+});
+
+/** The first problem of `ssh` (per-device SSH settings), fields named `ssh.<setting>`. */
+function checkSSHSettings(ssh: unknown): DeviceRecordProblem | undefined {
+  if (ssh === undefined || ssh === null) return undefined;
+  if (typeof ssh !== 'object' || Array.isArray(ssh)) {
+    return {
+      field: 'ssh',
+      message: "must be an object of SSH settings, e.g. { algorithms: 'legacy' }",
+    };
+  }
+  const known = ['algorithms', ...Object.keys(SSH_DURATIONS)];
+  for (const [name, value] of Object.entries(ssh as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    const field = `ssh.${name}`;
+    if (name === 'algorithms') {
+      const problem = algorithmsProblem(value, field);
+      if (problem !== undefined) return problem;
+      continue;
+    }
+    if (!(name in SSH_DURATIONS)) {
+      return { field, message: `is not an SSH setting (known: ${known.join(', ')})` };
+    }
+    const zeroAllowed = SSH_DURATIONS[name as keyof typeof SSH_DURATIONS];
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < 0 ||
+      (value === 0 && !zeroAllowed)
+    ) {
+      return {
+        field,
+        message: `must be ${zeroAllowed ? 'a number of ms >= 0 (0: off)' : 'a positive number of ms'}, got ${JSON.stringify(value)}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Hops a device may go through, at most: more is a mistake in the record, not a network. */

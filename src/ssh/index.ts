@@ -26,6 +26,7 @@ export {
 } from './host-keys.js';
 export {
   type AlgorithmsOption,
+  type DeviceAlgorithmsOption,
   type SSHAlgorithms,
   type SSHAlgorithmList,
   type SSHKexAlgorithm,

@@ -30,6 +30,7 @@ export {
   type SimulatedPersonality,
   type SimulatedPrivilegeMode,
   type SimulatedPrivilegeSettings,
+  type SimulatedAlgorithms,
   type SimulatedReply,
   type SimulatedSession,
   type SimulatedVendorId,

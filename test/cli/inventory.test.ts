@@ -463,3 +463,114 @@ describe('jump hosts', () => {
     ).toMatch(/jump_hosts\.bastion1: has the id of devices\[0\]/);
   });
 });
+
+describe('per-device SSH settings (ssh:)', () => {
+  const file = '/etc/confsnap/inventory.yaml';
+
+  it('turns ssh: into Device.ssh, merging the defaults setting by setting', () => {
+    const inventory = parseInventory(
+      [
+        'defaults:',
+        '  username: backup',
+        '  password_env: ROUTER_PASSWORD',
+        '  vendor: cisco-ios',
+        '  ssh: { connect_timeout_ms: 30000, keepalive_interval_ms: 15000 }',
+        'devices:',
+        '  - id: old-sw1',
+        '    host: 192.0.2.9',
+        '    ssh:',
+        '      algorithms: legacy',
+        '      time_limit_ms: 900000',
+        '      command_timeout_ms: 120000',
+        '  - id: new-sw2',
+        '    host: 192.0.2.10',
+        '    ssh:',
+        '      connect_timeout_ms: 5000',
+        '      algorithms:',
+        '        kex: [diffie-hellman-group14-sha1]',
+        '        server_host_key: [ssh-rsa]',
+      ].join('\n'),
+      { file },
+    );
+    expect(inventory.devices.map((d) => d.ssh)).toEqual([
+      {
+        connectTimeoutMs: 30_000,
+        keepaliveIntervalMs: 15_000,
+        algorithms: 'legacy',
+        timeLimitMs: 900_000,
+        commandTimeoutMs: 120_000,
+      },
+      {
+        connectTimeoutMs: 5_000,
+        keepaliveIntervalMs: 15_000,
+        algorithms: { kex: ['diffie-hellman-group14-sha1'], serverHostKey: ['ssh-rsa'] },
+      },
+    ]);
+  });
+
+  it('leaves a device without ssh: and no default without Device.ssh', () => {
+    const inventory = parseInventory(
+      'devices:\n  - { id: r1, host: a, vendor: routeros, username: u, password_env: P }\n',
+      { file },
+    );
+    expect(inventory.devices[0]).not.toHaveProperty('ssh');
+  });
+
+  it('names a wrong setting by its inventory name, at its line', async () => {
+    const path = writeInventory(
+      dir,
+      [
+        'defaults: { username: backup, password_env: P, vendor: routeros }',
+        'devices:',
+        '  - id: r1',
+        '    host: a',
+        '    ssh:',
+        '      connect_timeout_ms: 20s',
+        '',
+      ].join('\n'),
+      'hosts.yaml',
+    );
+    expect(await problemsOf(path)).toBe(
+      'hosts.yaml:6: devices[0] (r1): ssh.connect_timeout_ms: must be a whole number of milliseconds of at least 1, got "20s"',
+    );
+  });
+
+  it('refuses an unknown setting and an unknown algorithm, in the inventory’s words', async () => {
+    const path = writeInventory(dir, {
+      defaults: { username: 'backup', password_env: 'P', vendor: 'routeros' },
+      devices: [
+        { id: 'r1', host: 'a', ssh: { connectTimeoutMs: 5000 } },
+        { id: 'r2', host: 'b', ssh: { algorithms: { server_host_key: ['ssh-dsa'] } } },
+        { id: 'r3', host: 'c', ssh: { algorithms: 'weak' } },
+      ],
+    });
+    const problems = await problemsOf(path);
+    expect(problems).toContain(
+      'devices[0] (r1): ssh.connectTimeoutMs: unknown setting; known: algorithms, connect_timeout_ms, command_timeout_ms, time_limit_ms, keepalive_interval_ms',
+    );
+    expect(problems).toMatch(
+      /devices\[1\] \(r2\): ssh\.algorithms\.server_host_key: names "ssh-dsa", which is not a known algorithm/,
+    );
+    expect(problems).toContain(
+      'devices[2] (r3): ssh.algorithms: must be modern, legacy, or a mapping of lists',
+    );
+  });
+
+  it('reports a bad default ssh setting once, at the defaults', async () => {
+    const path = writeInventory(dir, {
+      defaults: {
+        username: 'backup',
+        password_env: 'P',
+        vendor: 'routeros',
+        ssh: { time_limit_ms: 0 },
+      },
+      devices: [
+        { id: 'r1', host: 'a' },
+        { id: 'r2', host: 'b' },
+      ],
+    });
+    expect(await problemsOf(path)).toMatch(
+      /^inventory\.yaml:\d+: defaults: ssh\.time_limit_ms: must be a whole number of milliseconds of at least 1, got "0"$/,
+    );
+  });
+});

@@ -5,7 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../src/core/device.js';
 import { isJumpHostRecord } from '../../src/core/device.js';
+import { BackupError } from '../../src/core/errors.js';
+import type { VersionedCredentials } from '../../src/core/ports.js';
 import { BackupScheduler } from '../../src/scheduler/scheduler.js';
+import { FakeClock } from '../../src/testing/fake-clock.js';
+import { FakeCollector } from '../../src/testing/fake-collector.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
 import {
@@ -150,4 +154,164 @@ describe('BackupScheduler with devices behind a jump host', () => {
       await expect.poll(() => sshd.countOutput(/Disconnected from user/)).toBe(1);
     },
   );
+});
+
+describe('BackupScheduler unblocks the devices behind a jump host when the hop is fixed', () => {
+  it("unblocks a device blocked by a refused hop login once the hop's credential version changes", async () => {
+    const hop: Ssh2JumpHost = await startSsh2JumpHost({ password: 'jump-secret' });
+    cleanups.push(() => hop.close());
+    const fleet = await fleetOf(1);
+    const device = {
+      id: 'r0',
+      host: fleet.devices[0]!.host,
+      port: fleet.devices[0]!.port,
+      vendor: 'routeros',
+      via: { id: 'jump1', host: hop.host, port: hop.port },
+    };
+    let hopCredentials: VersionedCredentials = {
+      username: 'jump',
+      password: 'wrong',
+      version: 'h1',
+    };
+    const clock = new FakeClock();
+    const backups = new BackupScheduler({
+      devices: { list: () => Promise.resolve([device]) },
+      credentials: {
+        get: (record) =>
+          Promise.resolve(
+            isJumpHostRecord(record)
+              ? hopCredentials
+              : { username: 'admin', password: 'admin', version: 'd1' },
+          ),
+      },
+      publisher: new MemorySnapshotPublisher(),
+      clock,
+      initialJitterMs: [HOUR, HOUR],
+      refreshIntervalMs: 60_000,
+    });
+    cleanups.push(() => backups.stop({ graceful: false }));
+    const unblocked: unknown[] = [];
+    backups.on('device:unblocked', (event) => unblocked.push(event));
+    await backups.start();
+    const outcome = await backups.trigger('r0');
+    expect(outcome).toMatchObject({ status: 'failed', kind: 'auth-failed' });
+    expect(outcome.message).toMatch(/jump host jump1/);
+    expect(backups.status('r0')?.state).toBe('blocked');
+
+    // The re-check with the hop's credentials unchanged keeps the device blocked.
+    await clock.advance(60_000);
+    await expect.poll(() => backups.stats().inFlight).toBe(0);
+    expect(backups.status('r0')?.state).toBe('blocked');
+    expect(unblocked).toEqual([]);
+
+    hopCredentials = { username: 'jump', password: 'jump-secret', version: 'h2' };
+    await clock.advance(60_000);
+    await expect.poll(() => backups.status('r0')?.lastSuccessAt).toBeDefined();
+    expect(unblocked).toEqual([{ deviceId: 'r0', reason: 'credentials' }]);
+    expect(hop.logins).toBe(1);
+  });
+
+  it("unblocks a device blocked by a changed hop key once the hop's pin is reset, not the device's", async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock });
+    const hostKeys = new MemoryHostKeyStore({ jump1: generateHostKey().fingerprint });
+    const hopKey = generateHostKey().fingerprint;
+    const via = { id: 'jump1', host: 'bastion1.example.test' };
+    const device: Device = { id: 'r0', host: '10.0.0.7', vendor: 'routeros', via };
+    // A collection through the hop: the hop's key is checked against its pin first.
+    const collect: typeof fake.collect = async (options) => {
+      const pinned = await hostKeys.get('jump1');
+      if (pinned !== undefined && pinned !== hopKey) {
+        throw new BackupError({
+          kind: 'host-key-mismatch',
+          deviceId: options.device.id,
+          message: `${options.device.id}: jump host jump1 presented host key ${hopKey}, but ${pinned} is pinned for it`,
+          details: { expectedFingerprint: pinned, observedFingerprint: hopKey, hop: 'jump1' },
+        });
+      }
+      return fake.collect(options);
+    };
+    const backups = new BackupScheduler({
+      devices: { list: () => Promise.resolve([device]) },
+      credentials: { get: () => Promise.resolve({ username: 'admin', password: 'admin' }) },
+      publisher: new MemorySnapshotPublisher(),
+      hostKeys,
+      clock,
+      collect,
+      initialJitterMs: [0, 0],
+      refreshIntervalMs: 60_000,
+    });
+    cleanups.push(() => backups.stop({ graceful: false }));
+    const unblocked: unknown[] = [];
+    backups.on('device:unblocked', (event) => unblocked.push(event));
+    await backups.start();
+    await clock.advance(1_000);
+    expect(backups.status('r0')).toMatchObject({
+      state: 'blocked',
+      lastErrorKind: 'host-key-mismatch',
+    });
+
+    // The device's own pin changing is no fix for the hop's key.
+    const deviceKey = generateHostKey().fingerprint;
+    fake.setHostKey('r0', deviceKey);
+    await hostKeys.set('r0', deviceKey);
+    await clock.advance(60_000);
+    expect(backups.status('r0')?.state).toBe('blocked');
+
+    await hostKeys.delete('jump1');
+    await clock.advance(60_000);
+    expect(unblocked).toEqual([{ deviceId: 'r0', reason: 'host-key' }]);
+    expect(backups.status('r0')?.lastSuccessAt).toBeDefined();
+  });
+
+  it("unblocks when the hop's pin beside the device row changes (via.hostKeyFingerprint)", async () => {
+    const clock = new FakeClock();
+    const fake = new FakeCollector({ clock });
+    const hopKey = generateHostKey().fingerprint;
+    let via = {
+      id: 'jump1',
+      host: 'bastion1.example.test',
+      hostKeyFingerprint: generateHostKey().fingerprint,
+    };
+    const list = () => [{ id: 'r0', host: '10.0.0.7', vendor: 'routeros', via }];
+    const collect: typeof fake.collect = async (options) => {
+      const hop = options.device.via as typeof via;
+      if (hop.hostKeyFingerprint !== hopKey) {
+        throw new BackupError({
+          kind: 'host-key-mismatch',
+          deviceId: options.device.id,
+          message: `${options.device.id}: jump host jump1 presented another key`,
+          details: {
+            expectedFingerprint: hop.hostKeyFingerprint,
+            observedFingerprint: hopKey,
+            hop: 'jump1',
+          },
+        });
+      }
+      return fake.collect(options);
+    };
+    const backups = new BackupScheduler({
+      devices: { list: () => Promise.resolve(list()) },
+      credentials: { get: () => Promise.resolve({ username: 'admin', password: 'admin' }) },
+      publisher: new MemorySnapshotPublisher(),
+      hostKeys: { updater: { updateSSHHostKey: () => Promise.resolve() } },
+      clock,
+      collect,
+      initialJitterMs: [0, 0],
+      refreshIntervalMs: 60_000,
+    });
+    cleanups.push(() => backups.stop({ graceful: false }));
+    const unblocked: unknown[] = [];
+    backups.on('device:unblocked', (event) => unblocked.push(event));
+    await backups.start();
+    await clock.advance(1_000);
+    expect(backups.status('r0')?.state).toBe('blocked');
+    await clock.advance(60_000);
+    expect(backups.status('r0')?.state).toBe('blocked');
+
+    via = { ...via, hostKeyFingerprint: hopKey };
+    await clock.advance(60_000);
+    expect(unblocked).toEqual([{ deviceId: 'r0', reason: 'host-key' }]);
+    expect(backups.status('r0')?.lastSuccessAt).toBeDefined();
+  });
 });

@@ -140,3 +140,58 @@ describe('checkDeviceRecord: via (jump hosts)', () => {
     ).toEqual({ field: 'via[1].id', message: 'names jump host b twice' });
   });
 });
+
+describe('checkDeviceRecord: ssh (per-device SSH settings)', () => {
+  const withSSH = (ssh: unknown): Record<string, unknown> => ({ ...record('r1'), ssh });
+
+  it('accepts every setting, algorithms as a preset, lists or edits', () => {
+    for (const algorithms of [
+      'modern',
+      'legacy',
+      { kex: ['diffie-hellman-group14-sha1'], cipher: ['aes128-cbc'] },
+      { serverHostKey: { append: 'ssh-dss', remove: ['ssh-ed25519'] } },
+    ]) {
+      expect(
+        checkDeviceRecord(
+          withSSH({
+            algorithms,
+            connectTimeoutMs: 5_000,
+            commandTimeoutMs: 90_000,
+            timeLimitMs: 900_000,
+            keepaliveIntervalMs: 0,
+          }),
+        ),
+      ).toBeUndefined();
+    }
+  });
+
+  it('names the setting and says what it must be', () => {
+    expect(checkDeviceRecord(withSSH({ connectTimeoutMs: '5s' }))).toEqual({
+      field: 'ssh.connectTimeoutMs',
+      message: 'must be a positive number of ms, got "5s"',
+    });
+    expect(checkDeviceRecord(withSSH({ timeLimitMs: 0 }))?.field).toBe('ssh.timeLimitMs');
+    expect(checkDeviceRecord(withSSH({ keepaliveIntervalMs: -1 }))).toEqual({
+      field: 'ssh.keepaliveIntervalMs',
+      message: 'must be a number of ms >= 0 (0: off), got -1',
+    });
+    const typo = checkDeviceRecord(withSSH({ connect_timeout_ms: 5_000 }));
+    expect(typo?.field).toBe('ssh.connect_timeout_ms');
+    expect(typo?.message).toMatch(/^is not an SSH setting \(known: algorithms, connectTimeoutMs/);
+    expect(checkDeviceRecord(withSSH('legacy'))?.field).toBe('ssh');
+  });
+
+  it('refuses unknown algorithm names, kinds and edits, and empty lists', () => {
+    expect(checkDeviceRecord(withSSH({ algorithms: 'weak' }))?.field).toBe('ssh.algorithms');
+    const unknown = checkDeviceRecord(withSSH({ algorithms: { kex: ['curve25519-sha265'] } }));
+    expect(unknown?.field).toBe('ssh.algorithms.kex');
+    expect(unknown?.message).toMatch(/^names "curve25519-sha265", which is not a known algorithm/);
+    expect(checkDeviceRecord(withSSH({ algorithms: { ciphers: ['aes128-cbc'] } }))?.field).toBe(
+      'ssh.algorithms.ciphers',
+    );
+    expect(
+      checkDeviceRecord(withSSH({ algorithms: { cipher: { add: ['aes128-cbc'] } } }))?.field,
+    ).toBe('ssh.algorithms.cipher.add');
+    expect(checkDeviceRecord(withSSH({ algorithms: { kex: [] } }))?.message).toMatch(/is empty/);
+  });
+});

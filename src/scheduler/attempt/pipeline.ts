@@ -27,7 +27,10 @@ import {
   type AttemptRun,
   type AttemptStep,
 } from './steps.js';
+import { attemptLimitsOf } from '../settings.js';
 import { TimeBudget } from './time-budget.js';
+import { credentialVersionAtFailure, failedHop } from './reads.js';
+import { jumpHostRecord } from '../../core/device.js';
 
 /** The steps of a scheduled (or retry) attempt, in order. */
 export const SCHEDULED_STEPS: readonly AttemptStep[] = Object.freeze([
@@ -71,7 +74,9 @@ export async function runAttempt(
   ctx: AttemptContext,
   attempts: Set<AttemptHandle>,
 ): Promise<AttemptOutcome> {
-  const { clock, timeLimitMs, lastSuccess } = ctx.settings;
+  const { clock, lastSuccess } = ctx.settings;
+  // The last record known; `readDevice` sets the limits of the record it reads.
+  const limits = attemptLimitsOf(ctx.settings, record.device);
   // Aborted by removal, by stop() (at once while waiting, after the grace period while working),
   // by a lost lock, or by the caller.
   const handle: AttemptHandle = { controller: new AbortController(), working: false };
@@ -84,7 +89,9 @@ export async function runAttempt(
     cause,
     handle,
     signal: linked.controller.signal,
-    budget: new TimeBudget(clock, timeLimitMs, () =>
+    limits,
+    budget: new TimeBudget(clock, limits.timeLimitMs, () => {
+      const { timeLimitMs } = run.limits;
       limit.abort(
         new BackupError({
           kind: 'time-limit',
@@ -92,8 +99,8 @@ export async function runAttempt(
           message: `${record.id}: the backup passed timeLimitMs (${timeLimitMs} ms) while ${run.doing}, and was aborted`,
           details: { timeLimitMs },
         }),
-      ),
-    ),
+      );
+    }),
     priorState: record.lifecycle.state,
     device: record.device,
     startedAt: clock.now(),
@@ -135,17 +142,25 @@ export async function runAttempt(
     return decision.outcome;
   } catch (error) {
     const error_ = failureOf(error, record, handle, limit, callerSignal, ctx);
+    // A jump host's refused login or changed key blocks on the hop's credentials and pin.
+    const hop = failedHop(error_, run.device);
+    const blockedBy = hop ? jumpHostRecord(hop) : run.device;
     // The pin as the operator sees it: a change of it (reset, re-pin) is what unblocks.
     const pin =
-      error_.kind === 'host-key-mismatch' ? await pinAtFailure(run.device, ctx) : undefined;
+      error_.kind === 'host-key-mismatch' ? await pinAtFailure(blockedBy, ctx) : undefined;
+    const credentialVersion =
+      hop && error_.kind === 'auth-failed'
+        ? await credentialVersionAtFailure(blockedBy, ctx)
+        : run.credentials?.version;
     return ctx.conclude(record, {
       type: 'failure',
       error: error_,
       cause,
       startedAt: run.startedAt,
       priorState: run.priorState,
-      credentialVersion: run.credentials?.version,
+      credentialVersion,
       pinAtFailure: pin,
+      ...(hop ? { hop: hop.id } : {}),
     });
   } finally {
     // The slot first: nothing below may keep another device waiting.

@@ -3,7 +3,7 @@
  * current pin, whether a block still holds, and a plausible last success.
  */
 import { abortReason } from '../../core/abort.js';
-import type { Device } from '../../core/device.js';
+import { jumpHostRecord, jumpHostsOf, type Device, type JumpHost } from '../../core/device.js';
 import { BackupError, errorText } from '../../core/errors.js';
 import { canonicalFingerprint } from '../../ssh/fingerprint.js';
 import { isUpdaterPinning } from '../../ssh/host-keys.js';
@@ -75,8 +75,16 @@ export async function unblockReason(
 ): Promise<UnblockReason | undefined> {
   const blocked = record.block!;
   const { credentials, lastSuccess } = ctx.settings;
+  // A hop's failure is re-checked on the hop: its credentials and its pin.
+  let blockedBy: Device = device;
+  if (blocked.hop !== undefined) {
+    const hop = jumpHostsOf(device).find((h) => h.id === blocked.hop);
+    // The device no longer goes through that hop: what blocked it is no longer in its way.
+    if (!hop) return blocked.kind === 'host-key-mismatch' ? 'host-key' : 'credentials';
+    blockedBy = jumpHostRecord(hop);
+  }
   if (blocked.kind === 'host-key-mismatch') {
-    const pin = await currentPin(device, signal, ctx);
+    const pin = await currentPin(blockedBy, signal, ctx);
     if ((pin ?? '') !== (blocked.pin ?? '')) return 'host-key';
   }
   const unanswered = (): undefined => {
@@ -84,7 +92,9 @@ export async function unblockReason(
     return undefined;
   };
   if (blocked.kind === 'auth-failed') {
-    const current = await callPort(() => credentials.get(device, signal), signal).catch(unanswered);
+    const current = await callPort(() => credentials.get(blockedBy, signal), signal).catch(
+      unanswered,
+    );
     if (current?.version !== undefined && current.version !== blocked.credentialVersion) {
       return 'credentials';
     }
@@ -98,6 +108,39 @@ export async function unblockReason(
     if (last !== undefined && last > blocked.at) return 'elsewhere';
   }
   return undefined;
+}
+
+/**
+ * The jump host on `device`'s path that `error` names (`details.hop`), for a failure that blocks
+ * on the hop rather than the device; `undefined` for the device's own failures.
+ */
+export function failedHop(error: BackupError, device: Device): JumpHost | undefined {
+  const id: unknown = error.details?.hop;
+  if (typeof id !== 'string') return undefined;
+  return jumpHostsOf(device).find((hop) => hop.id === id);
+}
+
+/**
+ * After a jump host refused its login: the version of the hop's credentials the provider has now
+ * (those the shared hop connection was just refused with), bounded on its own; `undefined` when
+ * the provider does not answer.
+ */
+export async function credentialVersionAtFailure(
+  hopRecord: Device,
+  ctx: AttemptContext,
+): Promise<string | undefined> {
+  const bound = ctx.portBound(undefined, 'the credential provider did not answer');
+  try {
+    const given = await callPort(
+      () => ctx.settings.credentials.get(hopRecord, bound.signal),
+      bound.signal,
+    );
+    return given?.version;
+  } catch {
+    return undefined;
+  } finally {
+    bound.dispose();
+  }
 }
 
 /** The pin as the operator sees it: the record's, else the host-key store's. */

@@ -14,11 +14,13 @@ import {
   type Snapshot,
 } from '../../publish/snapshot.js';
 import { hasNormalizedHash, type CollectResult } from '../../ssh/collect.js';
+import { withDeviceSSH } from '../../ssh/device-settings.js';
 import { canonicalFingerprint } from '../../ssh/fingerprint.js';
 import { enter, type DeviceState } from '../device-record.js';
 import type { DeviceRecord } from '../device-record.js';
 import type { AttemptCause } from '../events.js';
 import type { AttemptOutcome } from '../outcome.js';
+import { attemptLimitsOf, type AttemptLimits } from '../settings.js';
 import type { AttemptContext } from './context.js';
 import { takeLock, type LockLease } from './lock-lease.js';
 import { callPort } from './port-call.js';
@@ -40,6 +42,8 @@ export interface AttemptRun {
   /** Aborts on removal, stop, a lost lock, the caller's signal or the time limit. */
   readonly signal: AbortSignal;
   readonly budget: TimeBudget;
+  /** The time limit, lock TTL and trigger lock wait of this device (its own `ssh.timeLimitMs`). */
+  limits: AttemptLimits;
   /** The device's state when the attempt began. */
   readonly priorState: DeviceState;
   /** The record read for this attempt, carrying the freshest pin known. */
@@ -66,6 +70,8 @@ export const readDevice: AttemptStep = async (run, ctx) => {
   if (ctx.stop.aborted) throw abortReason(ctx.stop);
   run.doing = 'reading the device from the device source';
   run.device = await freshDevice(run.record, run.signal, ctx);
+  run.limits = attemptLimitsOf(ctx.settings, run.device);
+  run.budget.setLimitMs(run.limits.timeLimitMs);
   if (run.record.removed) {
     return { status: 'skipped', message: `${run.record.id} was removed from the device list` };
   }
@@ -115,7 +121,7 @@ export const askOnlineGate: AttemptStep = async (run, ctx) => {
 export const takeLockWaiting: AttemptStep = async (run, ctx) => {
   if (!ctx.settings.locker) return undefined;
   run.doing = 'taking the lock';
-  const taken = await lock(run, ctx, ctx.settings.triggerLockWaitMs);
+  const taken = await lock(run, ctx, run.limits.triggerLockWaitMs);
   if (taken !== 'held') return undefined;
   return ctx.conclude(run.record, {
     type: 'skip',
@@ -232,6 +238,8 @@ export const readCredentials: AttemptStep = async (run, ctx) => {
 export const collect: AttemptStep = async (run, ctx) => {
   run.doing = 'collecting the configuration';
   const s = ctx.settings;
+  // The device's own SSH settings over the scheduler's, so a custom `collect` sees them too.
+  const own = withDeviceSSH(run.device, s);
   const result = await raceSignal(
     s.collect({
       device: run.device,
@@ -242,13 +250,16 @@ export const collect: AttemptStep = async (run, ctx) => {
       collectors: s.collectors,
       jumpHosts: s.jumpHosts,
       ...(s.hostKeys ? { hostKeys: s.hostKeys } : {}),
-      ...(s.algorithms ? { algorithms: s.algorithms } : {}),
+      ...(own.algorithms ? { algorithms: own.algorithms } : {}),
       // The attempt owns its time limit (from its start, port calls included) and aborts the
       // signal with it; the collection arms none of its own.
-      timeLimitMs: s.timeLimitMs,
+      timeLimitMs: run.limits.timeLimitMs,
       timeLimitEnforcedBySignal: true,
-      ...(s.connectTimeoutMs ? { connectTimeoutMs: s.connectTimeoutMs } : {}),
-      ...(s.commandTimeoutMs ? { commandTimeoutMs: s.commandTimeoutMs } : {}),
+      ...(own.connectTimeoutMs ? { connectTimeoutMs: own.connectTimeoutMs } : {}),
+      ...(own.commandTimeoutMs ? { commandTimeoutMs: own.commandTimeoutMs } : {}),
+      ...(own.keepaliveIntervalMs !== undefined
+        ? { keepaliveIntervalMs: own.keepaliveIntervalMs }
+        : {}),
       ...(s.maxOutputBytes ? { maxOutputBytes: s.maxOutputBytes } : {}),
     }),
     run.signal,
@@ -336,7 +347,7 @@ async function lock(
   const taken = await takeLock({
     locker: s.locker!,
     deviceId: run.record.id,
-    ttlMs: s.lockTtlMs,
+    ttlMs: run.limits.lockTtlMs,
     waitMs,
     onLockUnavailable: s.onLockUnavailable,
     clock: s.clock,

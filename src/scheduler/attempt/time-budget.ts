@@ -8,6 +8,7 @@ import { startTimer } from '../../core/timer.js';
  * collection it calls is given the same `timeLimitMs` only as a backstop for direct callers.
  */
 export class TimeBudget {
+  #limitMs: number;
   #remainingMs: number;
   #resumedAt: number | undefined;
   #cancel: (() => void) | undefined;
@@ -17,7 +18,26 @@ export class TimeBudget {
     limitMs: number,
     private readonly onExpired: () => void,
   ) {
+    this.#limitMs = limitMs;
     this.#remainingMs = limitMs;
+  }
+
+  /** The limit, in ms. */
+  get limitMs(): number {
+    return this.#limitMs;
+  }
+
+  /**
+   * Changes the limit to `limitMs`, keeping the time already spent against it: a device read at
+   * the attempt's start may bring its own time limit. A limit already spent expires at once.
+   */
+  setLimitMs(limitMs: number): void {
+    if (limitMs === this.#limitMs) return;
+    const running = this.#resumedAt !== undefined;
+    this.pause();
+    this.#remainingMs += limitMs - this.#limitMs;
+    this.#limitMs = limitMs;
+    if (running) this.resume();
   }
 
   /** Starts (or goes on) counting down. */

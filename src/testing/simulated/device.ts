@@ -1,12 +1,20 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
-import type { AuthContext, Connection, ParsedKey, ServerHostKeyAlgorithm, Session } from 'ssh2';
+import type {
+  Algorithms,
+  AuthContext,
+  Connection,
+  ParsedKey,
+  ServerHostKeyAlgorithm,
+  Session,
+} from 'ssh2';
 import { stallMidHandshake } from './handshake-stall.js';
 import { parseAnyKey, resolveHostKey, type SimulatedHostKey } from './host-key.js';
 import { ChannelIO } from './session-io.js';
 import { runExec, runShell, type SessionContext } from './sessions.js';
 import { TerminalInput } from './terminal.js';
 import type {
+  SimulatedAlgorithms,
   SimulatedCredentials,
   SimulatedDevice,
   SimulatedDeviceOptions,
@@ -222,6 +230,7 @@ class SimulatedSshDevice implements SimulatedDevice {
   readonly #authMethods: AuthMethod[];
   readonly #keyboardPrompts: readonly SimulatedKeyboardPrompt[];
   readonly #hostKeyAlgorithms: string[];
+  readonly #algorithms: SimulatedAlgorithms | undefined;
   readonly #banner: string;
   readonly #hostname: string;
   readonly #version: string;
@@ -267,6 +276,7 @@ class SimulatedSshDevice implements SimulatedDevice {
     this.vendor = this.#personality.vendor;
     this.hostKey = resolveHostKey(options.hostKey);
     this.#hostKeyAlgorithms = hostKeyAlgorithmsFor(this.hostKey, options.hostKeyAlgorithms);
+    this.#algorithms = options.algorithms;
     this.#credentials = options.credentials ?? DEFAULT_CREDENTIALS;
     this.#authorizedKeys = parseAuthorizedKeys(this.#credentials.authorizedKeys ?? []);
     this.#keyboardPrompts = keyboardPrompts(this.#credentials);
@@ -350,7 +360,10 @@ class SimulatedSshDevice implements SimulatedDevice {
       {
         hostKeys: [this.hostKey.privateKey],
         ident: this.#personality.ident ?? 'OpenSSH_8.9',
-        algorithms: { serverHostKey: this.#hostKeyAlgorithms as ServerHostKeyAlgorithm[] },
+        algorithms: {
+          ...(this.#algorithms as Algorithms | undefined),
+          serverHostKey: this.#hostKeyAlgorithms as ServerHostKeyAlgorithm[],
+        },
       },
       (connection, info) => this.#onConnection(connection, info.port),
     ).on('error', () => {});

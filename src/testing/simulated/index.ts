@@ -24,6 +24,7 @@ export type {
   SimulatedPersonality,
   SimulatedPrivilegeMode,
   SimulatedPrivilegeSettings,
+  SimulatedAlgorithms,
   SimulatedReply,
   SimulatedSession,
   SimulatedVendorId,

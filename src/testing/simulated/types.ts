@@ -286,6 +286,13 @@ export interface SimulatedPrivilegeSettings {
   readonly enableSecret: string;
 }
 
+/** {@link SimulatedDeviceOptions.algorithms}: names as ssh2 spells them. */
+export interface SimulatedAlgorithms {
+  readonly kex?: readonly string[];
+  readonly cipher?: readonly string[];
+  readonly hmac?: readonly string[];
+}
+
 /** Options of {@link startSimulatedDevice}. */
 export interface SimulatedDeviceOptions {
   /** A built-in vendor id, or a {@link SimulatedPersonality} for your own vendor. */
@@ -303,6 +310,12 @@ export interface SimulatedDeviceOptions {
    * restricted to others fails key exchange. Default: every algorithm the key supports.
    */
   readonly hostKeyAlgorithms?: readonly string[];
+  /**
+   * The only key-exchange algorithms, ciphers and MACs the device offers, in order — e.g.
+   * `{ kex: ['diffie-hellman-group14-sha1'], cipher: ['aes128-cbc'] }` for an old device that
+   * speaks nothing newer. A client offering none of them fails key exchange. Default: ssh2's.
+   */
+  readonly algorithms?: SimulatedAlgorithms;
   /** Who may log in. Default `{ username: 'admin', password: 'admin' }`. */
   readonly credentials?: SimulatedCredentials;
   /** Misbehaviours; all off by default. */
