@@ -12,7 +12,7 @@ import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir } from './preflight.js';
-import { openPublisher } from './publishers.js';
+import { openPublisher, SetupError } from './publishers.js';
 import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
@@ -290,8 +290,9 @@ async function openRedis(url: string, log: (line: string) => void): Promise<Redi
     retryStrategy: (times) => Math.min(times * 500, 5_000),
   });
   let down = false;
+  let started = false;
   redis.on('error', (error: unknown) => {
-    if (down) return;
+    if (down || !started) return;
     down = true;
     log(
       `warning Redis at ${shown} is unreachable (${errorText(error)}); backing up without it until it is back`,
@@ -301,14 +302,46 @@ async function openRedis(url: string, log: (line: string) => void): Promise<Redi
     if (down) log(`Redis at ${shown} is back`);
     down = false;
   });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, REDIS_CONNECT_TIMEOUT_MS);
-    redis.once('ready', () => {
+  // At start, a refused login is a setup problem (exit 2): running on without locks would hide it.
+  const refusal = await new Promise<Error | undefined>((resolve) => {
+    let firstError: unknown;
+    const finish = (outcome: Error | undefined): void => {
       clearTimeout(timer);
-      resolve();
-    });
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(outcome);
+    };
+    const onReady = (): void => finish(undefined);
+    const onError = (error: unknown): void => {
+      if (isRedisAuthError(error)) finish(error as Error);
+      else firstError ??= error;
+    };
+    const timer = setTimeout(() => {
+      if (firstError !== undefined) {
+        down = true;
+        log(
+          `warning Redis at ${shown} is unreachable (${errorText(firstError)}); backing up without it until it is back`,
+        );
+      }
+      finish(undefined);
+    }, REDIS_CONNECT_TIMEOUT_MS);
+    redis.once('ready', onReady);
+    redis.on('error', onError);
   });
+  started = true;
+  if (refusal) {
+    redis.disconnect();
+    throw new SetupError(
+      `Redis at ${shown} refused the login (${errorText(refusal)}); check the user and password in --redis (percent-encode @ as %40)`,
+      2,
+    );
+  }
   return redis;
+}
+
+/** An answer of Redis that says the credentials are wrong, missing or lack a permission. */
+function isRedisAuthError(error: unknown): boolean {
+  return /^(WRONGPASS|NOAUTH|NOPERM)\b/.test(errorText(error).trim());
 }
 
 async function redisPorts(redis: Redis, intervalMs: number) {

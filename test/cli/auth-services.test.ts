@@ -1,4 +1,5 @@
 /** Credentials in `--nats` and `--redis` URLs against servers that require them (test/harness). */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -136,5 +137,56 @@ describe.skipIf(!available)('confsnap with servers that require credentials', ()
     expect(run.stderr()).toContain('carry different credentials');
     expect(run.all()).not.toMatch(/secret-one|secret-two/);
     expect(router.authAttempts).toBe(0);
+  });
+
+  it('run --redis with a wrong password exits 2 as a setup error instead of running without Redis', async () => {
+    const router = await lab.start(PASSWORD);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 8_000);
+    const run = await cli(
+      [
+        'run',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--interval',
+        '1h',
+        '--redis',
+        `redis://:${encodeURIComponent('wrong@pw')}@127.0.0.1:${redis.port}`,
+      ],
+      { env, cwd: dir, signal: controller.signal },
+    );
+    clearTimeout(timer);
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toMatch(/Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+ refused the login/);
+    expect(run.stderr()).not.toContain('backing up without it');
+    expect(run.all()).not.toContain('wrong');
+    expect(router.authAttempts).toBe(0);
+    expect(existsSync(join(dir, 'out', 'r1.cfg'))).toBe(false);
+  });
+
+  it('run --redis without a password for a server that requires one exits 2', async () => {
+    const router = await lab.start(PASSWORD);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 8_000);
+    const run = await cli(
+      [
+        'run',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        join(dir, 'out'),
+        '--interval',
+        '1h',
+        '--redis',
+        redis.url,
+      ],
+      { env, cwd: dir, signal: controller.signal },
+    );
+    clearTimeout(timer);
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain('refused the login');
+    expect(run.stderr()).toContain('NOAUTH');
   });
 });
