@@ -5,10 +5,14 @@ import {
   checkDeviceRecord,
   createCollectorRegistry,
   deviceIdProblem,
+  DirectorySnapshotPublisher,
   type CollectorRegistry,
   type Device,
   type JumpHost,
 } from '../index.js';
+
+/** The longest file name most file systems allow, in bytes. */
+const MAX_FILE_NAME_BYTES = 255;
 
 /**
  * Where one device's login comes from. Secrets are named here, never held: they are read from the
@@ -576,6 +580,8 @@ function validateDevice(
     report('id', 'must be a single value (a string)');
   } else if (deviceIdProblem(id) !== undefined) {
     report('id', deviceIdProblem(id)!);
+  } else if (fileNameProblem(id) !== undefined) {
+    report('id', fileNameProblem(id)!);
   } else if (deviceId !== undefined && firstIndexOf.has(deviceId)) {
     report('id', `duplicates the id of devices[${firstIndexOf.get(deviceId)!}]`);
   } else if (deviceId !== undefined) {
@@ -705,7 +711,20 @@ function viaOf(
   return hops;
 }
 
-/** The library's own words for an id it refuses: the CLI has no id rule of its own. */
+/**
+ * Why an id cannot name its file in `--out DIR`: the CLI always writes there, and `<id>.cfg` with
+ * `/`, `\\`, `%` and a leading `.` encoded as `%XX` must fit the 255 bytes of a file name.
+ */
+function fileNameProblem(id: string): string | undefined {
+  const nameBytes = Buffer.byteLength(DirectorySnapshotPublisher.fileNameOf(id));
+  if (nameBytes <= MAX_FILE_NAME_BYTES) return undefined;
+  return (
+    `is ${Buffer.byteLength(id)} bytes, and its file name in --out (the id with /, \\, % and a leading . ` +
+    `written as %XX, then .cfg) would be ${nameBytes} bytes, over the ${MAX_FILE_NAME_BYTES} bytes a file name may have; ` +
+    `give the device a shorter id (at most ${MAX_FILE_NAME_BYTES - '.cfg'.length} bytes when nothing in it is encoded)`
+  );
+}
+
 /** Whether a record names a field that would hold a secret itself, such as `password:`. */
 function holdsSecretValue(record: FieldMap): boolean {
   return Object.keys(record).some(
