@@ -205,7 +205,16 @@ function parseYaml(text: string, shown: string): Source {
   if (first) {
     // One broken line makes the parser stumble over the lines after it too: only the first error
     // is the user's mistake, so only it is reported.
-    const at = lineCounter.linePos(first.pos[0]);
+    const parserAt = lineCounter.linePos(first.pos[0]);
+    // The parser notices a misindented line only at the key before or at the line's start; the
+    // user needs the line whose indentation is off and the column its text starts in.
+    const lastLine = Math.max(
+      ...document.errors.map((error) => lineCounter.linePos(error.pos[1]).line),
+    );
+    const misindented = INDENTATION_CODES.has(first.code)
+      ? misindentedLine(text, parserAt.line, lastLine)
+      : undefined;
+    const at = misindented ?? { line: parserAt.line, col: parserAt.col };
     throw new InventoryError([
       {
         file: shown,
@@ -225,6 +234,66 @@ function parseYaml(text: string, shown: string): Source {
       return undefined;
     },
   };
+}
+
+/** The parser's codes for a line indented more or less than its neighbours allow. */
+const INDENTATION_CODES: ReadonlySet<string> = new Set([
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'MISSING_CHAR',
+]);
+
+/**
+ * The first line from `fromLine` to `toLine` (1-based) whose indentation fits no open block: deeper
+ * than the line before when that line holds a value (`host: x`), or between two open levels. Its
+ * column is where its text starts. Block scalars (`key: |`) and comments are skipped. Undefined
+ * when no line in the range is misindented this way.
+ */
+function misindentedLine(
+  text: string,
+  fromLine: number,
+  toLine: number,
+): { line: number; col: number } | undefined {
+  const levels = [0];
+  let opensBlock = false;
+  let blockScalarIndent: number | undefined;
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length && index < toLine; index++) {
+    const raw = lines[index]!.replace(/\r$/, '');
+    const content = raw.trimStart();
+    if (content === '' || content.startsWith('#')) continue;
+    const indent = raw.length - content.length;
+    if (blockScalarIndent !== undefined) {
+      if (indent > blockScalarIndent) continue;
+      blockScalarIndent = undefined;
+    }
+    let fits: boolean;
+    if (indent > levels.at(-1)!) {
+      fits = opensBlock;
+      if (fits) levels.push(indent);
+    } else {
+      while (levels.at(-1)! > indent) levels.pop();
+      fits = levels.at(-1) === indent;
+    }
+    if (!fits) {
+      if (index + 1 >= fromLine) return { line: index + 1, col: indent + 1 };
+      return undefined;
+    }
+    // `- id: r1` opens a mapping whose fields start where `id` does.
+    let itemIndent = indent;
+    let rest = content;
+    while (/^-( |$)/.test(rest)) {
+      const after = rest.slice(1).trimStart();
+      itemIndent += rest.length - after.length;
+      rest = after;
+      if (rest !== '') levels.push(itemIndent);
+    }
+    const withoutComment = rest.replace(/\s+#.*$/, '');
+    if (/:\s*[|>][-+0-9]*$/.test(withoutComment)) blockScalarIndent = itemIndent;
+    opensBlock = rest === '' || withoutComment.endsWith(':');
+  }
+  return undefined;
 }
 
 /** What a YAML parse error means for someone editing an inventory, not for a parser author. */

@@ -207,6 +207,58 @@ describe('one mistake is one problem', () => {
     expect(Number(/yaml:(\d+)/.exec(lines[1]!)![1])).toBeGreaterThanOrEqual(8);
   });
 
+  const twoDevices = (badLine: string): string =>
+    [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      'devices:',
+      '  - id: r1',
+      '    host: 192.0.2.1',
+      '    vendor: routeros',
+      '  - id: r2',
+      badLine,
+      '    vendor: routeros',
+      '',
+    ].join('\n');
+
+  it('points at an over-indented field: its own line and the column its text starts in', async () => {
+    const path = writeInventory(dir, twoDevices('      host: 192.0.2.2'), 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(
+      /^bad\.yaml:9: not valid YAML \(column 7\): the indentation is off here/,
+    );
+  });
+
+  it('points at an under-indented field: its own line and the column its text starts in', async () => {
+    const path = writeInventory(dir, twoDevices('   host: 192.0.2.2'), 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(
+      /^bad\.yaml:9: not valid YAML \(column 4\): the indentation is off here/,
+    );
+  });
+
+  it('skips block scalars and comments when it looks for the misindented line', async () => {
+    const text = [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      '  # a comment',
+      '     # an indented comment',
+      'devices:',
+      '  - id: r1',
+      '    host: 192.0.2.1',
+      '    notes: |',
+      '        first line',
+      '      second line',
+      '    vendor: routeros',
+      '  - id: r2',
+      '      host: 192.0.2.2',
+      '    vendor: routeros',
+      '',
+    ].join('\n');
+    const path = writeInventory(dir, text, 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(/^bad\.yaml:14: not valid YAML \(column 7\)/);
+  });
+
   it('says a tab indents a line, once', async () => {
     const path = writeInventory(dir, `defaults:\n\tusername: backup\ndevices:\n${fleet(6)}\n`);
     expect(await problemsOf(path)).toBe(
