@@ -11,7 +11,7 @@ import { InventoryError, loadInventory, type Inventory } from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
-import { checkOutDir } from './preflight.js';
+import { checkOutDir, withCreatedOutDir } from './preflight.js';
 import { openPublisher, SetupError } from './publishers.js';
 import { redactUrl } from './redact.js';
 
@@ -72,19 +72,25 @@ async function runScheduler(
 ): Promise<number> {
   await source.load();
   await requireSecrets(source.current, io.env);
-  await checkOutDir(args.out);
-  const hostKeys = await openHostKeys(args.knownHosts);
-  const opened = await openPublisher({
-    out: args.out,
-    git: args.git,
-    natsUrl: args.natsUrl,
-    ignore: [args.knownHosts],
-    warn: (message) => log(`warning: ${message}`),
-  });
+  const createdOut = await checkOutDir(args.out);
+  const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
+    hostKeys: await openHostKeys(args.knownHosts),
+    opened: await openPublisher({
+      out: args.out,
+      git: args.git,
+      natsUrl: args.natsUrl,
+      ignore: [args.knownHosts],
+      warn: (message) => log(`warning: ${message}`),
+    }),
+  }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
   try {
-    redis = args.redisUrl === undefined ? undefined : await openRedis(args.redisUrl, log);
+    const redisUrl = args.redisUrl;
+    redis =
+      redisUrl === undefined
+        ? undefined
+        : await withCreatedOutDir(createdOut, () => openRedis(redisUrl, log));
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
