@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
 import { BackupScheduler, type Device, type DeviceSource, type UnblockReason } from '../index.js';
 import type { TriggerResponder } from '../nats/index.js';
 import { adviceFor } from './advice.js';
@@ -12,7 +13,7 @@ import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, withCreatedOutDir } from './preflight.js';
-import { openPublisher, SetupError } from './publishers.js';
+import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
 import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
@@ -120,6 +121,7 @@ async function runScheduler(
       }
     });
     if (opened.connection) {
+      logNatsOutages(opened.connection, redactUrl(args.natsUrl ?? ''), log);
       const { TriggerResponder } = await import('../nats/index.js');
       responder = new TriggerResponder({
         connection: opened.connection,
@@ -348,6 +350,33 @@ async function openRedis(url: string, log: (line: string) => void): Promise<Redi
 /** An answer of Redis that says the credentials are wrong, missing or lack a permission. */
 function isRedisAuthError(error: unknown): boolean {
   return /^(WRONGPASS|NOAUTH|NOPERM)\b/.test(errorText(error).trim());
+}
+
+/**
+ * One line when the NATS connection is lost and one when it is back, as for Redis: meanwhile
+ * snapshots wait in the outbox and triggers go unanswered. Ends with the connection.
+ */
+function logNatsOutages(
+  connection: NatsConnection,
+  shownUrl: string,
+  log: (line: string) => void,
+): void {
+  void (async () => {
+    // Loaded only here, as elsewhere in the CLI: without --nats, nats is never imported.
+    const { Events } = await import('nats');
+    let down = false;
+    for await (const status of connection.status()) {
+      if (status.type === Events.Disconnect && !down) {
+        down = true;
+        log(
+          `warning NATS at ${shownUrl} is unreachable; snapshots wait for it (up to ${formatDuration(NATS_PUBLISH_DEADLINE_MS)} each) and triggers go unanswered until it is back`,
+        );
+      } else if (status.type === Events.Reconnect && down) {
+        down = false;
+        log(`NATS at ${shownUrl} is back`);
+      }
+    }
+  })().catch(() => {});
 }
 
 async function redisPorts(redis: Redis, intervalMs: number) {
