@@ -473,7 +473,8 @@ function validate(source: Source, context: Context): Inventory {
     }
     credentials.set(name, hop.credentials);
   }
-  if (problems.list.length > 0) throw new InventoryError(groupRepeated(dedupe(problems.list)));
+  if (problems.list.length > 0)
+    throw new InventoryError(inLineOrder(groupRepeated(dedupe(problems.list))));
   return {
     file: context.file,
     devices,
@@ -868,6 +869,15 @@ const SHOWN_IDS = 5;
  * One problem for the same mistake on many devices (a field missing from every device, most often
  * because it belongs in `defaults`): "6 devices (r1, r2, r3, r4, r5, …): username: is missing".
  */
+/**
+ * The problems in the order of the file, as an editor goes through them: fields are checked in a
+ * fixed order, which is not the order they are written in. Problems of the whole file (no line)
+ * come first; among equal lines the order of the checks is kept.
+ */
+function inLineOrder(problems: readonly InventoryProblem[]): InventoryProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
 function groupRepeated(problems: readonly InventoryProblem[]): InventoryProblem[] {
   const groups = new Map<string, InventoryProblem[]>();
   for (const problem of problems) {

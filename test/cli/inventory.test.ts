@@ -259,6 +259,31 @@ describe('one mistake is one problem', () => {
     expect(await problemsOf(path)).toMatch(/^bad\.yaml:14: not valid YAML \(column 7\)/);
   });
 
+  it('lists the problems in the order of their lines, whatever order the fields are checked in', async () => {
+    const text = [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      'devices:',
+      '  - id: r1',
+      '    vendor: cisco',
+      '    port: twenty-two',
+      '    host: 192.0.2.1',
+      '  - id: r2',
+      '    vendor: routeros',
+      '    host: 192.0.2.2',
+      '    tenant: [a, b]',
+      '    port: "0"',
+      '',
+    ].join('\n');
+    const path = writeInventory(dir, text, 'hosts.yaml');
+    const lines = (await problemsOf(path))
+      .split('\n')
+      .map((line) => Number(/^hosts\.yaml:(\d+):/.exec(line)?.[1]));
+    expect(lines).toHaveLength(4);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+
   it('says a tab indents a line, once', async () => {
     const path = writeInventory(dir, `defaults:\n\tusername: backup\ndevices:\n${fleet(6)}\n`);
     expect(await problemsOf(path)).toBe(
