@@ -100,6 +100,11 @@ describe("a demo run's advice and files", () => {
     expect(reset.stdout()).toContain("Forgot r27's host key");
   });
 
+  it("ends the repository's info/exclude with a newline, as git's own files do", () => {
+    const exclude = readFileSync(join(out, '.git', 'info', 'exclude'), 'utf8');
+    expect(JSON.stringify(exclude.slice(-40))).toMatch(/\\n"$/);
+  });
+
   it('makes demo-output mode 0700 and its marker mode 0600', () => {
     expect(statSync(out).mode & 0o777).toBe(0o700);
     expect(statSync(join(out, DEMO_OUTPUT_MARKER)).mode & 0o777).toBe(0o600);
