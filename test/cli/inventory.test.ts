@@ -511,7 +511,7 @@ describe('jump hosts', () => {
     );
   });
 
-  it('names the jump host and the field that is wrong', () => {
+  it('names the jump host and the field that is wrong, in the order of the lines', () => {
     expect(
       problemsOfText([
         'jump_hosts:',
@@ -523,9 +523,9 @@ describe('jump hosts', () => {
       ]),
     ).toBe(
       [
-        'hosts.yaml:4: jump_hosts.bastion1: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
         'hosts.yaml:3: jump_hosts.bastion1: host: is missing',
         'hosts.yaml:3: jump_hosts.bastion1: password_env: no credentials: set password_env, password_file or private_key_file',
+        'hosts.yaml:4: jump_hosts.bastion1: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
       ].join('\n'),
     );
   });
