@@ -14,7 +14,7 @@ import { loadInventory, type Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
-import { checkOutDir, checkPinFileWritable } from './preflight.js';
+import { checkOutDir, checkPinFileWritable, withCreatedOutDir } from './preflight.js';
 import { createProgress, type BackupProgress } from './progress.js';
 import { openPublisher, SetupError } from './publishers.js';
 import { interruption, type Interrupted } from './signals.js';
@@ -54,15 +54,17 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
   const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
   await requireSecrets(inventory, io.env);
-  await checkOutDir(args.out);
-  const hostKeys = await openHostKeys(args.knownHosts);
-  const opened = await openPublisher({
-    out: args.out,
-    git: args.git,
-    natsUrl: args.natsUrl,
-    ignore: [args.knownHosts],
-    warn: (message) => writeLine(io.stderr, `warning: ${message}`),
-  });
+  const createdOut = await checkOutDir(args.out);
+  const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
+    hostKeys: await openHostKeys(args.knownHosts),
+    opened: await openPublisher({
+      out: args.out,
+      git: args.git,
+      natsUrl: args.natsUrl,
+      ignore: [args.knownHosts],
+      warn: (message) => writeLine(io.stderr, `warning: ${message}`),
+    }),
+  }));
   const began = performance.now();
   // Until the progress display exists, and after it ended, warnings are plain lines.
   const display: { progress?: BackupProgress } = {};

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,7 @@ import { DEFAULT_KNOWN_HOSTS_NAME, DEMO_USAGE, parseDemoArgs } from './args.js';
 import { backupCommand } from './backup.js';
 import { EXIT, reportCliError } from './exit.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './preflight.js';
 import type { BackupSummary } from './summary.js';
 
 /** The devices of the demo fleet. */
@@ -49,7 +50,7 @@ const FAULTS: readonly PlannedFault[] = [
 /** Why each fault ends in the failure it does, and what confsnap does about it. */
 const FAULT_EXPLANATIONS: Readonly<Record<string, string>> = {
   r13: 'the device refused the login. confsnap run stops trying it until the secret changes, instead of piling up failed logins on the account.',
-  r27: 'the device presented another key than the one pinned, so confsnap sent no password at all. After a real swap: confsnap hostkeys reset r27.',
+  r27: 'the device presented another key than the one pinned, so confsnap sent no password at all. After a real swap, forget the old pin with:',
   r41: `one deadline (--timeout-ms ${DEMO_TIMEOUT_MS}) covers TCP connect, key exchange and login, so a stalled device costs ${DEMO_TIMEOUT_MS / 1_000} s instead of holding a slot forever.`,
 };
 
@@ -144,6 +145,11 @@ export async function demoCommand(argv: readonly string[], io: CliIO): Promise<n
       const result = first.devices.find((device) => device.id === fault.id);
       const kind = result?.kind ?? result?.status ?? 'missing';
       say(`     ${fault.id}: ${fault.what} → ${kind}: ${FAULT_EXPLANATIONS[fault.id] ?? ''}`);
+      if (fault.expectedKind === 'host-key-mismatch') {
+        say(
+          `       confsnap hostkeys reset ${fault.id} --known-hosts ${join(shownOut, DEFAULT_KNOWN_HOSTS_NAME)}`,
+        );
+      }
       if (kind !== fault.expectedKind) {
         asPlanned = false;
         say(
@@ -259,7 +265,9 @@ export async function prepareDemoOutput(out: string): Promise<void> {
   for (const entry of present) {
     if (entry !== DEMO_OUTPUT_MARKER) await rm(join(out, entry), { recursive: true, force: true });
   }
-  await mkdir(out, { recursive: true });
+  await mkdir(out, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // An empty directory the user made is the demo's now; the backups in it are private (SPEC §9).
+  await chmod(out, PRIVATE_DIR_MODE);
   await writeMarker(out, []);
 }
 
@@ -305,7 +313,9 @@ async function readMarker(out: string): Promise<DemoOutputMarker | undefined> {
 
 async function writeMarker(out: string, entries: readonly string[]): Promise<void> {
   const marker: DemoOutputMarker = { madeBy: 'confsnap demo', entries: [...entries].sort() };
-  await writeFile(join(out, DEMO_OUTPUT_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  const path = join(out, DEMO_OUTPUT_MARKER);
+  await writeFile(path, `${JSON.stringify(marker, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  await chmod(path, PRIVATE_FILE_MODE);
 }
 
 interface DemoDevice {

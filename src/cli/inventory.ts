@@ -5,11 +5,15 @@ import {
   checkDeviceRecord,
   createCollectorRegistry,
   deviceIdProblem,
+  DirectorySnapshotPublisher,
   type CollectorRegistry,
   type Device,
   type DeviceSSHSettings,
   type JumpHost,
 } from '../index.js';
+
+/** The longest file name most file systems allow, in bytes. */
+const MAX_FILE_NAME_BYTES = 255;
 
 /**
  * Where one device's login comes from. Secrets are named here, never held: they are read from the
@@ -202,7 +206,16 @@ function parseYaml(text: string, shown: string): Source {
   if (first) {
     // One broken line makes the parser stumble over the lines after it too: only the first error
     // is the user's mistake, so only it is reported.
-    const at = lineCounter.linePos(first.pos[0]);
+    const parserAt = lineCounter.linePos(first.pos[0]);
+    // The parser notices a misindented line only at the key before or at the line's start; the
+    // user needs the line whose indentation is off and the column its text starts in.
+    const lastLine = Math.max(
+      ...document.errors.map((error) => lineCounter.linePos(error.pos[1]).line),
+    );
+    const misindented = INDENTATION_CODES.has(first.code)
+      ? misindentedLine(text, parserAt.line, lastLine)
+      : undefined;
+    const at = misindented ?? { line: parserAt.line, col: parserAt.col };
     throw new InventoryError([
       {
         file: shown,
@@ -222,6 +235,66 @@ function parseYaml(text: string, shown: string): Source {
       return undefined;
     },
   };
+}
+
+/** The parser's codes for a line indented more or less than its neighbours allow. */
+const INDENTATION_CODES: ReadonlySet<string> = new Set([
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'MISSING_CHAR',
+]);
+
+/**
+ * The first line from `fromLine` to `toLine` (1-based) whose indentation fits no open block: deeper
+ * than the line before when that line holds a value (`host: x`), or between two open levels. Its
+ * column is where its text starts. Block scalars (`key: |`) and comments are skipped. Undefined
+ * when no line in the range is misindented this way.
+ */
+function misindentedLine(
+  text: string,
+  fromLine: number,
+  toLine: number,
+): { line: number; col: number } | undefined {
+  const levels = [0];
+  let opensBlock = false;
+  let blockScalarIndent: number | undefined;
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length && index < toLine; index++) {
+    const raw = lines[index]!.replace(/\r$/, '');
+    const content = raw.trimStart();
+    if (content === '' || content.startsWith('#')) continue;
+    const indent = raw.length - content.length;
+    if (blockScalarIndent !== undefined) {
+      if (indent > blockScalarIndent) continue;
+      blockScalarIndent = undefined;
+    }
+    let fits: boolean;
+    if (indent > levels.at(-1)!) {
+      fits = opensBlock;
+      if (fits) levels.push(indent);
+    } else {
+      while (levels.at(-1)! > indent) levels.pop();
+      fits = levels.at(-1) === indent;
+    }
+    if (!fits) {
+      if (index + 1 >= fromLine) return { line: index + 1, col: indent + 1 };
+      return undefined;
+    }
+    // `- id: r1` opens a mapping whose fields start where `id` does.
+    let itemIndent = indent;
+    let rest = content;
+    while (/^-( |$)/.test(rest)) {
+      const after = rest.slice(1).trimStart();
+      itemIndent += rest.length - after.length;
+      rest = after;
+      if (rest !== '') levels.push(itemIndent);
+    }
+    const withoutComment = rest.replace(/\s+#.*$/, '');
+    if (/:\s*[|>][-+0-9]*$/.test(withoutComment)) blockScalarIndent = itemIndent;
+    opensBlock = rest === '' || withoutComment.endsWith(':');
+  }
+  return undefined;
 }
 
 /** What a YAML parse error means for someone editing an inventory, not for a parser author. */
@@ -402,7 +475,8 @@ function validate(source: Source, context: Context): Inventory {
     }
     credentials.set(name, hop.credentials);
   }
-  if (problems.list.length > 0) throw new InventoryError(groupRepeated(dedupe(problems.list)));
+  if (problems.list.length > 0)
+    throw new InventoryError(inLineOrder(groupRepeated(dedupe(problems.list))));
   return {
     file: context.file,
     devices,
@@ -578,6 +652,8 @@ function validateDevice(
     report('id', 'must be a single value (a string)');
   } else if (deviceIdProblem(id) !== undefined) {
     report('id', deviceIdProblem(id)!);
+  } else if (fileNameProblem(id) !== undefined) {
+    report('id', fileNameProblem(id)!);
   } else if (deviceId !== undefined && firstIndexOf.has(deviceId)) {
     report('id', `duplicates the id of devices[${firstIndexOf.get(deviceId)!}]`);
   } else if (deviceId !== undefined) {
@@ -832,7 +908,20 @@ function viaOf(
   return hops;
 }
 
-/** The library's own words for an id it refuses: the CLI has no id rule of its own. */
+/**
+ * Why an id cannot name its file in `--out DIR`: the CLI always writes there, and `<id>.cfg` with
+ * `/`, `\\`, `%` and a leading `.` encoded as `%XX` must fit the 255 bytes of a file name.
+ */
+function fileNameProblem(id: string): string | undefined {
+  const nameBytes = Buffer.byteLength(DirectorySnapshotPublisher.fileNameOf(id));
+  if (nameBytes <= MAX_FILE_NAME_BYTES) return undefined;
+  return (
+    `is ${Buffer.byteLength(id)} bytes, and its file name in --out (the id with /, \\, % and a leading . ` +
+    `written as %XX, then .cfg) would be ${nameBytes} bytes, over the ${MAX_FILE_NAME_BYTES} bytes a file name may have; ` +
+    `give the device a shorter id (at most ${MAX_FILE_NAME_BYTES - '.cfg'.length} bytes when nothing in it is encoded)`
+  );
+}
+
 /** Whether a record names a field that would hold a secret itself, such as `password:`. */
 function holdsSecretValue(record: FieldMap): boolean {
   return Object.keys(record).some(
@@ -907,6 +996,15 @@ const SHOWN_IDS = 5;
  * One problem for the same mistake on many devices (a field missing from every device, most often
  * because it belongs in `defaults`): "6 devices (r1, r2, r3, r4, r5, …): username: is missing".
  */
+/**
+ * The problems in the order of the file, as an editor goes through them: fields are checked in a
+ * fixed order, which is not the order they are written in. Problems of the whole file (no line)
+ * come first; among equal lines the order of the checks is kept.
+ */
+function inLineOrder(problems: readonly InventoryProblem[]): InventoryProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
 function groupRepeated(problems: readonly InventoryProblem[]): InventoryProblem[] {
   const groups = new Map<string, InventoryProblem[]>();
   for (const problem of problems) {

@@ -41,3 +41,20 @@ export function formatDuration(ms: number): string {
   const hours = ms / 3_600_000;
   return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
 }
+
+/**
+ * `stream` as the CLI writes to it, quiet when its reader went away: once a write fails with
+ * `EPIPE` (`confsnap hostkeys list | head -3`, `… | head -c 0`), later writes are dropped instead
+ * of crashing the process with an unhandled `write EPIPE`, so the exit code still tells how the
+ * backups went. Any other write error is thrown as before.
+ */
+export function closedPipeTolerant(stream: NodeJS.WritableStream): CliIO['stdout'] {
+  let readerGone = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+  return {
+    write: (text: string) => (readerGone ? false : stream.write(text)),
+  };
+}

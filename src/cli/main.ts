@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { closedPipeTolerant } from './io.js';
 import { runCli } from './run-cli.js';
 import { Interrupted, SIGNAL_NUMBERS, type StopSignal } from './signals.js';
 
@@ -17,8 +18,8 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const exitCode = await runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: closedPipeTolerant(process.stdout),
+  stderr: closedPipeTolerant(process.stderr),
   isTTY: process.stderr.isTTY === true,
   columns: process.stderr.columns,
   env: process.env,

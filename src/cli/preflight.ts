@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SetupError } from './publishers.js';
 
@@ -8,6 +8,15 @@ export const PRIVATE_DIR_MODE = 0o700;
 /** Mode of every file the CLI writes itself. */
 export const PRIVATE_FILE_MODE = 0o600;
 
+/** What {@link checkOutDir} created, so that a setup failing after it can take it back. */
+export interface CreatedOutDir {
+  /**
+   * Removes the directories the check created (`--out` and any missing parents), if they are
+   * still empty: a setup that fails later leaves nothing behind. Never removes what was there.
+   */
+  removeIfUnused(): Promise<void>;
+}
+
 /**
  * Makes sure `--out DIR` is a directory this process may write files in, creating it (mode 0700)
  * when missing — before any device is contacted, so a wrong `--out` costs no logins.
@@ -15,7 +24,7 @@ export const PRIVATE_FILE_MODE = 0o600;
  * @throws {SetupError} (exit 2) naming the directory and what is wrong with it: a regular file, a
  * parent that is a file, no permission.
  */
-export async function checkOutDir(out: string): Promise<void> {
+export async function checkOutDir(out: string): Promise<CreatedOutDir> {
   const existing = await statOrUndefined(out, '--out', out);
   if (existing && !existing.isDirectory()) {
     throw new SetupError(
@@ -23,12 +32,50 @@ export async function checkOutDir(out: string): Promise<void> {
       2,
     );
   }
-  if (!existing) await makePrivateDir(out, `--out ${out}`);
-  await probeWrite(`${out}/.confsnap-write-check`, (code) =>
-    code === 'EROFS'
-      ? `--out ${out} is on a read-only file system; give a directory that can be written`
-      : `cannot write files in --out ${out} (${code}); give a directory this user may write, or fix its permissions`,
-  );
+  const firstCreated = existing ? undefined : await makePrivateDir(out, `--out ${out}`);
+  const created: CreatedOutDir = {
+    removeIfUnused: () => removeEmptyDirs(out, firstCreated),
+  };
+  try {
+    await probeWrite(`${out}/.confsnap-write-check`, (code) =>
+      code === 'EROFS'
+        ? `--out ${out} is on a read-only file system; give a directory that can be written`
+        : `cannot write files in --out ${out} (${code}); give a directory this user may write, or fix its permissions`,
+    );
+  } catch (error) {
+    await created.removeIfUnused();
+    throw error;
+  }
+  return created;
+}
+
+/**
+ * Runs the rest of a command's setup after {@link checkOutDir}; when it throws, the directories the
+ * check created are removed again (if still empty) and the error is passed on.
+ */
+export async function withCreatedOutDir<T>(
+  created: CreatedOutDir,
+  setup: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await setup();
+  } catch (error) {
+    await created.removeIfUnused();
+    throw error;
+  }
+}
+
+/** Removes `dir` and its parents up to `top` (the first created), each only while it is empty. */
+async function removeEmptyDirs(dir: string, top: string | undefined): Promise<void> {
+  if (top === undefined) return;
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return; // not empty (or gone): what is in it is not ours to remove
+    }
+    if (current === top || dirname(current) === current) return;
+  }
 }
 
 /**
@@ -82,9 +129,10 @@ async function statOrUndefined(path: string, what: string, shown: string) {
   }
 }
 
-async function makePrivateDir(dir: string, what: string): Promise<void> {
+/** Creates `dir` and missing parents; resolves with the first directory created. */
+async function makePrivateDir(dir: string, what: string): Promise<string | undefined> {
   try {
-    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    return await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   } catch (error) {
     const code = errorCode(error);
     throw new SetupError(

@@ -12,6 +12,7 @@ import {
 import type { NatsSnapshotPublisher } from '../nats/index.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
+import { natsServers } from './nats-servers.js';
 import { redactUrl } from './redact.js';
 
 /** Something that keeps a command from starting: a missing git, an unreachable NATS. */
@@ -138,10 +139,11 @@ export async function openPublisher(options: OpenPublisherOptions): Promise<Open
   }
   const { connect } = await import('nats');
   const shownUrl = redactUrl(options.natsUrl);
+  const servers = natsServers(options.natsUrl);
   let connection: NatsConnection;
   try {
     connection = await connect({
-      servers: options.natsUrl.split(',').map((server) => server.trim()),
+      ...servers,
       name: 'confsnap',
       timeout: NATS_CONNECT_TIMEOUT_MS,
       maxReconnectAttempts: -1,

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
 import { BackupScheduler, type Device, type DeviceSource, type UnblockReason } from '../index.js';
 import type { TriggerResponder } from '../nats/index.js';
 import { adviceFor } from './advice.js';
@@ -11,8 +12,8 @@ import { InventoryError, loadInventory, type Inventory } from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
-import { checkOutDir } from './preflight.js';
-import { openPublisher } from './publishers.js';
+import { checkOutDir, withCreatedOutDir } from './preflight.js';
+import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
 import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
@@ -72,19 +73,25 @@ async function runScheduler(
 ): Promise<number> {
   await source.load();
   await requireSecrets(source.current, io.env);
-  await checkOutDir(args.out);
-  const hostKeys = await openHostKeys(args.knownHosts);
-  const opened = await openPublisher({
-    out: args.out,
-    git: args.git,
-    natsUrl: args.natsUrl,
-    ignore: [args.knownHosts],
-    warn: (message) => log(`warning: ${message}`),
-  });
+  const createdOut = await checkOutDir(args.out);
+  const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
+    hostKeys: await openHostKeys(args.knownHosts),
+    opened: await openPublisher({
+      out: args.out,
+      git: args.git,
+      natsUrl: args.natsUrl,
+      ignore: [args.knownHosts],
+      warn: (message) => log(`warning: ${message}`),
+    }),
+  }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
   try {
-    redis = args.redisUrl === undefined ? undefined : await openRedis(args.redisUrl, log);
+    const redisUrl = args.redisUrl;
+    redis =
+      redisUrl === undefined
+        ? undefined
+        : await withCreatedOutDir(createdOut, () => openRedis(redisUrl, log));
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
@@ -114,6 +121,7 @@ async function runScheduler(
       }
     });
     if (opened.connection) {
+      logNatsOutages(opened.connection, redactUrl(args.natsUrl ?? ''), log);
       const { TriggerResponder } = await import('../nats/index.js');
       responder = new TriggerResponder({
         connection: opened.connection,
@@ -290,8 +298,9 @@ async function openRedis(url: string, log: (line: string) => void): Promise<Redi
     retryStrategy: (times) => Math.min(times * 500, 5_000),
   });
   let down = false;
+  let started = false;
   redis.on('error', (error: unknown) => {
-    if (down) return;
+    if (down || !started) return;
     down = true;
     log(
       `warning Redis at ${shown} is unreachable (${errorText(error)}); backing up without it until it is back`,
@@ -301,14 +310,73 @@ async function openRedis(url: string, log: (line: string) => void): Promise<Redi
     if (down) log(`Redis at ${shown} is back`);
     down = false;
   });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, REDIS_CONNECT_TIMEOUT_MS);
-    redis.once('ready', () => {
+  // At start, a refused login is a setup problem (exit 2): running on without locks would hide it.
+  const refusal = await new Promise<Error | undefined>((resolve) => {
+    let firstError: unknown;
+    const finish = (outcome: Error | undefined): void => {
       clearTimeout(timer);
-      resolve();
-    });
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(outcome);
+    };
+    const onReady = (): void => finish(undefined);
+    const onError = (error: unknown): void => {
+      if (isRedisAuthError(error)) finish(error as Error);
+      else firstError ??= error;
+    };
+    const timer = setTimeout(() => {
+      if (firstError !== undefined) {
+        down = true;
+        log(
+          `warning Redis at ${shown} is unreachable (${errorText(firstError)}); backing up without it until it is back`,
+        );
+      }
+      finish(undefined);
+    }, REDIS_CONNECT_TIMEOUT_MS);
+    redis.once('ready', onReady);
+    redis.on('error', onError);
   });
+  started = true;
+  if (refusal) {
+    redis.disconnect();
+    throw new SetupError(
+      `Redis at ${shown} refused the login (${errorText(refusal)}); check the user and password in --redis (percent-encode @ as %40)`,
+      2,
+    );
+  }
   return redis;
+}
+
+/** An answer of Redis that says the credentials are wrong, missing or lack a permission. */
+function isRedisAuthError(error: unknown): boolean {
+  return /^(WRONGPASS|NOAUTH|NOPERM)\b/.test(errorText(error).trim());
+}
+
+/**
+ * One line when the NATS connection is lost and one when it is back, as for Redis: meanwhile
+ * snapshots wait in the outbox and triggers go unanswered. Ends with the connection.
+ */
+function logNatsOutages(
+  connection: NatsConnection,
+  shownUrl: string,
+  log: (line: string) => void,
+): void {
+  void (async () => {
+    // Loaded only here, as elsewhere in the CLI: without --nats, nats is never imported.
+    const { Events } = await import('nats');
+    let down = false;
+    for await (const status of connection.status()) {
+      if (status.type === Events.Disconnect && !down) {
+        down = true;
+        log(
+          `warning NATS at ${shownUrl} is unreachable; snapshots wait for it (up to ${formatDuration(NATS_PUBLISH_DEADLINE_MS)} each) and triggers go unanswered until it is back`,
+        );
+      } else if (status.type === Events.Reconnect && down) {
+        down = false;
+        log(`NATS at ${shownUrl} is back`);
+      }
+    }
+  })().catch(() => {});
 }
 
 async function redisPorts(redis: Redis, intervalMs: number) {

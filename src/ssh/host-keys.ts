@@ -55,7 +55,9 @@ export class MemoryHostKeyStore implements HostKeyStore {
  * Pins in one JSON file (`{ "<deviceId>": "SHA256:…" }`). Every change is written to a temp file
  * and renamed over the old one, so a crash never leaves a half-written file; changes are applied
  * one at a time, so concurrent `set`s never lose each other. The file is re-read before each change,
- * so edits by an operator (or `confsnap hostkeys reset`) between runs are respected.
+ * so edits by an operator (or `confsnap hostkeys reset`) between runs are respected. The file
+ * is written with mode 0600, and a missing directory for it is created with mode 0700: the pins
+ * say which devices exist and where.
  *
  * @example
  * ```ts
@@ -140,7 +142,7 @@ export class FileHostKeyStore implements HostKeyStore {
   }
 
   async #write(pins: Record<string, string>): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const sorted = Object.fromEntries(Object.entries(pins).sort(([a], [b]) => a.localeCompare(b)));
     const temp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
     try {

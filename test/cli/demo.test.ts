@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OUTPUT_MARKER, prepareDemoOutput } from '../../src/cli/demo.js';
 import { cli, tempDir } from './helpers.js';
 
@@ -73,6 +73,44 @@ describe('confsnap demo and an existing ./demo-output', () => {
   }, 180_000);
 });
 
+describe("a demo run's advice and files", () => {
+  let cwd: string;
+  let out: string;
+  let demo: Awaited<ReturnType<typeof cli>>;
+  // One run, shared by this block's tests; its dir is removed after the last one.
+  let removeRun: () => void = () => {};
+  afterAll(() => removeRun());
+  beforeAll(async () => {
+    const { dir, cleanup } = tempDir('confsnap-demo-test-');
+    removeRun = cleanup;
+    cwd = dir;
+    out = join(cwd, 'demo-output');
+    demo = await cli(['demo'], { cwd });
+  }, 180_000);
+
+  it('suggests a hostkeys reset command for the changed host key that works as printed', async () => {
+    expect(demo.code, demo.all()).toBe(0);
+    const suggested = /^\s*(confsnap hostkeys reset r27 .*)$/m.exec(demo.stdout())?.[1];
+    expect(suggested).toBe(
+      'confsnap hostkeys reset r27 --known-hosts demo-output/.confsnap-hostkeys.json',
+    );
+    const reset = await cli(suggested!.split(' ').slice(1), { cwd });
+    expect(reset.stderr()).toBe('');
+    expect(reset.code).toBe(0);
+    expect(reset.stdout()).toContain("Forgot r27's host key");
+  });
+
+  it("ends the repository's info/exclude with a newline, as git's own files do", () => {
+    const exclude = readFileSync(join(out, '.git', 'info', 'exclude'), 'utf8');
+    expect(JSON.stringify(exclude.slice(-40))).toMatch(/\\n"$/);
+  });
+
+  it('makes demo-output mode 0700 and its marker mode 0600', () => {
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, DEMO_OUTPUT_MARKER)).mode & 0o777).toBe(0o600);
+  });
+});
+
 describe('prepareDemoOutput', () => {
   it('creates a missing directory and marks it', async () => {
     const out = join(workDir(), 'demo-output');
@@ -80,11 +118,14 @@ describe('prepareDemoOutput', () => {
     expect(marker(out)).toEqual({ madeBy: 'confsnap demo', entries: [] });
   });
 
-  it('uses an empty directory', async () => {
+  it('uses an empty directory, as docs/cli.md says, making it private', async () => {
     const out = join(workDir(), 'demo-output');
-    mkdirSync(out);
+    mkdirSync(out, { mode: 0o755 });
     await prepareDemoOutput(out);
     expect(marker(out).entries).toEqual([]);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    const cliDoc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    expect(cliDoc).toMatch(/An empty `\.\/demo-output` is used/);
   });
 
   it("removes an earlier demo's entries, and only those", async () => {

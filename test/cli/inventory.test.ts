@@ -207,6 +207,83 @@ describe('one mistake is one problem', () => {
     expect(Number(/yaml:(\d+)/.exec(lines[1]!)![1])).toBeGreaterThanOrEqual(8);
   });
 
+  const twoDevices = (badLine: string): string =>
+    [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      'devices:',
+      '  - id: r1',
+      '    host: 192.0.2.1',
+      '    vendor: routeros',
+      '  - id: r2',
+      badLine,
+      '    vendor: routeros',
+      '',
+    ].join('\n');
+
+  it('points at an over-indented field: its own line and the column its text starts in', async () => {
+    const path = writeInventory(dir, twoDevices('      host: 192.0.2.2'), 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(
+      /^bad\.yaml:9: not valid YAML \(column 7\): the indentation is off here/,
+    );
+  });
+
+  it('points at an under-indented field: its own line and the column its text starts in', async () => {
+    const path = writeInventory(dir, twoDevices('   host: 192.0.2.2'), 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(
+      /^bad\.yaml:9: not valid YAML \(column 4\): the indentation is off here/,
+    );
+  });
+
+  it('skips block scalars and comments when it looks for the misindented line', async () => {
+    const text = [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      '  # a comment',
+      '     # an indented comment',
+      'devices:',
+      '  - id: r1',
+      '    host: 192.0.2.1',
+      '    notes: |',
+      '        first line',
+      '      second line',
+      '    vendor: routeros',
+      '  - id: r2',
+      '      host: 192.0.2.2',
+      '    vendor: routeros',
+      '',
+    ].join('\n');
+    const path = writeInventory(dir, text, 'bad.yaml');
+    expect(await problemsOf(path)).toMatch(/^bad\.yaml:14: not valid YAML \(column 7\)/);
+  });
+
+  it('lists the problems in the order of their lines, whatever order the fields are checked in', async () => {
+    const text = [
+      'defaults:',
+      '  username: backup',
+      '  password_env: ROUTER_PASSWORD',
+      'devices:',
+      '  - id: r1',
+      '    vendor: cisco',
+      '    port: twenty-two',
+      '    host: 192.0.2.1',
+      '  - id: r2',
+      '    vendor: routeros',
+      '    host: 192.0.2.2',
+      '    tenant: [a, b]',
+      '    port: "0"',
+      '',
+    ].join('\n');
+    const path = writeInventory(dir, text, 'hosts.yaml');
+    const lines = (await problemsOf(path))
+      .split('\n')
+      .map((line) => Number(/^hosts\.yaml:(\d+):/.exec(line)?.[1]));
+    expect(lines).toHaveLength(4);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+
   it('says a tab indents a line, once', async () => {
     const path = writeInventory(dir, `defaults:\n\tusername: backup\ndevices:\n${fleet(6)}\n`);
     expect(await problemsOf(path)).toBe(
@@ -434,7 +511,7 @@ describe('jump hosts', () => {
     );
   });
 
-  it('names the jump host and the field that is wrong', () => {
+  it('names the jump host and the field that is wrong, in the order of the lines', () => {
     expect(
       problemsOfText([
         'jump_hosts:',
@@ -446,9 +523,9 @@ describe('jump hosts', () => {
       ]),
     ).toBe(
       [
-        'hosts.yaml:4: jump_hosts.bastion1: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
         'hosts.yaml:3: jump_hosts.bastion1: host: is missing',
         'hosts.yaml:3: jump_hosts.bastion1: password_env: no credentials: set password_env, password_file or private_key_file',
+        'hosts.yaml:4: jump_hosts.bastion1: password: secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env) or a file (password_file, private_key_file)',
       ].join('\n'),
     );
   });

@@ -197,3 +197,102 @@ describe('files the CLI writes itself', () => {
     expect(statSync(pins).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('an id too long for its file name', () => {
+  it('stops backup with exit 2 naming the id length and the limit, before any device is contacted', async () => {
+    const router = await lab.start(PASSWORD);
+    const id = `r${'x'.repeat(253)}`; // 254 bytes: a valid id, but `<id>.cfg` is 258 bytes
+    const run = await backup(inventoryOf([entry(id, router)]), join(dir, 'out'));
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain('id: is 254 bytes');
+    expect(run.stderr()).toContain('would be 258 bytes, over the 255 bytes a file name may have');
+    expect(run.stderr()).toContain('at most 251 bytes');
+    expect(run.stderr()).not.toContain('writable and has free space');
+    expect(router.authAttempts).toBe(0);
+  });
+
+  it('counts the bytes that encoding adds: / becomes %2F', async () => {
+    const router = await lab.start(PASSWORD);
+    const id = `site/${'x'.repeat(246)}`; // 251 bytes, but its file name is 253 + 4
+    const run = await backup(inventoryOf([entry(id, router)]), join(dir, 'out'));
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain('id: is 251 bytes');
+    expect(run.stderr()).toContain('would be 257 bytes');
+    expect(router.authAttempts).toBe(0);
+  });
+
+  it('backs up a device whose id makes a file name of exactly 255 bytes', async () => {
+    const router = await lab.start(PASSWORD);
+    const id = `r${'x'.repeat(250)}`; // 251 bytes + .cfg = 255
+    const run = await backup(inventoryOf([entry(id, router)]), join(dir, 'out'));
+    expect(run.code).toBe(0);
+    expect(existsSync(join(dir, 'out', `${id}.cfg`))).toBe(true);
+  });
+});
+
+describe('a setup that fails after --out was checked', () => {
+  it('--git without git on the PATH exits 2 and leaves no --out behind', async () => {
+    const router = await lab.start(PASSWORD);
+    const out = join(dir, 'new', 'out');
+    const path = process.env.PATH;
+    process.env.PATH = join(dir, 'no-binaries-here');
+    let run;
+    try {
+      run = await backup(inventoryOf([entry('r1', router)]), out, '--git');
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(run.code).toBe(2);
+    expect(run.stderr()).toContain('--git needs git on the PATH');
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+    expect(router.authAttempts).toBe(0);
+  });
+
+  it('an unreachable NATS exits 1 and leaves no --out behind', async () => {
+    const router = await lab.start(PASSWORD);
+    const out = join(dir, 'out');
+    const run = await backup(
+      inventoryOf([entry('r1', router)]),
+      out,
+      '--nats',
+      'nats://127.0.0.1:1',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr()).toContain('cannot connect to NATS');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('run with an unreachable NATS leaves no --out behind either', async () => {
+    const router = await lab.start(PASSWORD);
+    const out = join(dir, 'out');
+    const run = await cli(
+      [
+        'run',
+        '--inventory',
+        inventoryOf([entry('r1', router)]),
+        '--out',
+        out,
+        '--nats',
+        'nats://127.0.0.1:1',
+      ],
+      { env, cwd: dir },
+    );
+    expect(run.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('keeps an --out directory that existed before, and what is in it', async () => {
+    const router = await lab.start(PASSWORD);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'r9.cfg'), 'kept\n');
+    const run = await backup(
+      inventoryOf([entry('r1', router)]),
+      out,
+      '--nats',
+      'nats://127.0.0.1:1',
+    );
+    expect(run.code).toBe(1);
+    expect(readFileSync(join(out, 'r9.cfg'), 'utf8')).toBe('kept\n');
+  });
+});

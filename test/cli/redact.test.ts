@@ -99,6 +99,10 @@ describe('the command line', () => {
         // A comma separates NATS servers: the second "server" is no URL, which is bad usage.
         expect(run.code).toBe(2);
         expect(run.stderr()).toContain('--nats must be a URL');
+      } else if (/[/#?]/.test(password)) {
+        // These end the credentials early: the URL cannot be read, and the user is told what to do.
+        expect(run.code).toBe(2);
+        expect(run.stderr()).toContain('percent-encode the password');
       } else {
         expect(run.code).toBe(1);
         expect(run.stderr()).toContain('cannot connect to NATS at nats://***@127.0.0.1:1');

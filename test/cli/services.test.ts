@@ -6,7 +6,8 @@ import { connect, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fromWireJson } from '../../src/index.js';
 import { NatsService, RedisService, servicesAvailable } from '../harness/services.js';
-import { cli, entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { captureIo, cli, entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
 
 const available = servicesAvailable('nats-server', 'redis-server');
 const PASSWORD = 'pw-services-91d2';
@@ -161,6 +162,56 @@ describe.skipIf(!available)('confsnap with NATS and Redis', () => {
     expect(run.stderr()).toContain(`Redis ${redis.url}`);
     expect(run.stderr()).toMatch(/stopped\n$/);
   });
+
+  it('run --nats logs one line when NATS goes away and one when it is back', async () => {
+    const own = new NatsService();
+    await own.start();
+    try {
+      const admin = await connect({ servers: own.url });
+      const manager = await admin.jetstreamManager();
+      await manager.streams.add({ name: 'CONFIG_SNAPSHOTS', subjects: ['config.snapshot.>'] });
+      await admin.close();
+      const router = await lab.start(PASSWORD);
+      const controller = new AbortController();
+      const captured = captureIo({ env, cwd: dir, signal: controller.signal });
+      const running = runCli(
+        [
+          'run',
+          '--inventory',
+          inventoryOf([entry('r1', router)]),
+          '--out',
+          join(dir, 'out'),
+          '--interval',
+          '1h',
+          '--nats',
+          `nats://user:nats-outage-secret@127.0.0.1:${own.port}`,
+        ],
+        captured.io,
+      );
+      const waitFor = async (pattern: RegExp): Promise<void> => {
+        const deadline = Date.now() + 20_000;
+        while (!pattern.test(captured.stderr()) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(captured.stderr()).toMatch(pattern);
+      };
+      try {
+        await waitFor(/confsnap run: 1 device/);
+        await own.stop();
+        await waitFor(/NATS at nats:\/\/\*\*\*@127\.0\.0\.1:\d+ is unreachable/);
+        await own.start();
+        await waitFor(/NATS at nats:\/\/\*\*\*@127\.0\.0\.1:\d+ is back/);
+      } finally {
+        controller.abort();
+      }
+      expect(await running).toBe(0);
+      expect(captured.stderr().match(/NATS at \S+ is unreachable/g)).toHaveLength(1);
+      expect(captured.stderr().match(/NATS at \S+ is back$/gm)).toHaveLength(1);
+      expect(captured.all()).not.toContain('nats-outage-secret');
+    } finally {
+      await own.dispose();
+    }
+  }, 60_000);
 
   it('run --redis with a password holding @ logs the URL without any of the password', async () => {
     const password = 'r3d!s@Secret';

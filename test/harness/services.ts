@@ -187,9 +187,9 @@ export abstract class ManagedService {
   }
 }
 
-/** A private redis-server that keeps nothing on disk. */
+/** A private redis-server that keeps nothing on disk; with `password`, it requires AUTH. */
 export class RedisService extends ManagedService {
-  constructor() {
+  constructor(readonly options: { password?: string } = {}) {
     super('redis-server');
   }
   get url(): string {
@@ -209,14 +209,22 @@ export class RedisService extends ManagedService {
         'no',
         '--dir',
         this.dir,
+        ...(this.options.password === undefined ? [] : ['--requirepass', this.options.password]),
       ],
     };
   }
 }
 
-/** A private nats-server with JetStream, its store in a temp dir (kept across restarts). */
+/** Credentials a {@link NatsService} requires of its clients: a user and password, or a token. */
+export type NatsAuth =
+  { readonly user: string; readonly pass: string } | { readonly token: string };
+
+/**
+ * A private nats-server with JetStream, its store in a temp dir (kept across restarts); with `auth`,
+ * it accepts only clients that present those credentials.
+ */
 export class NatsService extends ManagedService {
-  constructor(readonly options: { maxPayloadBytes?: number } = {}) {
+  constructor(readonly options: { maxPayloadBytes?: number; auth?: NatsAuth } = {}) {
     super('nats-server');
   }
   get url(): string {
@@ -229,6 +237,14 @@ export class NatsService extends ManagedService {
       `jetstream { store_dir: "${join(this.dir, 'js')}" }`,
     ];
     if (this.options.maxPayloadBytes) lines.push(`max_payload: ${this.options.maxPayloadBytes}`);
+    const auth = this.options.auth;
+    if (auth && 'token' in auth)
+      lines.push(`authorization { token: ${JSON.stringify(auth.token)} }`);
+    else if (auth) {
+      lines.push(
+        `authorization { user: ${JSON.stringify(auth.user)}, password: ${JSON.stringify(auth.pass)} }`,
+      );
+    }
     writeFileSync(config, lines.join('\n') + '\n');
     return { file: findBinary('nats-server')!, args: ['-c', config] };
   }
@@ -237,7 +253,7 @@ export class NatsService extends ManagedService {
     // JetStream answers shortly after the port opens; the healthz endpoint is not enabled, so ask it.
     const { connect } = await import('nats');
     const deadline = Date.now() + 15_000;
-    const nc = await connect({ servers: this.url, reconnect: false });
+    const nc = await connect({ servers: this.url, reconnect: false, ...this.options.auth });
     try {
       for (;;) {
         try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,15 @@ describe('MemoryHostKeyStore', () => {
 });
 
 describe('FileHostKeyStore', () => {
+  it('creates a missing directory with mode 0700 and writes the file with mode 0600', async () => {
+    const parent = join(dir, 'modes', 'nested');
+    const store = new FileHostKeyStore(join(parent, 'pins.json'));
+    await store.set('r1', fpA);
+    expect(statSync(parent).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'modes')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(parent, 'pins.json')).mode & 0o777).toBe(0o600);
+  });
+
   it('returns nothing for a file that does not exist yet', async () => {
     const store = new FileHostKeyStore(join(dir, 'missing', 'pins.json'));
     expect(await store.get('r1')).toBeUndefined();
