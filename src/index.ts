@@ -50,6 +50,7 @@ export {
   JumpHostPool,
   JUMP_HOST_DEFAULTS,
   type JumpHostPoolOptions,
+  type JumpHostPinnedEvent,
   type HopCredentialSource,
 } from './ssh/jump-hosts.js';
 

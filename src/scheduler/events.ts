@@ -58,7 +58,12 @@ export interface SchedulerEvents {
   'device:unsupported': (event: { deviceId: string; vendor: string }) => void;
   'device:blocked': (event: { deviceId: string; kind: BackupErrorKind; message: string }) => void;
   'device:unblocked': (event: { deviceId: string; reason: UnblockReason }) => void;
-  'hostkey:pinned': (event: { deviceId: string; fingerprint: string }) => void;
+  'hostkey:pinned': (event: {
+    deviceId: string;
+    fingerprint: string;
+    /** Set when the key pinned is a jump host's: the hop's id (then also `deviceId`). */
+    jumpHost?: string;
+  }) => void;
   'hostkey:mismatch': (event: {
     deviceId: string;
     expectedFingerprint: string;

@@ -70,6 +70,7 @@ export interface SchedulerStats {
  */
 export class BackupScheduler extends EventEmitter<SchedulerEvents> {
   readonly #settings: SchedulerSettings;
+  readonly #stopHopPinEvents: () => void;
   readonly #fleet: Fleet;
   /** Every attempt's promise, from its start to its end, whatever step it is in. */
   readonly #attemptPromises = new Set<Promise<AttemptOutcome>>();
@@ -100,6 +101,9 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       storePinning,
     );
     this.#fleet = fleet;
+    this.#stopHopPinEvents = settings.jumpHosts.onHostKeyPinned(({ jumpHost, fingerprint }) =>
+      this.#emit('hostkey:pinned', { deviceId: jumpHost, fingerprint, jumpHost }),
+    );
     this.#context = {
       settings,
       stop: this.#stop.signal,
@@ -390,6 +394,7 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
       bound.abort();
     }
     // Every attempt has ended: the hop connections go too.
+    this.#stopHopPinEvents();
     await this.#settings.jumpHosts.close();
     this.#queue.clear();
   }

@@ -34,6 +34,8 @@ export interface HopSettings {
   readonly logger: Logger;
   /** Called once per successful login to a hop. */
   readonly onLogin: () => void;
+  /** Called when a hop's first host key was pinned (stored, or given to the updater). */
+  readonly onPinned: (jumpHost: string, fingerprint: string) => void;
 }
 
 /** SSH keepalive of hop connections; ssh2 gives up after 3 unanswered ones. */
@@ -337,6 +339,7 @@ export class HopConnection {
         { jumpHost: this.hop.id, fingerprint },
         'pinned the jump host key on first use',
       );
+      this.settings.onPinned(this.hop.id, fingerprint);
     } catch (error) {
       this.settings.logger.warn(
         { jumpHost: this.hop.id, error: error instanceof Error ? error.message : String(error) },

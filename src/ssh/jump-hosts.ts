@@ -42,6 +42,13 @@ export interface JumpHostPoolOptions {
   logger?: Logger;
 }
 
+/** A hop's first host key, pinned by a {@link JumpHostPool}. */
+export interface JumpHostPinnedEvent {
+  /** The hop's id (`JumpHost.id`), under which the pin is stored. */
+  readonly jumpHost: string;
+  readonly fingerprint: string;
+}
+
 /**
  * A channel through the hops to a device: speak SSH to the device over `stream`.
  * @internal
@@ -91,6 +98,7 @@ export class JumpHostPool {
   readonly #connections = new Map<string, HopConnection>();
   readonly #settings: ConstructorParameters<typeof HopConnection>[2];
   #logins = 0;
+  readonly #pinnedListeners = new Set<(event: JumpHostPinnedEvent) => void>();
 
   /** @throws {TypeError | RangeError} for a missing provider or a bad limit. */
   constructor(options: JumpHostPoolOptions) {
@@ -118,7 +126,32 @@ export class JumpHostPool {
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
       onLogin: () => this.#logins++,
+      onPinned: (jumpHost, fingerprint) => {
+        for (const listener of [...this.#pinnedListeners]) {
+          try {
+            listener({ jumpHost, fingerprint });
+          } catch {
+            // A listener that throws must not undo a pin or break the connection.
+          }
+        }
+      },
     };
+  }
+
+  /**
+   * Calls `listener` each time the pool pins a hop's first host key (trust on first use, after
+   * the hop's login), as the scheduler's `hostkey:pinned` event does for devices. Returns a
+   * function that removes the listener.
+   *
+   * @example
+   * ```ts
+   * const off = pool.onHostKeyPinned(({ jumpHost, fingerprint }) => audit(jumpHost, fingerprint));
+   * off();
+   * ```
+   */
+  onHostKeyPinned(listener: (event: JumpHostPinnedEvent) => void): () => void {
+    this.#pinnedListeners.add(listener);
+    return () => this.#pinnedListeners.delete(listener);
   }
 
   /** Hop connections open (or being opened) right now. */

@@ -85,6 +85,39 @@ describe('BackupScheduler with devices behind a jump host', () => {
     await expect.poll(() => hop.openConnections).toBe(0);
   });
 
+  it("emits hostkey:pinned for a hop's first key, once, naming the hop", async () => {
+    const hop: Ssh2JumpHost = await startSsh2JumpHost();
+    cleanups.push(() => hop.close());
+    const fleet = await fleetOf(2);
+    const via = { id: 'jump1', host: hop.host, port: hop.port };
+    const devices = fleet.devices.map((d, i) => ({
+      id: `r${i}`,
+      host: d.host,
+      port: d.port,
+      vendor: 'routeros',
+      via,
+    }));
+    const backups = scheduler(
+      devices,
+      { username: 'jump', password: 'jump-secret' },
+      { hostKeys: new MemoryHostKeyStore() },
+    );
+    const pinned: { deviceId: string; fingerprint: string; jumpHost?: string }[] = [];
+    backups.on('hostkey:pinned', (event) => pinned.push(event));
+    await backups.start();
+    await Promise.all(devices.map((d) => backups.trigger(d.id)));
+    const hopPins = pinned.filter((event) => event.jumpHost !== undefined);
+    expect(hopPins).toEqual([
+      { deviceId: 'jump1', fingerprint: hop.hostKey.fingerprint, jumpHost: 'jump1' },
+    ]);
+    expect(
+      pinned
+        .filter((event) => event.jumpHost === undefined)
+        .map((e) => e.deviceId)
+        .sort(),
+    ).toEqual(['r0', 'r1']);
+  });
+
   it('blocks the devices behind an impostor hop, naming it in hostkey:mismatch, with no credential sent to it', async () => {
     const impostor: Ssh2JumpHost = await startSsh2JumpHost();
     cleanups.push(() => impostor.close());
