@@ -263,7 +263,10 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
   try {
     if (transport === 'telnet') {
       // No host key to check or pin: telnet authenticates no host (see Device.transport).
-      logger.debug({ deviceId: device.id, target, vendor: collector.vendor, transport }, 'connecting');
+      logger.debug(
+        { deviceId: device.id, target, vendor: collector.vendor, transport },
+        'connecting',
+      );
       const hops = jumpHostsOf(device);
       channel =
         hops.length === 0

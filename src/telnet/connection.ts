@@ -66,7 +66,8 @@ function socketError(attempt: Attempt, error: Error & { code?: string }): Backup
       message: `${deviceId}: ${target} refused the telnet connection; check that telnet is enabled on the device and the port is right (telnet's default is 23)`,
     });
   }
-  const code = error.code !== undefined && UNREACHABLE_CODES.has(error.code) ? ` (${error.code})` : '';
+  const code =
+    error.code !== undefined && UNREACHABLE_CODES.has(error.code) ? ` (${error.code})` : '';
   return new BackupError({
     kind: 'unreachable',
     deviceId,
@@ -97,8 +98,7 @@ export async function openTelnet(
     }),
   );
   const socket: Duplex =
-    options.sock ??
-    connectTcp({ host: options.host, port: options.port, noDelay: true });
+    options.sock ?? connectTcp({ host: options.host, port: options.port, noDelay: true });
   const destroy = (): void => {
     socket.destroy();
   };
@@ -125,7 +125,8 @@ export async function openTelnet(
     onClose: (listener) => socket.once('close', listener),
     // NVT line ends are CR LF (RFC 854).
     write: (text) => {
-      if (!socket.destroyed) socket.write(escapeTelnetData(Buffer.from(text.replace(/\n/g, '\r\n'))));
+      if (!socket.destroyed)
+        socket.write(escapeTelnetData(Buffer.from(text.replace(/\n/g, '\r\n'))));
     },
   };
   const deadlineAt = attempt.clock.now() + (options.remainingMs ?? options.connectTimeoutMs);
@@ -144,7 +145,7 @@ export async function openTelnet(
           socket.once('close', listener);
           return () => socket.off('close', listener);
         },
-        write: stream.write,
+        write: (text) => stream.write(text),
       },
       {
         credentials: options.credentials,
@@ -177,19 +178,15 @@ async function connected(
 ): Promise<void> {
   if (!(socket instanceof Socket) || !socket.connecting) return;
   const tcp = socket;
-  await attempt.wait<void>(
-    remainingMs,
-    onTimeout,
-    (resolve, reject) => {
-      const onError = (error: Error): void => reject(socketError(attempt, error));
-      tcp.once('connect', resolve);
-      tcp.once('error', onError);
-      return () => {
-        tcp.off('connect', resolve);
-        tcp.off('error', onError);
-      };
-    },
-  );
+  await attempt.wait<void>(remainingMs, onTimeout, (resolve, reject) => {
+    const onError = (error: Error): void => reject(socketError(attempt, error));
+    tcp.once('connect', resolve);
+    tcp.once('error', onError);
+    return () => {
+      tcp.off('connect', resolve);
+      tcp.off('error', onError);
+    };
+  });
 }
 
 /** The `connect-timeout` error of a telnet connection or login. @internal */

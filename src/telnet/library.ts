@@ -35,29 +35,36 @@ export interface TelnetLibrary {
 }
 
 /** The message of the error thrown when `telnetlib` is not installed. */
-export const TELNETLIB_MISSING = "transport: 'telnet' needs the telnetlib package: npm install telnetlib";
+export const TELNETLIB_MISSING =
+  "transport: 'telnet' needs the telnetlib package: npm install telnetlib";
 
-// A specifier in a variable: bundlers leave the import alone, and the type check of a program
+// Specifiers in variables: bundlers leave the imports alone, and the type check of a program
 // that never uses telnet does not look for telnetlib (which ships no types).
 const TELNETLIB = 'telnetlib';
+// telnetlib documents `TelnetSocket` as a class of the package but 1.0.2 does not export it from
+// its main module; its own file is the documented class.
+const TELNET_SOCKET = 'telnetlib/src/TelnetSocket/TelnetSocket.js';
 let loaded: Promise<TelnetLibrary> | undefined;
+
+type Loaded = { default?: unknown; TelnetSocket?: unknown };
 
 /**
  * Loads `telnetlib` once. Rejects with an `Error` saying how to install it when it is missing.
  * @internal
  */
 export function loadTelnetLibrary(): Promise<TelnetLibrary> {
-  loaded ??= import(TELNETLIB).then(
-    (module: { default?: TelnetLibrary } & Partial<TelnetLibrary>) => {
-      const library = module.TelnetSocket ? (module as TelnetLibrary) : module.default;
-      if (!library?.TelnetSocket) throw new Error(`${TELNETLIB_MISSING} (the installed one has no TelnetSocket)`);
-      return library;
-    },
-    (error: unknown) => {
+  loaded ??= (async () => {
+    try {
+      const main = (await import(TELNETLIB)) as Loaded;
+      const exported = main.TelnetSocket ?? (main.default as Loaded | undefined)?.TelnetSocket;
+      const TelnetSocket = exported ?? ((await import(TELNET_SOCKET)) as Loaded).default;
+      if (typeof TelnetSocket !== 'function') throw new Error('telnetlib has no TelnetSocket');
+      return { TelnetSocket } as TelnetLibrary;
+    } catch (error) {
       loaded = undefined;
       throw new Error(TELNETLIB_MISSING, { cause: error });
-    },
-  );
+    }
+  })();
   return loaded;
 }
 

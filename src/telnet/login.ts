@@ -17,7 +17,7 @@ export const TELNET_USERNAME_PROMPT = /(?:user ?name|login)\s*:$/i;
 export const TELNET_PASSWORD_PROMPT = /pass(?:word|code)\s*:$/i;
 /** What devices print when they refuse a login. */
 const LOGIN_REFUSED =
-  /% ?(?:Login invalid|Authentication failed|Access denied|Bad passwords?)|Login incorrect|Authentication fail(?:ed|ure)|Error: (?:Username or password error|Authentication)/i;
+  /% ?(?:Login invalid|Authentication failed|Access denied|Bad passwords?)|Login incorrect|Authentication fail(?:ed|ure)|Error: (?:Failed to pass the authentication|Username or password error)/i;
 /** Text kept for the refusal search; prompts are searched in the last line only. */
 const KEPT_CHARS = 4096;
 
@@ -81,7 +81,9 @@ export function telnetLogin(
         if (stage === 'password-sent') return reject(refused('asked for the password again'));
         if (credentials.password === undefined) {
           return reject(
-            refused('asks for a password, and the credentials have none (telnet logs in with a password only)'),
+            refused(
+              'asks for a password, and the credentials have none (telnet logs in with a password only)',
+            ),
           );
         }
         return answer('password-sent', credentials.password);

@@ -32,6 +32,7 @@ export {
   type SimulatedPrivilegeSettings,
   type SimulatedReply,
   type SimulatedSession,
+  type SimulatedTelnetLogin,
   type SimulatedVendorId,
   type SlowDripSettings,
 } from './simulated/index.js';

@@ -26,6 +26,7 @@ export type {
   SimulatedPrivilegeSettings,
   SimulatedReply,
   SimulatedSession,
+  SimulatedTelnetLogin,
   SimulatedVendorId,
   SlowDripSettings,
 } from './types.js';
