@@ -33,7 +33,12 @@ export {
   type Logger,
   silentLogger,
 } from './core/index.js';
-export type { Device, Credentials, KeyboardInteractiveResponder } from './core/device.js';
+export type {
+  Device,
+  DeviceTransport,
+  Credentials,
+  KeyboardInteractiveResponder,
+} from './core/device.js';
 // Jump hosts: the hop record, how a credential provider recognises one, and the shared pool.
 export {
   type JumpHost,
