@@ -7,8 +7,10 @@ import {
   deviceIdProblem,
   type CollectorRegistry,
   type Device,
+  type DeviceTransport,
   type JumpHost,
 } from '../index.js';
+import { telnetRecordProblem } from '../telnet/record.js';
 
 /**
  * Where one device's login comes from. Secrets are named here, never held: they are read from the
@@ -261,6 +263,8 @@ const DEVICE_FIELDS = [
   'enable_secret_env',
   'version',
   'via',
+  // ssh (default) or telnet: never chosen by confsnap itself.
+  'transport',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -608,6 +612,12 @@ function validateDevice(
   }
   const tenant = text('tenant');
   const version = text('version');
+  const transport = transportField(
+    text('transport'),
+    vendor ?? text('vendor'),
+    context,
+    reportMerged,
+  );
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
 
   const username = text('username');
@@ -650,6 +660,7 @@ function validateDevice(
     ...(tenant === undefined ? {} : { tenantId: tenant }),
     ...(version === undefined ? {} : { version }),
     ...(via === undefined || via.length === 0 ? {} : { via }),
+    ...(transport === undefined ? {} : { transport }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
@@ -673,6 +684,30 @@ function validateDevice(
 }
 
 const LIBRARY_FIELD_NAMES: Readonly<Record<string, string>> = { tenantId: 'tenant' };
+
+/**
+ * `transport:` — `ssh` or `telnet` — as `Device.transport`; telnet only for a shell vendor.
+ * `undefined` when absent or after a report.
+ */
+function transportField(
+  value: string | undefined,
+  vendor: string | undefined,
+  context: { readonly collectors: CollectorRegistry },
+  report: (field: string, message: string) => void,
+): DeviceTransport | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'ssh' && value !== 'telnet') {
+    report('transport', `must be ssh or telnet, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const mode = vendor === undefined ? undefined : context.collectors.get(vendor)?.mode;
+  const problem = telnetRecordProblem({ transport: value, vendor: vendor ?? '' }, mode);
+  if (problem) {
+    report('transport', problem.message);
+    return undefined;
+  }
+  return value;
+}
 
 /**
  * `via:` — the name of a jump host of `jump_hosts:`, or a list of names (nearest first) — as the

@@ -12,6 +12,7 @@ import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir } from './preflight.js';
+import { telnetWarning, transportNote } from './telnet-warning.js';
 import { openPublisher } from './publishers.js';
 import { redactUrl } from './redact.js';
 
@@ -97,6 +98,8 @@ async function runScheduler(
       stopGraceMs: RUN_STOP_GRACE_MS,
       logger: libraryLogger((line) => log(`warning ${line}`)),
     });
+    const telnet = telnetWarning(source.current.devices);
+    if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
     await scheduler.start();
@@ -178,7 +181,7 @@ function logEvents(
 ): void {
   scheduler.on('backup:success', (e) => {
     log(
-      `ok      ${e.deviceId}  ${e.changed ? 'changed  ' : 'unchanged'}  sha256 ${e.sha256.slice(0, 12)}  ${formatDuration(e.durationMs)}`,
+      `ok      ${e.deviceId}${transportNote(e.transport)}  ${e.changed ? 'changed  ' : 'unchanged'}  sha256 ${e.sha256.slice(0, 12)}  ${formatDuration(e.durationMs)}`,
     );
   });
   scheduler.on('backup:failure', (e) => {
@@ -187,7 +190,9 @@ function logEvents(
       : e.nextAttemptAt === undefined
         ? ''
         : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
-    log(`failed  ${e.deviceId}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`);
+    log(
+      `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`,
+    );
     log(`        → ${adviceFor(e.kind, adviceContext(args, source.current, e.deviceId, 'run'))}`);
   });
   scheduler.on('backup:skipped', (e) => log(`skipped ${e.deviceId}  ${e.reason}`));
