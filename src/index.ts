@@ -36,6 +36,7 @@ export {
 export type {
   Device,
   DeviceSSHSettings,
+  DeviceTransport,
   Credentials,
   KeyboardInteractiveResponder,
 } from './core/device.js';

@@ -15,6 +15,7 @@ import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, checkPinFileWritable, withCreatedOutDir } from './preflight.js';
+import { telnetWarning } from './telnet-warning.js';
 import { createProgress, type BackupProgress } from './progress.js';
 import { openPublisher, SetupError } from './publishers.js';
 import { interruption, type Interrupted } from './signals.js';
@@ -65,6 +66,8 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       warn: (message) => writeLine(io.stderr, `warning: ${message}`),
     }),
   }));
+  const telnet = telnetWarning(inventory.devices);
+  if (telnet !== undefined) writeLine(io.stderr, `warning: ${telnet}`);
   const began = performance.now();
   // Until the progress display exists, and after it ended, warnings are plain lines.
   const display: { progress?: BackupProgress } = {};
@@ -150,12 +153,13 @@ async function triggerAll(
       devices.map(async (device) => {
         const outcome = await scheduler.trigger(device.id, { signal: cancel.signal });
         const start = startedAt.get(device.id);
-        const result = toResult(
+        let result = toResult(
           device.id,
           outcome,
           start === undefined ? undefined : performance.now() - start,
           interruption(io.signal),
         );
+        if (device.transport === 'telnet') result = { ...result, transport: 'telnet' };
         progress.deviceDone(result);
         return result;
       }),

@@ -9,8 +9,10 @@ import {
   type CollectorRegistry,
   type Device,
   type DeviceSSHSettings,
+  type DeviceTransport,
   type JumpHost,
 } from '../index.js';
+import { telnetRecordProblem } from '../telnet/record.js';
 
 /** The longest file name most file systems allow, in bytes. */
 const MAX_FILE_NAME_BYTES = 255;
@@ -336,6 +338,8 @@ const DEVICE_FIELDS = [
   'version',
   'via',
   'ssh',
+  // ssh (default) or telnet: never chosen by confsnap itself.
+  'transport',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -686,6 +690,12 @@ function validateDevice(
   }
   const tenant = text('tenant');
   const version = text('version');
+  const transport = transportField(
+    text('transport'),
+    vendor ?? text('vendor'),
+    context,
+    reportMerged,
+  );
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
   const ssh = sshSettingsOf(defaults.ssh, entry.ssh, (fromDefault, key, message) => {
     const at = key === '' ? ['ssh'] : ['ssh', key];
@@ -740,6 +750,7 @@ function validateDevice(
     ...(version === undefined ? {} : { version }),
     ...(via === undefined || via.length === 0 ? {} : { via }),
     ...(ssh === undefined ? {} : { ssh }),
+    ...(transport === undefined ? {} : { transport }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
@@ -875,6 +886,30 @@ function algorithmsOf(
     lists[libraryKind] = list as string[];
   }
   return lists;
+}
+
+/**
+ * `transport:` — `ssh` or `telnet` — as `Device.transport`; telnet only for a shell vendor.
+ * `undefined` when absent or after a report.
+ */
+function transportField(
+  value: string | undefined,
+  vendor: string | undefined,
+  context: { readonly collectors: CollectorRegistry },
+  report: (field: string, message: string) => void,
+): DeviceTransport | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'ssh' && value !== 'telnet') {
+    report('transport', `must be ssh or telnet, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const mode = vendor === undefined ? undefined : context.collectors.get(vendor)?.mode;
+  const problem = telnetRecordProblem({ transport: value, vendor: vendor ?? '' }, mode);
+  if (problem) {
+    report('transport', problem.message);
+    return undefined;
+  }
+  return value;
 }
 
 /**

@@ -14,6 +14,7 @@ import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, withCreatedOutDir } from './preflight.js';
 import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
+import { telnetWarning, transportNote } from './telnet-warning.js';
 import { redactUrl } from './redact.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
@@ -104,6 +105,8 @@ async function runScheduler(
       stopGraceMs: RUN_STOP_GRACE_MS,
       logger: libraryLogger((line) => log(`warning ${line}`)),
     });
+    const telnet = telnetWarning(source.current.devices);
+    if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
     await scheduler.start();
@@ -186,7 +189,7 @@ function logEvents(
 ): void {
   scheduler.on('backup:success', (e) => {
     log(
-      `ok      ${e.deviceId}  ${e.changed ? 'changed  ' : 'unchanged'}  sha256 ${e.sha256.slice(0, 12)}  ${formatDuration(e.durationMs)}`,
+      `ok      ${e.deviceId}${transportNote(e.transport)}  ${e.changed ? 'changed  ' : 'unchanged'}  sha256 ${e.sha256.slice(0, 12)}  ${formatDuration(e.durationMs)}`,
     );
   });
   scheduler.on('backup:failure', (e) => {
@@ -195,7 +198,9 @@ function logEvents(
       : e.nextAttemptAt === undefined
         ? ''
         : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
-    log(`failed  ${e.deviceId}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`);
+    log(
+      `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`,
+    );
     log(`        → ${adviceFor(e.kind, adviceContext(args, source.current, e.deviceId, 'run'))}`);
   });
   scheduler.on('backup:skipped', (e) => log(`skipped ${e.deviceId}  ${e.reason}`));

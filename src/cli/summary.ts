@@ -1,5 +1,6 @@
 import type { BackupErrorKind } from '../index.js';
 import { formatDuration } from './io.js';
+import { transportNote } from './telnet-warning.js';
 
 /** What happened to one device in a `backup`. */
 export interface DeviceResult {
@@ -9,6 +10,8 @@ export interface DeviceResult {
   readonly sha256?: string;
   readonly changed?: boolean;
   readonly durationMs: number;
+  /** `telnet` when the device's record says so (absent: SSH). Not in the JSON. */
+  readonly transport?: 'telnet';
   /** What happened, for failures and skips; never a secret or config text. Not in the JSON. */
   readonly message?: string;
 }
@@ -73,14 +76,18 @@ export function formatReport(
   options: { out: string; elapsedMs: number; adviceFor: (device: DeviceResult) => string },
 ): string {
   const skipped = summary.total - summary.succeeded - summary.failed;
+  const telnet = summary.devices.filter((device) => device.transport === 'telnet').length;
   const lines = [
     `Backed up ${summary.succeeded} of ${summary.total} devices into ${options.out} in ${formatDuration(options.elapsedMs)}: ` +
       `${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed` +
-      (skipped > 0 ? `, ${skipped} skipped.` : '.'),
+      (skipped > 0 ? `, ${skipped} skipped` : '') +
+      (telnet > 0 ? `, ${telnet} over telnet (password in clear text).` : '.'),
   ];
   const problems = summary.devices.filter((device) => device.status !== 'success');
   if (problems.length > 0) {
-    const width = Math.min(24, Math.max(...problems.map((device) => device.id.length)));
+    const named = (device: DeviceResult): string =>
+      `${device.id}${transportNote(device.transport)}`;
+    const width = Math.min(24, Math.max(...problems.map((device) => named(device).length)));
     const kindWidth = Math.max(...problems.map((device) => (device.kind ?? device.status).length));
     lines.push(
       '',
@@ -88,7 +95,7 @@ export function formatReport(
     );
     for (const device of problems) {
       lines.push(
-        `  ${device.id.padEnd(width)}  ${(device.kind ?? device.status).padEnd(kindWidth)}  ${device.message ?? ''}`.trimEnd(),
+        `  ${named(device).padEnd(width)}  ${(device.kind ?? device.status).padEnd(kindWidth)}  ${device.message ?? ''}`.trimEnd(),
         `  ${' '.repeat(width)}  ${' '.repeat(kindWidth)}  → ${options.adviceFor(device)}`,
       );
     }

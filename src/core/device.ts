@@ -12,8 +12,15 @@ export interface Device {
   readonly id: string;
   /** Host name or IP address. */
   readonly host: string;
-  /** SSH port. Default 22. */
+  /** Port: default 22, or 23 with `transport: 'telnet'`. */
   readonly port?: number;
+  /**
+   * How confsnap reaches the device: `ssh` (the default) or `telnet`, only ever as the record says
+   * — never a fallback. Telnet sends the password in clear text and authenticates no host (no
+   * host key, no pin): use it only for devices that have no SSH. Only shell-mode vendors run over
+   * telnet (SPEC §8).
+   */
+  readonly transport?: DeviceTransport;
   /** Collector id, e.g. `routeros`, `cisco-ios`. */
   readonly vendor: string;
   /** Tenant the device belongs to; published as `tenant_id`. */
@@ -74,6 +81,14 @@ export interface DeviceSSHSettings {
   readonly timeLimitMs?: number;
   /** SSH keepalive interval of the device's session, in ms; `0`: none. */
   readonly keepaliveIntervalMs?: number;
+}
+
+/** How a device is reached: see {@link Device.transport}. */
+export type DeviceTransport = 'ssh' | 'telnet';
+
+/** The transport of a record: its `transport`, or `ssh`. */
+export function transportOf(device: Pick<Device, 'transport'>): DeviceTransport {
+  return device.transport === 'telnet' ? 'telnet' : 'ssh';
 }
 
 /**

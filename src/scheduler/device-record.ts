@@ -3,7 +3,7 @@
  * freshest host-key pin this process knows. Holds no I/O; the scheduler changes it through the
  * decisions of `outcome.ts` and the few transitions below.
  */
-import type { Device } from '../core/device.js';
+import { transportOf, type Device, type DeviceTransport } from '../core/device.js';
 import type { BackupErrorKind } from '../core/errors.js';
 import { canonicalFingerprint } from '../ssh/fingerprint.js';
 import type { AttemptCause, UnblockReason } from './events.js';
@@ -163,6 +163,8 @@ export interface DeviceStatus {
   deviceId: string;
   vendor: string;
   tenantId: string | undefined;
+  /** How the device is reached: `ssh`, or `telnet` where its record says so. */
+  transport: DeviceTransport;
   state: DeviceState;
   lastAttemptAt: Date | undefined;
   lastSuccessAt: Date | undefined;
@@ -179,6 +181,7 @@ export function statusOf(record: DeviceRecord): DeviceStatus {
     deviceId: record.id,
     vendor: record.device.vendor,
     tenantId: record.device.tenantId,
+    transport: transportOf(record.device),
     state: record.lifecycle.state,
     lastAttemptAt: toDate(record.lastAttemptAt),
     lastSuccessAt: toDate(record.lastSuccessAt),

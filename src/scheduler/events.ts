@@ -1,3 +1,4 @@
+import type { DeviceTransport } from '../core/device.js';
 import type { BackupErrorKind } from '../core/errors.js';
 import type { PublishReceipt } from '../publish/snapshot.js';
 
@@ -29,6 +30,8 @@ export interface SchedulerEvents {
     changed: boolean;
     durationMs: number;
     receipt: PublishReceipt;
+    /** How the device was reached: `ssh`, or `telnet` where its record says so. */
+    transport: DeviceTransport;
   }) => void;
   'backup:failure': (event: {
     deviceId: string;
@@ -37,6 +40,8 @@ export interface SchedulerEvents {
     consecutiveFailures: number;
     /** True for `auth-failed` and `host-key-mismatch`: the device is blocked now. */
     permanent: boolean;
+    /** How the device was reached: `ssh`, or `telnet` where its record says so. */
+    transport: DeviceTransport;
     /** When the next attempt is due (ms epoch); absent while blocked. */
     nextAttemptAt?: number;
   }) => void;

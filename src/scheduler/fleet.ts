@@ -54,6 +54,7 @@ export class Fleet {
     const now = this.settings.clock.now();
     const changes = reconcile(this.records, list, {
       hasCollector: (vendor) => this.settings.collectors.has(vendor),
+      collectorMode: (vendor) => this.settings.collectors.get(vendor)?.mode,
       readSeq,
       storePinning: this.storePinning,
     });

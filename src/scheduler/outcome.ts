@@ -4,6 +4,7 @@
  * history, the next attempt, the events, the counters and the caller's outcome. No I/O, no clock,
  * no emitter: the scheduler applies what it returns.
  */
+import { transportOf, type Device } from '../core/device.js';
 import type { BackupError, BackupErrorKind } from '../core/errors.js';
 import type { PublishReceipt } from '../core/ports.js';
 import { enter, type DeviceState, type DueAttempt, type RecordHistory } from './device-record.js';
@@ -77,6 +78,8 @@ export interface OutcomePolicy {
 /** The record as {@link decide} reads it. */
 export interface OutcomeRecord extends RecordHistory {
   readonly id: string;
+  /** The device's record, for the transport its events name. Absent: `ssh`. */
+  readonly device?: Pick<Device, 'transport'>;
   /** The attempt pending in the timer queue, if any. */
   readonly due: DueAttempt | undefined;
 }
@@ -160,7 +163,14 @@ function succeeded(
   }
   events.push({
     name: 'backup:success',
-    payload: { deviceId: record.id, sha256, changed, durationMs: now - startedAt, receipt },
+    payload: {
+      deviceId: record.id,
+      sha256,
+      changed,
+      durationMs: now - startedAt,
+      receipt,
+      transport: transportOf(record.device ?? {}),
+    },
   });
   return {
     record: {
@@ -264,6 +274,7 @@ function failed(
       message: error.message,
       consecutiveFailures,
       permanent: error.permanent,
+      transport: transportOf(record.device ?? {}),
       ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
     },
   });

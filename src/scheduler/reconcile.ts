@@ -6,6 +6,7 @@
 import type { Device } from '../core/device.js';
 import { checkDeviceRecord } from '../ssh/device-record.js';
 import { jumpHostRecord, jumpHostsOf } from '../core/device.js';
+import { telnetRecordProblem } from '../telnet/record.js';
 import { pinOf, type BlockCause } from './device-record.js';
 
 /** What {@link reconcile} needs to know of a known device. */
@@ -55,6 +56,8 @@ function blockedPin(device: Device, current: KnownDevice, readSeq: number): stri
 export interface ReconcileOptions {
   /** Whether a collector handles `vendor`. */
   readonly hasCollector: (vendor: string) => boolean;
+  /** The mode of `vendor`'s collector: an exec vendor cannot run over telnet. */
+  readonly collectorMode?: (vendor: string) => 'exec' | 'shell' | undefined;
   /** The sequence number of this read (pins from older reads do not replace newer ones). */
   readonly readSeq: number;
   /**
@@ -104,6 +107,12 @@ export function reconcile(
     }
     if (!options.hasCollector(device.vendor)) {
       changes.push({ type: 'unsupported', deviceId: device.id, vendor: device.vendor });
+      continue;
+    }
+    const transportProblem = telnetRecordProblem(device, options.collectorMode?.(device.vendor));
+    if (transportProblem) {
+      changes.push({ type: 'invalid', deviceId: device.id, index, ...transportProblem });
+      if (known.has(device.id)) seen.add(device.id);
       continue;
     }
     seen.add(device.id);

@@ -1,7 +1,13 @@
 import type { Client } from 'ssh2';
 import { onAbort } from '../core/abort.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { jumpHostsOf, type Credentials, type Device } from '../core/device.js';
+import {
+  jumpHostsOf,
+  transportOf,
+  type Credentials,
+  type Device,
+  type DeviceTransport,
+} from '../core/device.js';
 import { BackupError, isBackupError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { startTimer } from '../core/timer.js';
@@ -20,6 +26,8 @@ import { ShellSession } from './shell.js';
 import { isFingerprint } from './fingerprint.js';
 import { checkDeviceRecord } from './device-record.js';
 import { withDeviceSSH } from './device-settings.js';
+import { openTelnet, type TelnetConnection } from '../telnet/connection.js';
+import { TELNET_PORT, telnetRecordProblem } from '../telnet/record.js';
 
 /** Default deadlines and limits of one collection (SPEC §1.8). */
 export const COLLECT_DEFAULTS: Readonly<CollectLimits> = Object.freeze({
@@ -99,7 +107,15 @@ export interface CollectResult {
   encoding?: 'latin1';
   /** Software version the device reported in its output (e.g. RouterOS's export header). */
   deviceVersion?: string;
-  /** The fingerprint of the host key the device presented. */
+  /**
+   * How the configuration was read: `device.transport`, or `ssh`. Always set by collectConfig; a
+   * custom collect function may leave it out.
+   */
+  transport?: DeviceTransport;
+  /**
+   * The fingerprint of the host key the device presented. `''` over telnet, which has no host key
+   * (nothing is checked or pinned).
+   */
   hostKeyFingerprint: string;
   /** True when this attempt pinned the key (first use); false when it was already pinned or no store was given. */
   hostKeyPinned: boolean;
@@ -167,7 +183,14 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       `collectConfig: device ${device.id} has vendor "${device.vendor}", which no collector handles (known: ${[...registry.vendors()].join(', ')})`,
     );
   }
-  const port = device.port ?? 22;
+  const telnetProblem = telnetRecordProblem(device, collector.mode);
+  if (telnetProblem) {
+    throw new TypeError(
+      `collectConfig: device ${device.id}: ${telnetProblem.field} ${telnetProblem.message}`,
+    );
+  }
+  const transport = transportOf(device);
+  const port = device.port ?? (transport === 'telnet' ? TELNET_PORT : 22);
   const target = `${device.host}:${port}`;
   const startedAt = clock.now();
   const attempt = new Attempt(
@@ -207,7 +230,79 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
 
   let client: Client | undefined;
   let channel: JumpHostChannel | undefined;
+  let telnet: TelnetConnection | undefined;
+  const finish = (
+    raw: RawOutput,
+    normalized: ReturnType<typeof normalizeConfig>,
+    hostKey: { fingerprint: string; pinned: boolean },
+  ): CollectResult => {
+    const finishedAt = clock.now();
+    logger.debug({ deviceId: device.id, bytes: attempt.bytesReceived, transport }, 'collected');
+    const result: CollectResult = {
+      deviceId: device.id,
+      vendor: collector.vendor,
+      text: normalized.text,
+      sha256: normalized.sha256,
+      ...(normalized.encoding ? { encoding: normalized.encoding } : {}),
+      ...(raw.deviceVersion ? { deviceVersion: raw.deviceVersion } : {}),
+      transport,
+      hostKeyFingerprint: hostKey.fingerprint,
+      hostKeyPinned: hostKey.pinned,
+      collectedAt: new Date(finishedAt),
+      durationMs: finishedAt - startedAt,
+      bytesReceived: attempt.bytesReceived,
+    };
+    normalizedHashes.set(result, { text: result.text, sha256: result.sha256 });
+    return result;
+  };
+  const normalizeComplete = (raw: RawOutput): ReturnType<typeof normalizeConfig> => {
+    const normalized = normalizeOutput(device.id, collector, raw.bytes);
+    if (!collector.isComplete(normalized.text)) {
+      throw new BackupError({
+        kind: 'truncated-output',
+        deviceId: device.id,
+        message: `${device.id}: the ${collector.displayName} configuration is incomplete (its end marker is missing); nothing was published — the device may have cut the output short`,
+      });
+    }
+    return normalized;
+  };
   try {
+    if (transport === 'telnet') {
+      // No host key to check or pin: telnet authenticates no host (see Device.transport).
+      logger.debug(
+        { deviceId: device.id, target, vendor: collector.vendor, transport },
+        'connecting',
+      );
+      const hops = jumpHostsOf(device);
+      channel =
+        hops.length === 0
+          ? undefined
+          : await options.jumpHosts!.openChannel(
+              attempt,
+              hops,
+              { host: device.host, port },
+              settings.connectTimeoutMs,
+            );
+      const connection = await openTelnet(attempt, {
+        host: device.host,
+        port,
+        credentials,
+        collector,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        sock: channel?.stream,
+        remainingMs: channel?.remainingMs(),
+      });
+      telnet = connection;
+      const raw = await collectRaw(
+        attempt,
+        { shell: () => ShellSession.start(attempt, connection.stream, collector) },
+        collector,
+        device,
+        credentials.enableSecret,
+      );
+      const normalized = normalizeComplete(raw);
+      return finish(raw, normalized, { fingerprint: '', pinned: false });
+    }
     const pinned = await attempt.race(readPin(options, attempt.signal));
     const verifier = new HostKeyVerifier(pinned);
     logger.debug({ deviceId: device.id, target, vendor: collector.vendor }, 'connecting');
@@ -233,38 +328,22 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       sock: channel?.stream,
       remainingMs: channel?.remainingMs(),
     });
-    const raw = await collectRaw(attempt, client, collector, device, credentials.enableSecret);
-    const normalized = normalizeOutput(device.id, collector, raw.bytes);
-    if (!collector.isComplete(normalized.text)) {
-      throw new BackupError({
-        kind: 'truncated-output',
-        deviceId: device.id,
-        message: `${device.id}: the ${collector.displayName} configuration is incomplete (its end marker is missing); nothing was published — the device may have cut the output short`,
-      });
-    }
+    const ssh = client;
+    const raw = await collectRaw(
+      attempt,
+      { client: ssh, shell: () => ShellSession.open(attempt, ssh, collector) },
+      collector,
+      device,
+      credentials.enableSecret,
+    );
+    const normalized = normalizeComplete(raw);
     // A re-key may have presented a different key after the first check: refuse to pin that.
     if (verifier.rejected !== undefined) throw hostKeyMismatch(device.id, target, verifier);
     const fingerprint = verifier.observed!;
     const hostKeyPinned =
       pinned === undefined ? await pinHostKey(options, fingerprint, attempt, logger) : false;
     await closeGracefully(client, clock);
-    const finishedAt = clock.now();
-    logger.debug({ deviceId: device.id, bytes: attempt.bytesReceived }, 'collected');
-    const result: CollectResult = {
-      deviceId: device.id,
-      vendor: collector.vendor,
-      text: normalized.text,
-      sha256: normalized.sha256,
-      ...(normalized.encoding ? { encoding: normalized.encoding } : {}),
-      ...(raw.deviceVersion ? { deviceVersion: raw.deviceVersion } : {}),
-      hostKeyFingerprint: fingerprint,
-      hostKeyPinned,
-      collectedAt: new Date(finishedAt),
-      durationMs: finishedAt - startedAt,
-      bytesReceived: attempt.bytesReceived,
-    };
-    normalizedHashes.set(result, { text: result.text, sha256: result.sha256 });
-    return result;
+    return finish(raw, normalized, { fingerprint, pinned: hostKeyPinned });
   } catch (error) {
     // The attempt's own failure (time limit, output limit, cancel) beats the error it caused.
     const reason: unknown = attempt.signal.aborted ? attempt.signal.reason : error;
@@ -273,6 +352,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     cancelTimeLimit();
     detachCaller();
     client?.destroy();
+    telnet?.close();
     channel?.release();
   }
 }
@@ -307,17 +387,25 @@ interface RawOutput {
   deviceVersion: string | undefined;
 }
 
+/** Where a collection runs its commands: an SSH connection, or a telnet shell. */
+interface CommandTransport {
+  /** The SSH connection, for exec-mode collectors (absent over telnet). */
+  readonly client?: Client;
+  /** Opens the interactive shell and learns its prompt. */
+  readonly shell: () => Promise<ShellSession>;
+}
+
 async function collectRaw(
   attempt: Attempt,
-  client: Client,
+  transport: CommandTransport,
   collector: ConfigCollector,
   device: Device,
   enableSecret: string | undefined,
 ): Promise<RawOutput> {
   const context = { device };
   const plan = collector.commands(context);
-  const shell =
-    collector.mode === 'shell' ? await ShellSession.open(attempt, client, collector) : undefined;
+  const shell = collector.mode === 'shell' ? await transport.shell() : undefined;
+  const client = transport.client;
   if (shell && collector.privilege) await shell.enterPrivilege(collector.privilege, enableSecret);
   if (shell) {
     for (const command of collector.setupCommands(context)) {
@@ -346,7 +434,8 @@ async function collectRaw(
         checkOutput(check, command, errorRegion(text), undefined);
         outputs.push(Buffer.from(text, 'latin1'));
       } else {
-        const result = await runExec(attempt, client, command, collector.exitStatus);
+        // Never without a client: telnet records of exec vendors are refused up front.
+        const result = await runExec(attempt, client!, command, collector.exitStatus);
         checkOutput(
           check,
           command,

@@ -65,6 +65,16 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
   if (device.version !== undefined && typeof device.version !== 'string') {
     return { field: 'version', message: 'must be a string' };
   }
+  if (
+    device.transport !== undefined &&
+    device.transport !== 'ssh' &&
+    device.transport !== 'telnet'
+  ) {
+    return {
+      field: 'transport',
+      message: `must be "ssh" or "telnet", got ${JSON.stringify(device.transport)}`,
+    };
+  }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
   return checkVia(device.via) ?? checkSSHSettings(device.ssh);

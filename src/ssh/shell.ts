@@ -48,6 +48,32 @@ export function lastLine(text: string): string {
 }
 
 /**
+ * The two directions of an interactive shell, whatever carries them: an SSH channel (stdout and
+ * stderr alike) or a telnet connection. The shell driver needs nothing else.
+ * @internal
+ */
+export interface ShellStream {
+  /** Listens to every byte the device sends. */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Listens for the end of the stream (closed by either side, or lost). */
+  onClose(listener: () => void): void;
+  /** Sends what is typed; a line ends in `\n` (a transport may send it as its own line end). */
+  write(text: string): void;
+}
+
+/** An SSH shell channel as a {@link ShellStream}. */
+function sshShellStream(channel: ClientChannel): ShellStream {
+  return {
+    onData: (listener) => {
+      channel.on('data', listener);
+      channel.stderr.on('data', listener);
+    },
+    onClose: (listener) => channel.on('close', listener),
+    write: (text) => channel.write(text),
+  };
+}
+
+/**
  * Reads an interactive shell into latin1 text (one char per byte, so the bytes survive for decoding
  * later), answering the vendor's pager as it goes. The text is kept as chunks plus a short copy of
  * its start and end, so that waiting for a prompt costs the same on the last page of a 16 MiB
@@ -71,16 +97,14 @@ class ShellReader {
 
   constructor(
     private readonly attempt: Attempt,
-    private readonly channel: ClientChannel,
+    private readonly channel: ShellStream,
     private readonly collector: ConfigCollector,
   ) {
-    const onData = (chunk: Buffer): void => {
+    channel.onData((chunk: Buffer): void => {
       if (!attempt.count(chunk.length)) return;
       this.#append(chunk.toString('latin1'));
-    };
-    channel.on('data', onData);
-    channel.stderr.on('data', onData);
-    channel.on('close', () => {
+    });
+    channel.onClose(() => {
       this.closed = true;
       this.#notify?.();
     });
@@ -196,12 +220,12 @@ export class ShellSession {
     private readonly collector: ConfigCollector,
   ) {}
 
+  /** Opens an interactive shell on an SSH connection and learns its prompt. */
   static async open(
     attempt: Attempt,
     client: Client,
     collector: ConfigCollector,
   ): Promise<ShellSession> {
-    const session = new ShellSession(attempt, collector);
     const channel = await attempt.wait<ClientChannel>(
       attempt.commandTimeoutMs,
       () => attempt.commandTimeout('opening an interactive shell'),
@@ -220,7 +244,20 @@ export class ShellSession {
         });
       },
     );
-    session.#reader = new ShellReader(attempt, channel, collector);
+    return ShellSession.start(attempt, sshShellStream(channel), collector);
+  }
+
+  /**
+   * Drives a shell that is already logged in (a telnet connection after its login dialog):
+   * learns its prompt, then runs commands as over SSH.
+   */
+  static async start(
+    attempt: Attempt,
+    stream: ShellStream,
+    collector: ConfigCollector,
+  ): Promise<ShellSession> {
+    const session = new ShellSession(attempt, collector);
+    session.#reader = new ShellReader(attempt, stream, collector);
     await session.#learnPrompt();
     return session;
   }

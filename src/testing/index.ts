@@ -33,6 +33,7 @@ export {
   type SimulatedAlgorithms,
   type SimulatedReply,
   type SimulatedSession,
+  type SimulatedTelnetLogin,
   type SimulatedVendorId,
   type SlowDripSettings,
 } from './simulated/index.js';

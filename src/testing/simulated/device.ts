@@ -24,6 +24,8 @@ import type {
   SimulatedSession,
 } from './types.js';
 import { DEFAULT_BANNER } from './vendors/kit.js';
+import { loadTelnetLibrary, type TelnetLibrary } from '../../telnet/library.js';
+import { serveTelnet, unixTelnetLogin } from './telnet.js';
 import { SIMULATED_LINUX_CONFIG_PATH, simulatedPersonality } from './vendors/index.js';
 
 const { Server: SshServer } = ssh2;
@@ -97,6 +99,23 @@ function checkFaults(faults: SimulatedFaults): void {
     }
   }
   checkPacketize(faults.packetize);
+}
+
+/** The `transport` option, checked against what the personality can do. */
+function checkTransport(
+  transport: SimulatedDeviceOptions['transport'],
+  personality: SimulatedPersonality,
+): 'ssh' | 'telnet' {
+  if (transport === undefined || transport === 'ssh') return 'ssh';
+  if (transport !== 'telnet') {
+    throw new RangeError(`transport must be "ssh" or "telnet", got ${JSON.stringify(transport)}`);
+  }
+  if (personality.mode !== 'shell') {
+    throw new RangeError(
+      `transport: the ${personality.vendor} personality runs exec channels, which telnet does not have; only shell vendors answer telnet`,
+    );
+  }
+  return 'telnet';
 }
 
 /** The `privilege` setting's secret, checked against what the personality can do. */
@@ -221,6 +240,8 @@ function parseAuthorizedKeys(keys: readonly (string | Buffer)[]): ParsedKey[] {
 
 class SimulatedSshDevice implements SimulatedDevice {
   readonly vendor: string;
+  readonly transport: 'ssh' | 'telnet';
+  #telnetLibrary: TelnetLibrary | undefined;
   readonly host: string;
   readonly hostKey: SimulatedHostKey;
   readonly #personality: SimulatedPersonality;
@@ -274,6 +295,7 @@ class SimulatedSshDevice implements SimulatedDevice {
       );
     }
     this.vendor = this.#personality.vendor;
+    this.transport = checkTransport(options.transport, this.#personality);
     this.hostKey = resolveHostKey(options.hostKey);
     this.#hostKeyAlgorithms = hostKeyAlgorithmsFor(this.hostKey, options.hostKeyAlgorithms);
     this.#algorithms = options.algorithms;
@@ -334,6 +356,7 @@ class SimulatedSshDevice implements SimulatedDevice {
 
   /** Binds the port (and, for `connectionRefused`, lets it go again). */
   async listen(): Promise<void> {
+    if (this.transport === 'telnet') this.#telnetLibrary = await loadTelnetLibrary();
     const netServer = createServer({ noDelay: true }, (socket) => this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       netServer.once('error', reject);
@@ -393,11 +416,33 @@ class SimulatedSshDevice implements SimulatedDevice {
       socket.on('data', () => {});
       return;
     }
+    if (this.#telnetLibrary !== undefined) {
+      this.#acceptTelnet(socket, this.#telnetLibrary);
+      return;
+    }
     if (this.#faults.stallMidHandshake) {
       stallMidHandshake(socket, this.#personality.ident ?? 'OpenSSH_8.9', this.#hostKeyAlgorithms);
       return;
     }
     this.#sshServer().injectSocket(socket);
+  }
+
+  #acceptTelnet(socket: Socket, library: TelnetLibrary): void {
+    socket.setNoDelay(true);
+    this.#sessions++;
+    this.#track(
+      serveTelnet(socket, {
+        library,
+        login: this.#personality.telnetLogin ?? unixTelnetLogin(this.#hostname),
+        accept: (username, password) => {
+          this.#authAttempts++;
+          return this.#credentialsMatch(username, password);
+        },
+        packetBytes: this.#channelOptions?.packetBytes,
+        deviceSignal: this.#lifetime.signal,
+        context: this.#sessionContext(),
+      }),
+    );
   }
 
   #onConnection(connection: Connection, remotePort: number): void {

@@ -27,6 +27,7 @@ export type {
   SimulatedAlgorithms,
   SimulatedReply,
   SimulatedSession,
+  SimulatedTelnetLogin,
   SimulatedVendorId,
   SlowDripSettings,
 } from './types.js';

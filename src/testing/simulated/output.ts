@@ -1,5 +1,5 @@
 import type { SimulatedFaults, SimulatedPager, SlowDripSettings } from './types.js';
-import type { ChannelIO } from './session-io.js';
+import type { SessionIO } from './session-io.js';
 
 /** Largest single write when nothing asks for smaller ones. */
 const CHUNK_BYTES = 32 * 1024;
@@ -59,7 +59,7 @@ function splitLines(content: Buffer): Buffer[] {
  * between pages, and playing the mid-output fault once half of the bytes went out.
  */
 export async function writeOutput(
-  io: ChannelIO,
+  io: SessionIO,
   content: Buffer,
   options: OutputOptions = {},
 ): Promise<OutputEnd> {
@@ -97,7 +97,7 @@ export async function writeOutput(
 }
 
 async function playMidOutputFault(
-  io: ChannelIO,
+  io: SessionIO,
   fault: MidOutputFault,
 ): Promise<'continue' | 'gone'> {
   switch (fault) {
@@ -119,7 +119,7 @@ async function playMidOutputFault(
  * Sends `head`, then configuration-like filler lines until the channel closes. Each write waits
  * for the client's window, so however long this runs it holds one 16 KiB block.
  */
-export async function writeEndless(io: ChannelIO, head: Buffer, newline: string): Promise<never> {
+export async function writeEndless(io: SessionIO, head: Buffer, newline: string): Promise<never> {
   await io.write(head);
   let block = '';
   for (let n = 1; block.length < 16 * 1024; n++) {

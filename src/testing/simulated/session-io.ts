@@ -4,13 +4,39 @@ import { abortReason, linkedAbortController, onAbort } from '../../core/abort.js
 import { systemClock } from '../../core/clock.js';
 
 /**
+ * What a session writes to and waits on: an SSH channel ({@link ChannelIO}) or a telnet
+ * connection. Internal.
+ * @internal
+ */
+export interface SessionIO {
+  /** Aborts when the channel, the connection or the device closes. */
+  readonly signal: AbortSignal;
+  /** Sends `data` (on stdout or stderr) and resolves once the transport took it. */
+  write(data: string | Buffer, stream?: 'stdout' | 'stderr'): Promise<void>;
+  /** Waits `ms` on a real timer that is cleared when the channel closes. */
+  sleep(ms: number): Promise<void>;
+  /** Never resolves; rejects once the channel closes. */
+  stall(): Promise<never>;
+  /** Starts a key re-exchange where the transport has one. */
+  rekey(): Promise<void>;
+  /** Drops the TCP connection without any goodbye. */
+  destroyConnection(): void;
+  /** Closes the session without an exit status. */
+  closeChannel(): void;
+  /** Ends the session cleanly. */
+  finish(exitStatus: number): void;
+  /** Forgets the listeners this object added. */
+  dispose(): void;
+}
+
+/**
  * One channel's output side, with every wait tied to one signal that aborts when the channel or
  * the connection closes, or the device shuts down. Writes resolve only once ssh2 handed the bytes
  * to the transport (i.e. the client's window had room), which is what bounds the simulator's memory
  * however much it sends. Internal.
  * @internal
  */
-export class ChannelIO {
+export class ChannelIO implements SessionIO {
   readonly #channel: ServerChannel;
   readonly #connection: Connection;
   readonly #socket: Socket | undefined;

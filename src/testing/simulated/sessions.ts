@@ -7,7 +7,7 @@ import {
   type OutputEnd,
   type OutputOptions,
 } from './output.js';
-import type { ChannelIO } from './session-io.js';
+import type { SessionIO } from './session-io.js';
 import { EndOfInput, type TerminalInput } from './terminal.js';
 import { withFinalNewline } from './vendors/kit.js';
 import type {
@@ -61,7 +61,7 @@ function withNewlines(text: string | Buffer, newline: string): Buffer {
  * Resolves how the output ended.
  */
 async function sendStdout(
-  io: ChannelIO,
+  io: SessionIO,
   reply: SimulatedReply,
   context: SessionContext,
   newline: string,
@@ -82,7 +82,7 @@ async function sendStdout(
  * close. Never rejects.
  */
 export async function runExec(
-  io: ChannelIO,
+  io: SessionIO,
   command: string,
   context: SessionContext,
 ): Promise<void> {
@@ -109,8 +109,8 @@ export async function runExec(
  * character), handles backspace and Ctrl-C, ends at Enter (echoed as `\r\n`). Escape sequences
  * (arrow keys) are ignored.
  */
-async function readLine(
-  io: ChannelIO,
+export async function readLine(
+  io: SessionIO,
   input: TerminalInput,
   echoMode: 'text' | 'none' | 'asterisks' = 'text',
 ): Promise<string> {
@@ -147,7 +147,7 @@ async function readLine(
  * reached. The typed secrets are not recorded as commands.
  */
 async function enable(
-  io: ChannelIO,
+  io: SessionIO,
   input: TerminalInput,
   privilege: SimulatedPrivilegeMode,
   secret: string,
@@ -168,7 +168,7 @@ async function enable(
  * on) until `exit`, EOF from the client, or the channel closes. Never rejects.
  */
 export async function runShell(
-  io: ChannelIO,
+  io: SessionIO,
   input: TerminalInput,
   context: SessionContext,
 ): Promise<void> {

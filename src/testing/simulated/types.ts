@@ -142,6 +142,11 @@ export interface SimulatedPersonality {
   readonly pageLines?: number;
   /** Exec mode: the line ending of the output. Default `\n`. */
   readonly newline?: '\n' | '\r\n';
+  /**
+   * Shell mode: the login dialog over telnet (`transport: 'telnet'`). Default: a Unix-style
+   * `<hostname> login: ` / `Password: ` / `Login incorrect`.
+   */
+  readonly telnetLogin?: SimulatedTelnetLogin;
   /** The answer to one command line (trimmed), or `undefined` when the device does not know it. */
   respond(command: string, session: SimulatedSession): SimulatedReply | undefined;
   /**
@@ -157,6 +162,21 @@ export interface SimulatedPersonality {
    * personality has one; your own may.
    */
   sampleConfig?(hostname: string): string;
+}
+
+/**
+ * A vendor's telnet login dialog, e.g. IOS: `User Access Verification`, `Username: `, `Password: `,
+ * `% Login invalid`. The username is echoed, the password is not.
+ */
+export interface SimulatedTelnetLogin {
+  /** Printed once the connection is up, before the first prompt. */
+  readonly greeting: string;
+  readonly usernamePrompt: string;
+  readonly passwordPrompt: string;
+  /** Printed after a refused login, before the username prompt comes back. */
+  readonly failureText: string;
+  /** Logins tried before the device closes the connection. */
+  readonly attempts: number;
 }
 
 /** One keyboard-interactive prompt of a simulated device, and the answer it accepts. */
@@ -321,6 +341,14 @@ export interface SimulatedDeviceOptions {
   /** Misbehaviours; all off by default. */
   readonly faults?: SimulatedFaults;
   /**
+   * What the port speaks: `ssh` (default), or `telnet` for a shell vendor — its telnet login
+   * dialog ({@link SimulatedPersonality.telnetLogin}) with `credentials.username` and `password`,
+   * then the same CLI as over SSH, faults included (those of the SSH handshake and exec channels
+   * aside). Needs the `telnetlib` package. A telnet device has no host key to check; it still
+   * carries one (`hostKeyFingerprint`) so both kinds look alike.
+   */
+  readonly transport?: 'ssh' | 'telnet';
+  /**
    * Shell vendors with an unprivileged level (`cisco-ios`, `cisco-asa`, `arista-eos`): the account
    * lands at `>`, refuses privileged commands there as the vendor does, and reaches `#` with
    * `enable` and this secret. Absent: the account lands privileged (`#`).
@@ -348,6 +376,8 @@ export interface SimulatedDeviceOptions {
 export interface SimulatedDevice extends AsyncDisposable {
   /** Vendor id it plays. */
   readonly vendor: string;
+  /** What its port speaks: `ssh` or `telnet`. */
+  readonly transport: 'ssh' | 'telnet';
   /** Loopback address it listens on. */
   readonly host: string;
   /** TCP port it listens on (with `connectionRefused`, a port nothing listens on). */
@@ -356,7 +386,7 @@ export interface SimulatedDevice extends AsyncDisposable {
   readonly hostKeyFingerprint: string;
   /** The host key (public forms, and the private key so another device can reuse it). */
   readonly hostKey: SimulatedHostKey;
-  /** Authentication requests seen, of any method, including `none`. */
+  /** Authentication requests seen, of any method, including `none` (telnet: logins tried). */
   readonly authAttempts: number;
   /** Session channels opened. */
   readonly sessions: number;

@@ -1,5 +1,6 @@
 import {
   DEFAULT_BANNER,
+  ciscoTelnetLogin,
   abbreviatingCli,
   caretLine,
   clockTimeMs,
@@ -44,6 +45,7 @@ export function ciscoAsa(settings: PersonalitySettings = {}): BuiltInPersonality
     version: settings.version ?? '9.12(4)',
     prompt,
     banner: DEFAULT_BANNER,
+    telnetLogin: ciscoTelnetLogin('% Authentication failed'),
     pager: { prompt: PAGER, erase: `\r${' '.repeat(PAGER.length)}\r` },
     privilege: {
       userPrompt: `${hostname}>`,

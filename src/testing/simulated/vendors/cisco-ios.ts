@@ -1,5 +1,6 @@
 import {
   DEFAULT_BANNER,
+  ciscoTelnetLogin,
   ciscoStyleCli,
   backspaceErase,
   caretLine,
@@ -33,6 +34,7 @@ export function ciscoIos(settings: PersonalitySettings = {}): BuiltInPersonality
     version: settings.version ?? '15.2',
     prompt,
     banner: DEFAULT_BANNER,
+    telnetLogin: ciscoTelnetLogin(),
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
     privilege: {
       userPrompt: `${hostname}>`,

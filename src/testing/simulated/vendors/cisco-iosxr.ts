@@ -1,6 +1,7 @@
 import type { SimulatedReply, SimulatedSession } from '../types.js';
 import {
   DEFAULT_BANNER,
+  ciscoTelnetLogin,
   ciscoStyleCli,
   backspaceErase,
   caretLine,
@@ -42,6 +43,7 @@ export function ciscoIosxr(settings: PersonalitySettings = {}): BuiltInPersonali
     version,
     prompt,
     banner: DEFAULT_BANNER,
+    telnetLogin: ciscoTelnetLogin(),
     pager: { prompt: PAGER, erase: backspaceErase(PAGER) },
     ...ciscoStyleCli({
       extra: {

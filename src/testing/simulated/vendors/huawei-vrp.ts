@@ -42,6 +42,14 @@ export function huaweiVrp(settings: PersonalitySettings = {}): BuiltInPersonalit
     version: settings.version ?? 'V200R019C10SPC800',
     prompt,
     banner: DEFAULT_BANNER,
+    telnetLogin: {
+      // VRP's telnet login: no space after the prompts' colons.
+      greeting: '\r\n\r\nLogin authentication\r\n\r\n\r\n',
+      usernamePrompt: 'Username:',
+      passwordPrompt: 'Password:',
+      failureText: '\r\nError: Failed to pass the authentication.\r\n',
+      attempts: 3,
+    },
     pager: { prompt: PAGER, erase: `${LEFT}${' '.repeat(PAGER.length)}${LEFT}` },
     ...abbreviatingCli({
       syntax: SYNTAX,

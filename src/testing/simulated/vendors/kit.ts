@@ -3,7 +3,12 @@
  * date formats of volatile header lines. Internal.
  * @internal
  */
-import type { SimulatedPersonality, SimulatedReply, SimulatedSession } from '../types.js';
+import type {
+  SimulatedPersonality,
+  SimulatedReply,
+  SimulatedSession,
+  SimulatedTelnetLogin,
+} from '../types.js';
 
 /** One command a CLI knows: keywords (abbreviable), `<n>` (a whole number) or `<word>` (anything). */
 export interface CommandSyntax<Id extends string = string> {
@@ -140,6 +145,21 @@ export function withFinalNewline(text: string): string {
 export function backspaceErase(text: string): string {
   const back = '\b'.repeat(text.length);
   return `${back}${' '.repeat(text.length)}${back}`;
+}
+
+/**
+ * The telnet login of Cisco IOS, IOS-XE, IOS XR and ASA (`aaa` or `login local`): `User Access
+ * Verification`, `Username: `, `Password: `, then `failureText` on a refusal (IOS: `% Login
+ * invalid`; with AAA servers: `% Authentication failed`).
+ */
+export function ciscoTelnetLogin(failure = '% Login invalid'): SimulatedTelnetLogin {
+  return {
+    greeting: '\r\n\r\nUser Access Verification\r\n\r\n',
+    usernamePrompt: 'Username: ',
+    passwordPrompt: 'Password: ',
+    failureText: `\r\n${failure}\r\n\r\n`,
+    attempts: 3,
+  };
 }
 
 /** The default shell banner: it contains `#` and `>`, which must never be taken for a prompt. */
