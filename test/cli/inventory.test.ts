@@ -453,6 +453,23 @@ describe('jump hosts', () => {
     );
   });
 
+  it('reports an invalid jump host once, not again for every device that names it', () => {
+    expect(
+      problemsOfText([
+        ...HOPS,
+        '    via: bastion1',
+        'defaults:',
+        '  username: backup',
+        '  password_env: ROUTER_PASSWORD',
+        'devices:',
+        '  - { id: r1, host: 10.20.0.7, vendor: routeros, via: [bastion1, site-jump] }',
+        '  - { id: r2, host: 10.20.0.8, vendor: routeros, via: [bastion1, site-jump] }',
+      ]),
+    ).toBe(
+      'hosts.yaml:11: jump_hosts.site-jump: via: unknown field; known fields: host, port, username, password_env, password_file, private_key_file, passphrase_env',
+    );
+  });
+
   it('refuses a jump host named like a device (one id, one pin)', () => {
     expect(
       problemsOfText([
