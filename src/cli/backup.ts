@@ -6,7 +6,7 @@ import {
   type Device,
   type DeviceSource,
 } from '../index.js';
-import { adviceFor, type AdviceContext } from './advice.js';
+import { explainFailure, hopsOf, type AdviceContext } from './advice.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
@@ -99,8 +99,12 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       formatReport(summary, {
         out: args.out,
         elapsedMs: performance.now() - began,
-        adviceFor: (result) =>
-          adviceFor(result.kind, adviceContext(args, inventory, result.id, 'backup')),
+        explain: (result) =>
+          explainFailure(
+            result.kind,
+            result.message,
+            adviceContext(args, inventory, result.id, 'backup'),
+          ),
       }),
     );
   }
@@ -211,6 +215,7 @@ export function adviceContext(
     legacySsh: args.legacySsh,
     ...(device ? { host: device.host, ...(device.port ? { port: device.port } : {}) } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(device?.via === undefined ? {} : { via: hopsOf(device.via, inventory.credentials) }),
     ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
     ...(args.natsUrl === undefined ? {} : { natsUrl: args.natsUrl }),
   };

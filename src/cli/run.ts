@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { BackupScheduler, type Device, type DeviceSource, type UnblockReason } from '../index.js';
 import type { TriggerResponder } from '../nats/index.js';
-import { adviceFor } from './advice.js';
+import { explainFailure } from './advice.js';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
@@ -187,8 +187,13 @@ function logEvents(
       : e.nextAttemptAt === undefined
         ? ''
         : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
-    log(`failed  ${e.deviceId}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`);
-    log(`        → ${adviceFor(e.kind, adviceContext(args, source.current, e.deviceId, 'run'))}`);
+    const explained = explainFailure(
+      e.kind,
+      e.message,
+      adviceContext(args, source.current, e.deviceId, 'run'),
+    );
+    log(`failed  ${e.deviceId}  ${e.kind}  ${explained.message}${next ? ` (${next})` : ''}`);
+    log(`        → ${explained.advice}`);
   });
   scheduler.on('backup:skipped', (e) => log(`skipped ${e.deviceId}  ${e.reason}`));
   scheduler.on('device:unblocked', (e) =>
