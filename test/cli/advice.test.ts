@@ -3,7 +3,8 @@
  * way) and advice about that part only, in the inventory's words, in `backup` and in `run`.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { explainFailure } from '../../src/cli/advice.js';
 import { startSsh2JumpHost, type Ssh2JumpHost } from '../harness/ssh2-jump-host.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo, cli, entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
@@ -143,4 +144,46 @@ it("confsnap run: a re-keyed jump host's advice resets the jump host's pin, not 
   );
   expect(log).not.toContain('hostkeys reset r1');
   expect(impostor.credentialAttempts).toBe(0);
+});
+
+describe('which part failed, from the library message', () => {
+  const context = {
+    deviceId: 'r1',
+    host: '10.20.0.7',
+    knownHostsFile: '/srv/configs/.confsnap-hostkeys.json',
+    command: 'backup' as const,
+    credentials: { username: USERNAME, passwordEnv: 'DEV_PW' },
+    via: [
+      { id: 'bastion1', host: '203.0.113.5', credentials: { username: 'jump', passwordEnv: 'J' } },
+    ],
+  };
+
+  it('a device the jump host cannot reach, or that refuses it, is the device’s failure', () => {
+    for (const [kind, message] of [
+      [
+        'unreachable',
+        'r1: jump host bastion1 (203.0.113.5:22) cannot reach 10.20.0.7:22 (timeout); check …',
+      ],
+      [
+        'connection-refused',
+        'r1: 10.20.0.7:22 refused the connection from jump host bastion1 (203.0.113.5:22); …',
+      ],
+    ] as const) {
+      const explained = explainFailure(kind, message, context);
+      expect(explained.hop).toBeUndefined();
+      expect(explained.advice).toContain('10.20.0.7:22');
+    }
+  });
+
+  it('a jump host that refuses to forward is the jump host’s failure', () => {
+    const explained = explainFailure(
+      'unreachable',
+      'r1: jump host bastion1 (203.0.113.5:22) refuses to forward to 10.20.0.7:22 (administratively prohibited); …',
+      context,
+    );
+    expect(explained.hop).toBe('bastion1');
+    expect(explained.advice).toContain(
+      'Allow TCP forwarding for the account of jump host bastion1',
+    );
+  });
 });
