@@ -6,7 +6,7 @@ import {
   type Device,
   type DeviceSource,
 } from '../index.js';
-import { explainFailure, hopsOf, type AdviceContext } from './advice.js';
+import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } from './advice.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
@@ -71,6 +71,12 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     if (display.progress) display.progress.note(line);
     else writeLine(io.stderr, line);
   };
+  const explain = (result: DeviceResult): ExplainedFailure =>
+    explainFailure(
+      result.kind,
+      result.message,
+      adviceContext(args, inventory, result.id, 'backup'),
+    );
   let results: DeviceResult[];
   try {
     const scheduler = new BackupScheduler({
@@ -84,7 +90,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     scheduler.on('warning', (e) => warn(`${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
     scheduler.on('device:invalid', (e) => warn(`invalid device ${e.message}`));
     try {
-      results = await triggerAll(scheduler, inventory.devices, args, io, display);
+      results = await triggerAll(scheduler, inventory.devices, args, io, display, explain);
     } finally {
       await scheduler.stop({ graceful: false });
     }
@@ -99,12 +105,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       formatReport(summary, {
         out: args.out,
         elapsedMs: performance.now() - began,
-        explain: (result) =>
-          explainFailure(
-            result.kind,
-            result.message,
-            adviceContext(args, inventory, result.id, 'backup'),
-          ),
+        explain,
       }),
     );
   }
@@ -127,6 +128,7 @@ async function triggerAll(
   args: BackupArgs,
   io: CliIO,
   display: { progress?: BackupProgress },
+  explain: (result: DeviceResult) => ExplainedFailure,
 ): Promise<DeviceResult[]> {
   const startedAt = new Map<string, number>();
   scheduler.on('backup:start', ({ deviceId }) => startedAt.set(deviceId, performance.now()));
@@ -158,7 +160,8 @@ async function triggerAll(
           start === undefined ? undefined : performance.now() - start,
           interruption(io.signal),
         );
-        progress.deviceDone(result);
+        const { message } = result.status === 'success' ? result : explain(result);
+        progress.deviceDone({ ...result, ...(message === undefined ? {} : { message }) });
         return result;
       }),
     );

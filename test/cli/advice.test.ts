@@ -68,6 +68,9 @@ it('a wrong enable secret: advice about the enable secret only, in the inventory
   );
   expect(report).not.toMatch(/DEV_PW|username "backup"/);
   expect(report).not.toContain('not-the-secret');
+  // The progress line says it in the same words.
+  expect(run.stderr()).toContain('the enable secret in $FW_ENABLE is wrong');
+  expect(run.stderr()).not.toContain('credentials.enableSecret');
 });
 
 it('a refused login of a device with an enable secret: advice about the login only', async () => {
