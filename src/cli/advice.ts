@@ -1,5 +1,31 @@
-import { COLLECT_DEFAULTS, type BackupErrorKind } from '../index.js';
+import { COLLECT_DEFAULTS, type BackupErrorKind, type JumpHost } from '../index.js';
 import type { CredentialSpec } from './inventory.js';
+
+/** A jump host on a device's way (`via:`), as the advice names it. */
+export interface HopContext {
+  /** Its name in `jump_hosts:` (its id). */
+  readonly id: string;
+  readonly host: string;
+  readonly port?: number;
+  /** Where its login comes from, from its `jump_hosts:` entry. */
+  readonly credentials?: CredentialSpec;
+}
+
+/** A device's `via` (one jump host or a list, nearest first) with each hop's inventory credentials. */
+export function hopsOf(
+  via: JumpHost | readonly JumpHost[],
+  credentials: ReadonlyMap<string, CredentialSpec>,
+): HopContext[] {
+  const hops: readonly JumpHost[] = isHopList(via) ? via : [via];
+  return hops.map((hop) => {
+    const hopCredentials = credentials.get(hop.id);
+    return { ...hop, ...(hopCredentials ? { credentials: hopCredentials } : {}) };
+  });
+}
+
+function isHopList(via: JumpHost | readonly JumpHost[]): via is readonly JumpHost[] {
+  return Array.isArray(via);
+}
 
 /** What the advice may refer to: the device's setup and the command line it ran with. */
 export interface AdviceContext {
@@ -7,6 +33,8 @@ export interface AdviceContext {
   readonly host?: string;
   readonly port?: number;
   readonly credentials?: CredentialSpec;
+  /** The jump hosts the device is reached through, nearest first. */
+  readonly via?: readonly HopContext[];
   readonly knownHostsFile: string;
   readonly timeoutMs?: number;
   readonly legacySsh?: boolean;
@@ -17,13 +45,16 @@ export interface AdviceContext {
 }
 
 /** Where the device's secret comes from, in words, e.g. `the password in $ROUTER_PASSWORD`. */
-export function describeSecretSource(spec: CredentialSpec | undefined): string {
+export function describeSecretSource(
+  spec: CredentialSpec | undefined,
+  options: { loginOnly?: boolean } = {},
+): string {
   if (!spec) return 'its credentials';
   const parts: string[] = [];
   if (spec.passwordEnv !== undefined) parts.push(`the password in $${spec.passwordEnv}`);
   if (spec.passwordFile !== undefined) parts.push(`the password in ${spec.passwordFile}`);
   if (spec.privateKeyFile !== undefined) parts.push(`the key in ${spec.privateKeyFile}`);
-  if (spec.enableSecretEnv !== undefined)
+  if (spec.enableSecretEnv !== undefined && options.loginOnly !== true)
     parts.push(`the enable secret in $${spec.enableSecretEnv}`);
   return `username "${spec.username}" and ${parts.join(' and ') || 'its secret'}`;
 }
@@ -39,7 +70,7 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
   switch (kind) {
     case 'auth-failed':
       return (
-        `Check ${describeSecretSource(context.credentials)} against the device's accounts. ` +
+        `Check ${describeSecretSource(context.credentials, { loginOnly: true })} against the device's accounts. ` +
         (context.command === 'run'
           ? 'The device is not tried again until that secret changes; confsnap run notices the change by itself.'
           : 'Then run confsnap backup again.')
@@ -47,7 +78,7 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
     case 'host-key-mismatch':
       return (
         'If the device was replaced or re-keyed on purpose, forget the old key with: ' +
-        `confsnap hostkeys reset ${context.deviceId} --known-hosts ${context.knownHostsFile} — ` +
+        `${resetCommand(context.deviceId, context.knownHostsFile)} — ` +
         'otherwise find out what answers at that address before sending it any password.'
       );
     case 'negotiation-failed':
@@ -92,4 +123,186 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
     case undefined:
       return `${again[0]!.toUpperCase()}${again.slice(1)}; if it fails the same way, report it with the message above.`;
   }
+}
+
+/** A failure as the CLI tells it: its message in the CLI's words, and what to do about it. */
+export interface ExplainedFailure {
+  /** The library's message with its API terms replaced by the inventory's (`enable_secret_env`, …). */
+  readonly message: string | undefined;
+  readonly advice: string;
+  /**
+   * Set when a jump host failed rather than the device: its name. Every device behind it fails
+   * the same way, so the report tells it once for the jump host.
+   */
+  readonly hop?: string;
+}
+
+/**
+ * What failed (the device, its enable step, or a jump host on its way) and what to do, in terms of
+ * the CLI. The library's events carry kind and message only: the hop is recognised by the message
+ * naming it first (`r1: jump host bastion1 (…) …`), the enable step by its words about the enable
+ * secret.
+ */
+export function explainFailure(
+  kind: BackupErrorKind | undefined,
+  message: string | undefined,
+  context: AdviceContext,
+): ExplainedFailure {
+  const hop = failedHop(kind, message, context);
+  if (hop) {
+    return {
+      message: message === undefined ? undefined : hopMessageInCliWords(message, hop, context),
+      advice: hopAdviceFor(kind, message ?? '', hop, context) ?? adviceFor(kind, context),
+      hop: hop.id,
+    };
+  }
+  if (kind === 'auth-failed' && message !== undefined && isEnableFailure(message)) {
+    return {
+      message: enableMessageInCliWords(message, context),
+      advice: enableAdvice(context),
+    };
+  }
+  return { message, advice: adviceFor(kind, context) };
+}
+
+/** The device's jump host whose own connection failed, if the message says so. */
+function failedHop(
+  kind: BackupErrorKind | undefined,
+  message: string | undefined,
+  context: AdviceContext,
+): HopContext | undefined {
+  if (message === undefined || kind === undefined) return undefined;
+  const prefix = `${context.deviceId}: `;
+  const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const hop = context.via?.find((candidate) => text.startsWith(`jump host ${candidate.id} (`));
+  if (!hop) return undefined;
+  // The jump host is fine; it cannot reach this one device, or has no channel left just now.
+  if (/ cannot reach | has no channel left /.test(text)) return undefined;
+  return hop;
+}
+
+function hopTarget(hop: HopContext): string {
+  return `${hop.host}:${hop.port ?? 22}`;
+}
+
+function hopMessageInCliWords(message: string, hop: HopContext, context: AdviceContext): string {
+  return message
+    .replace(
+      "rejected the credentials given for it (the provider's answer for the record with vendor 'jump-host'); fix them",
+      `rejected the credentials of jump host ${hop.id} in the inventory`,
+    )
+    .replace(
+      "(the provider's answer for the record with vendor 'jump-host')",
+      `(the credentials of jump host ${hop.id} in the inventory)`,
+    )
+    .replace(
+      / The devices behind it are blocked until its pin changes\.$/,
+      context.command === 'run' ? ' The devices behind it are blocked until its pin changes.' : '',
+    )
+    .replace(
+      'check that SSH is enabled on the device and the port is right',
+      `check that SSH is enabled on the jump host and its port in jump_hosts: is right`,
+    )
+    .replace(
+      `(confsnap hostkeys reset ${hop.id})`,
+      `(${resetCommand(hop.id, context.knownHostsFile)})`,
+    )
+    .replace(
+      / — the devices behind it are blocked until then$/,
+      context.command === 'run' ? ' — the devices behind it are blocked until then' : '',
+    );
+}
+
+/** What to do when a jump host failed; `undefined`: the device's advice applies. */
+function hopAdviceFor(
+  kind: BackupErrorKind | undefined,
+  message: string,
+  hop: HopContext,
+  context: AdviceContext,
+): string | undefined {
+  const name = `jump host ${hop.id}`;
+  switch (kind) {
+    case 'host-key-mismatch':
+      return (
+        `If ${name} was replaced or re-keyed on purpose, forget its old key with: ` +
+        `${resetCommand(hop.id, context.knownHostsFile)} — otherwise find out what answers at ` +
+        `${hopTarget(hop)} before sending it any password. The devices' own pins are not affected: keep them.`
+      );
+    case 'auth-failed':
+      return (
+        `Check ${describeSecretSource(hop.credentials)} of ${name} (its entry in jump_hosts:) against the jump host's accounts. ` +
+        (context.command === 'run'
+          ? 'The devices behind it are not tried again until that secret changes; confsnap run notices the change by itself.'
+          : 'Then run confsnap backup again.')
+      );
+    case 'credentials-unavailable':
+      return `Provide ${describeSecretSource(hop.credentials)} of ${name} to confsnap: set the environment variable or make the file readable by this user.`;
+    case 'connection-refused':
+      return `Nothing accepts SSH at ${hopTarget(hop)} (${name}): check its port in jump_hosts: and that its SSH server runs.`;
+    case 'connect-timeout':
+      return (
+        `Connect, key exchange and login did not finish within ${context.timeoutMs ?? COLLECT_DEFAULTS.connectTimeoutMs} ms: ` +
+        `check that ${name} (${hopTarget(hop)}) answers SSH from this host (firewall, ACL, a hung SSH server); ` +
+        'for slow links raise --timeout-ms.'
+      );
+    case 'unreachable':
+      return / refuses to forward /.test(message)
+        ? `Allow TCP forwarding for the account of ${name} (OpenSSH: AllowTcpForwarding yes, PermitOpen).`
+        : `Check the host name or address of ${name} in jump_hosts:, DNS, routing and firewalls towards ${hopTarget(hop)}.`;
+    case 'negotiation-failed':
+      return context.legacySsh
+        ? `${name} offers no SSH algorithm confsnap supports even with --legacy-ssh; update its SSH server.`
+        : `${name} offers only older SSH algorithms: try again with --legacy-ssh.`;
+    default:
+      return undefined;
+  }
+}
+
+/** The library's words for a refused privilege step (`details.stage: "enable"`). */
+function isEnableFailure(message: string): boolean {
+  return /credentials\.enableSecret|refused privileged mode/.test(message);
+}
+
+function enableSource(context: AdviceContext): string {
+  const env = context.credentials?.enableSecretEnv;
+  return env === undefined
+    ? 'the enable secret (enable_secret_env)'
+    : `the enable secret in $${env}`;
+}
+
+function enableMessageInCliWords(message: string, context: AdviceContext): string {
+  const source = enableSource(context);
+  const blocked =
+    context.command === 'run' ? ` (the device is not tried again until ${source} changes)` : '';
+  return message
+    .replace(
+      /credentials\.enableSecret is wrong; fix it \(the device is not tried again until the credentials change\)/,
+      `${source} is wrong${blocked}`,
+    )
+    .replace(
+      /set credentials\.enableSecret \('' when (.*?) asks for no password\)/,
+      'set enable_secret_env in the inventory (to a variable set but empty when $1 asks for no password)',
+    )
+    .replace(/credentials\.enableSecret/g, source);
+}
+
+function enableAdvice(context: AdviceContext): string {
+  const env = context.credentials?.enableSecretEnv;
+  const fix =
+    env === undefined
+      ? `The login worked; the device needs an enable secret: name its environment variable in enable_secret_env (on ${context.deviceId} or in defaults).`
+      : `The login worked; check the enable secret in $${env} against the device's enable password (and the account's enable rights).`;
+  return `${fix} ${
+    context.command === 'run'
+      ? 'The device is not tried again until that secret changes; confsnap run notices the change by itself.'
+      : 'Then run confsnap backup again.'
+  }`;
+}
+
+/** `confsnap hostkeys reset ID --known-hosts FILE`, the file quoted for a shell when it needs it. */
+function resetCommand(id: string, knownHostsFile: string): string {
+  const file = /^[\w@%+=:,./-]+$/.test(knownHostsFile)
+    ? knownHostsFile
+    : `'${knownHostsFile.replaceAll("'", "'\\''")}'`;
+  return `confsnap hostkeys reset ${id} --known-hosts ${file}`;
 }

@@ -6,7 +6,7 @@ import {
   type Device,
   type DeviceSource,
 } from '../index.js';
-import { adviceFor, type AdviceContext } from './advice.js';
+import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } from './advice.js';
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
@@ -76,6 +76,12 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     if (display.progress) display.progress.note(line);
     else writeLine(io.stderr, line);
   };
+  const explain = (result: DeviceResult): ExplainedFailure =>
+    explainFailure(
+      result.kind,
+      result.message,
+      adviceContext(args, inventory, result.id, 'backup'),
+    );
   let results: DeviceResult[];
   try {
     const scheduler = new BackupScheduler({
@@ -89,7 +95,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     scheduler.on('warning', (e) => warn(`${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
     scheduler.on('device:invalid', (e) => warn(`invalid device ${e.message}`));
     try {
-      results = await triggerAll(scheduler, inventory.devices, args, io, display);
+      results = await triggerAll(scheduler, inventory.devices, args, io, display, explain);
     } finally {
       await scheduler.stop({ graceful: false });
     }
@@ -104,8 +110,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       formatReport(summary, {
         out: args.out,
         elapsedMs: performance.now() - began,
-        adviceFor: (result) =>
-          adviceFor(result.kind, adviceContext(args, inventory, result.id, 'backup')),
+        explain,
       }),
     );
   }
@@ -128,6 +133,7 @@ async function triggerAll(
   args: BackupArgs,
   io: CliIO,
   display: { progress?: BackupProgress },
+  explain: (result: DeviceResult) => ExplainedFailure,
 ): Promise<DeviceResult[]> {
   const startedAt = new Map<string, number>();
   scheduler.on('backup:start', ({ deviceId }) => startedAt.set(deviceId, performance.now()));
@@ -160,7 +166,8 @@ async function triggerAll(
           interruption(io.signal),
         );
         if (device.transport === 'telnet') result = { ...result, transport: 'telnet' };
-        progress.deviceDone(result);
+        const { message } = result.status === 'success' ? result : explain(result);
+        progress.deviceDone({ ...result, ...(message === undefined ? {} : { message }) });
         return result;
       }),
     );
@@ -217,6 +224,7 @@ export function adviceContext(
     legacySsh: args.legacySsh,
     ...(device ? { host: device.host, ...(device.port ? { port: device.port } : {}) } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(device?.via === undefined ? {} : { via: hopsOf(device.via, inventory.credentials) }),
     ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
     ...(args.natsUrl === undefined ? {} : { natsUrl: args.natsUrl }),
   };

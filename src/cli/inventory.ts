@@ -495,16 +495,21 @@ interface ValidJumpHost {
 }
 
 /**
+ * The valid entries of `jump_hosts:` by name, and the names of the entries that were reported as
+ * invalid: a device naming one of those is not reported again (the mistake is the jump host's).
+ */
+interface JumpHosts extends ReadonlyMap<string, ValidJumpHost> {
+  readonly invalid: ReadonlySet<string>;
+}
+
+/**
  * Checks `jump_hosts:`, a mapping of name → `{ host, port?, username, password_env | password_file
  * | private_key_file, passphrase_env? }`; the name is the hop's id. Invalid entries are reported
  * and left out.
  */
-function validateJumpHosts(
-  section: unknown,
-  context: Context,
-  problems: Problems,
-): Map<string, ValidJumpHost> {
-  const valid = new Map<string, ValidJumpHost>();
+function validateJumpHosts(section: unknown, context: Context, problems: Problems): JumpHosts {
+  const invalid = new Set<string>();
+  const valid = Object.assign(new Map<string, ValidJumpHost>(), { invalid });
   if (section === undefined || section === '') return valid;
   if (!isRecord(section)) {
     problems.add(['jump_hosts'], {
@@ -519,10 +524,12 @@ function validateJumpHosts(
       problems.add([...path, field], { field, message });
     if (deviceIdProblem(name) !== undefined) {
       problems.add(path, { message: `the name ${deviceIdProblem(name)!}` });
+      invalid.add(name);
       continue;
     }
     if (!isRecord(entry)) {
       problems.add(path, { message: 'must be a mapping with host, username, …' });
+      invalid.add(name);
       continue;
     }
     const before = problems.list.length;
@@ -572,7 +579,10 @@ function validateJumpHosts(
     if (entry.passphrase_env !== undefined && entry.private_key_file === undefined) {
       report('passphrase_env', 'needs private_key_file');
     }
-    if (problems.list.length > before) continue;
+    if (problems.list.length > before) {
+      invalid.add(name);
+      continue;
+    }
     valid.set(name, {
       jumpHost: { id: name, host: host!, ...(port === undefined ? {} : { port }) },
       credentials: {
@@ -593,8 +603,8 @@ interface DeviceContext {
   readonly problems: Problems;
   /** Where each id was first seen, for duplicates. */
   readonly firstIndexOf: Map<string, number>;
-  /** The valid entries of `jump_hosts:`, by name. */
-  readonly jumpHosts: ReadonlyMap<string, ValidJumpHost>;
+  /** The entries of `jump_hosts:`, by name. */
+  readonly jumpHosts: JumpHosts;
 }
 
 /** Checks one entry of `devices` merged with the defaults; reports its problems. */
@@ -914,11 +924,12 @@ function transportField(
 
 /**
  * `via:` — the name of a jump host of `jump_hosts:`, or a list of names (nearest first) — as the
- * library's `Device.via`; `undefined` (after a report) when a name is not declared.
+ * library's `Device.via`; `undefined` (after a report) when a name is not declared, or (without
+ * one, as the jump host's entry was reported already) when it names an invalid entry.
  */
 function viaOf(
   value: unknown,
-  jumpHosts: ReadonlyMap<string, ValidJumpHost>,
+  jumpHosts: JumpHosts,
   report: (message: string) => void,
 ): JumpHost[] | undefined {
   if (value === undefined || value === '') return undefined;
@@ -930,6 +941,8 @@ function viaOf(
       return undefined;
     }
     const hop = jumpHosts.get(name.trim());
+    // Its own problems are reported where it is declared.
+    if (!hop && jumpHosts.invalid.has(name.trim())) return undefined;
     if (!hop) {
       const declared = [...jumpHosts.keys()];
       report(

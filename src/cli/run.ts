@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { BackupScheduler, type Device, type DeviceSource, type UnblockReason } from '../index.js';
 import type { TriggerResponder } from '../nats/index.js';
-import { adviceFor } from './advice.js';
+import { explainFailure } from './advice.js';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
@@ -198,10 +198,15 @@ function logEvents(
       : e.nextAttemptAt === undefined
         ? ''
         : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
-    log(
-      `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${e.message}${next ? ` (${next})` : ''}`,
+    const explained = explainFailure(
+      e.kind,
+      e.message,
+      adviceContext(args, source.current, e.deviceId, 'run'),
     );
-    log(`        → ${adviceFor(e.kind, adviceContext(args, source.current, e.deviceId, 'run'))}`);
+    log(
+      `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${explained.message}${next ? ` (${next})` : ''}`,
+    );
+    log(`        → ${explained.advice}`);
   });
   scheduler.on('backup:skipped', (e) => log(`skipped ${e.deviceId}  ${e.reason}`));
   scheduler.on('device:unblocked', (e) =>

@@ -1,4 +1,5 @@
 import type { BackupErrorKind } from '../index.js';
+import type { ExplainedFailure } from './advice.js';
 import { formatDuration } from './io.js';
 import { transportNote } from './telnet-warning.js';
 
@@ -67,13 +68,28 @@ export function summaryJson(summary: BackupSummary): string {
   });
 }
 
+/** One paragraph of the closing report: a device, or a jump host with the devices behind it. */
+interface ReportEntry {
+  readonly label: string;
+  readonly kind: string;
+  readonly message: string;
+  readonly advice: string;
+  /** For a jump host: the devices that failed because of it. */
+  readonly devices?: string[];
+}
+
 /**
  * The closing report for people: one line of counts, then each failed or skipped device with what
- * happened and what to do about it.
+ * happened and what to do about it. Devices that failed because a jump host on their way failed
+ * (`explain` gives a `hop`) are told once, in one paragraph for the jump host listing them.
  */
 export function formatReport(
   summary: BackupSummary,
-  options: { out: string; elapsedMs: number; adviceFor: (device: DeviceResult) => string },
+  options: {
+    out: string;
+    elapsedMs: number;
+    explain: (device: DeviceResult) => ExplainedFailure;
+  },
 ): string {
   const skipped = summary.total - summary.succeeded - summary.failed;
   const telnet = summary.devices.filter((device) => device.transport === 'telnet').length;
@@ -85,19 +101,56 @@ export function formatReport(
   ];
   const problems = summary.devices.filter((device) => device.status !== 'success');
   if (problems.length > 0) {
-    const named = (device: DeviceResult): string =>
-      `${device.id}${transportNote(device.transport)}`;
-    const width = Math.min(24, Math.max(...problems.map((device) => named(device).length)));
-    const kindWidth = Math.max(...problems.map((device) => (device.kind ?? device.status).length));
+    const entries: ReportEntry[] = [];
+    const byHop = new Map<string, ReportEntry>();
+    for (const device of problems) {
+      const explained = options.explain(device);
+      const kind = device.kind ?? device.status;
+      const message = explained.message ?? '';
+      if (explained.hop === undefined) {
+        entries.push({
+          label: `${device.id}${transportNote(device.transport)}`,
+          kind,
+          message,
+          advice: explained.advice,
+        });
+        continue;
+      }
+      const prefix = `${device.id}: `;
+      const hopMessage = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+      const key = `${explained.hop}\0${kind}\0${hopMessage}`;
+      const known = byHop.get(key);
+      if (known) {
+        known.devices!.push(device.id);
+        continue;
+      }
+      const entry: ReportEntry = {
+        label: `jump host ${explained.hop}`,
+        kind,
+        message: hopMessage,
+        advice: explained.advice,
+        devices: [device.id],
+      };
+      byHop.set(key, entry);
+      entries.push(entry);
+    }
+    const width = Math.min(24, Math.max(...entries.map((entry) => entry.label.length)));
+    const kindWidth = Math.max(...entries.map((entry) => entry.kind.length));
+    const indent = `  ${' '.repeat(width)}  ${' '.repeat(kindWidth)}  `;
     lines.push(
       '',
       `${problems.length === 1 ? 'One device' : `${problems.length} devices`} not backed up:`,
     );
-    for (const device of problems) {
+    for (const entry of entries) {
       lines.push(
-        `  ${named(device).padEnd(width)}  ${(device.kind ?? device.status).padEnd(kindWidth)}  ${device.message ?? ''}`.trimEnd(),
-        `  ${' '.repeat(width)}  ${' '.repeat(kindWidth)}  → ${options.adviceFor(device)}`,
+        `  ${entry.label.padEnd(width)}  ${entry.kind.padEnd(kindWidth)}  ${entry.message}`.trimEnd(),
       );
+      if (entry.devices) {
+        lines.push(
+          `${indent}${entry.devices.length === 1 ? 'the device behind it' : `the ${entry.devices.length} devices behind it`}: ${entry.devices.join(', ')}`,
+        );
+      }
+      lines.push(`${indent}→ ${entry.advice}`);
     }
   }
   return `${lines.join('\n')}\n`;

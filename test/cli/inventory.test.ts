@@ -1,4 +1,5 @@
 /** The inventory: YAML or JSON, defaults merged, every problem named by file, position and field. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InventoryError, loadInventory, parseInventory } from '../../src/cli/inventory.js';
@@ -530,6 +531,23 @@ describe('jump hosts', () => {
     );
   });
 
+  it('reports an invalid jump host once, not again for every device that names it', () => {
+    expect(
+      problemsOfText([
+        ...HOPS,
+        '    via: bastion1',
+        'defaults:',
+        '  username: backup',
+        '  password_env: ROUTER_PASSWORD',
+        'devices:',
+        '  - { id: r1, host: 10.20.0.7, vendor: routeros, via: [bastion1, site-jump] }',
+        '  - { id: r2, host: 10.20.0.8, vendor: routeros, via: [bastion1, site-jump] }',
+      ]),
+    ).toBe(
+      'hosts.yaml:11: jump_hosts.site-jump: via: unknown field; known fields: host, port, username, password_env, password_file, private_key_file, passphrase_env',
+    );
+  });
+
   it('refuses a jump host named like a device (one id, one pin)', () => {
     expect(
       problemsOfText([
@@ -649,5 +667,27 @@ describe('per-device SSH settings (ssh:)', () => {
     expect(await problemsOf(path)).toMatch(
       /^inventory\.yaml:\d+: defaults: ssh\.time_limit_ms: must be a whole number of milliseconds of at least 1, got "0"$/,
     );
+  });
+});
+
+describe('the jump host example of docs/cli.md', () => {
+  const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+  const section = docs.slice(docs.indexOf('### Jump hosts'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+
+  it('is a valid inventory whose hop order comes from the devices, and via: [] goes direct', () => {
+    const inventory = parseInventory(example, { file: join(dir, 'devices.yaml') });
+    const via = (id: string) =>
+      inventory.devices.find((device) => device.id === id)?.via as { id: string }[] | undefined;
+    expect(via('edge-r7')?.map((hop) => hop.id)).toEqual(['bastion1']);
+    expect(via('site9-sw1')?.map((hop) => hop.id)).toEqual(['bastion1', 'site9-jump']);
+    expect(inventory.devices.map((device) => device.id)).toContain('mgmt-sw1');
+    expect(via('mgmt-sw1')).toBeUndefined();
+  });
+
+  it('does not suggest a jump host has a via of its own', () => {
+    const hops = example.slice(0, example.indexOf('defaults:'));
+    expect(hops).not.toMatch(/^ {2}[\w-]+:\s*#\s*reached through/m);
+    expect(section).toContain('`via: []` on a device cancels a `via:` set in `defaults`');
   });
 });
