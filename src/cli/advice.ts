@@ -137,18 +137,26 @@ export interface ExplainedFailure {
   readonly hop?: string;
 }
 
+/** Which part failed, as the library's outcomes and events say (`jumpHost`, `stage`). */
+export interface FailedPart {
+  readonly jumpHost?: string | undefined;
+  readonly stage?: string | undefined;
+}
+
 /**
  * What failed (the device, its enable step, or a jump host on its way) and what to do, in terms of
- * the CLI. The library's events carry kind and message only: the hop is recognised by the message
- * naming it first (`r1: jump host bastion1 (…) …`), the enable step by its words about the enable
- * secret.
+ * the CLI. `part` is what the library's outcome or event said (`jumpHost`, `stage`).
  */
 export function explainFailure(
   kind: BackupErrorKind | undefined,
   message: string | undefined,
   context: AdviceContext,
+  part: FailedPart = {},
 ): ExplainedFailure {
-  const hop = failedHop(kind, message, context);
+  const hop =
+    part.jumpHost === undefined
+      ? undefined
+      : context.via?.find((candidate) => candidate.id === part.jumpHost);
   if (hop) {
     return {
       message: message === undefined ? undefined : hopMessageInCliWords(message, hop, context),
@@ -156,29 +164,13 @@ export function explainFailure(
       hop: hop.id,
     };
   }
-  if (kind === 'auth-failed' && message !== undefined && isEnableFailure(message)) {
+  if (kind === 'auth-failed' && message !== undefined && part.stage === 'enable') {
     return {
       message: enableMessageInCliWords(message, context),
       advice: enableAdvice(context),
     };
   }
   return { message, advice: adviceFor(kind, context) };
-}
-
-/** The device's jump host whose own connection failed, if the message says so. */
-function failedHop(
-  kind: BackupErrorKind | undefined,
-  message: string | undefined,
-  context: AdviceContext,
-): HopContext | undefined {
-  if (message === undefined || kind === undefined) return undefined;
-  const prefix = `${context.deviceId}: `;
-  const text = message.startsWith(prefix) ? message.slice(prefix.length) : message;
-  const hop = context.via?.find((candidate) => text.startsWith(`jump host ${candidate.id} (`));
-  if (!hop) return undefined;
-  // The jump host is fine; it cannot reach this one device, or has no channel left just now.
-  if (/ cannot reach | has no channel left /.test(text)) return undefined;
-  return hop;
 }
 
 function hopTarget(hop: HopContext): string {
@@ -256,11 +248,6 @@ function hopAdviceFor(
     default:
       return undefined;
   }
-}
-
-/** The library's words for a refused privilege step (`details.stage: "enable"`). */
-function isEnableFailure(message: string): boolean {
-  return /credentials\.enableSecret|refused privileged mode/.test(message);
 }
 
 function enableSource(context: AdviceContext): string {

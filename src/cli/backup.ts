@@ -81,6 +81,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       result.kind,
       result.message,
       adviceContext(args, inventory, result.id, 'backup'),
+      result,
     );
   let results: DeviceResult[];
   try {
@@ -272,6 +273,8 @@ function toResult(
       status: 'failed',
       ...(outcome.kind ? { kind: outcome.kind } : {}),
       ...message,
+      ...(outcome.jumpHost === undefined ? {} : { jumpHost: outcome.jumpHost }),
+      ...(outcome.stage === undefined ? {} : { stage: outcome.stage }),
       ...duration,
     };
   }

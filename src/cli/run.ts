@@ -194,7 +194,9 @@ function logEvents(
   });
   scheduler.on('backup:failure', (e) => {
     const next = e.permanent
-      ? 'blocked until its secret or pin changes'
+      ? e.jumpHost === undefined
+        ? 'blocked until its secret or pin changes'
+        : `blocked until the secret or pin of jump host ${e.jumpHost} changes`
       : e.nextAttemptAt === undefined
         ? ''
         : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
@@ -202,6 +204,7 @@ function logEvents(
       e.kind,
       e.message,
       adviceContext(args, source.current, e.deviceId, 'run'),
+      e,
     );
     log(
       `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${explained.message}${next ? ` (${next})` : ''}`,

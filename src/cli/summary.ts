@@ -15,6 +15,10 @@ export interface DeviceResult {
   readonly transport?: 'telnet';
   /** What happened, for failures and skips; never a secret or config text. Not in the JSON. */
   readonly message?: string;
+  /** A failure of the jump host on the way (its name), not of the device. Not in the JSON. */
+  readonly jumpHost?: string;
+  /** A failure of a step after the login (`enable`). Not in the JSON. */
+  readonly stage?: string;
 }
 
 /** The result of a whole `backup`. */

@@ -42,6 +42,10 @@ export interface SchedulerEvents {
     permanent: boolean;
     /** How the device was reached: `ssh`, or `telnet` where its record says so. */
     transport: DeviceTransport;
+    /** Set when a jump host's own connection failed (its id), not the device behind it. */
+    jumpHost?: string;
+    /** Set when a step after the login failed: `'enable'` (privilege), `'keyboard-interactive'`, … */
+    stage?: string;
     /** When the next attempt is due (ms epoch); absent while blocked. */
     nextAttemptAt?: number;
   }) => void;

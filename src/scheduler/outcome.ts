@@ -19,6 +19,21 @@ export interface AttemptOutcome {
   reason?: SkipReason;
   /** For failures and skips: what happened, without secrets. */
   message?: string;
+  /** For failures: the jump host whose own connection failed (its id), not the device behind it. */
+  jumpHost?: string;
+  /** For failures after the login: the step that failed (`'enable'`: the privilege step). */
+  stage?: string;
+}
+
+/** Which part of the way to the device failed, from a failure's details (SPEC §8). */
+export function failedPart(error: BackupError): { jumpHost?: string; stage?: string } {
+  const details = error.details ?? {};
+  return {
+    ...(details.jumpHostFailed === true && typeof details.hop === 'string'
+      ? { jumpHost: details.hop }
+      : {}),
+    ...(typeof details.stage === 'string' ? { stage: details.stage } : {}),
+  };
 }
 
 /** How an attempt ended, as the pipeline saw it. Times in ms since the epoch. */
@@ -275,6 +290,7 @@ function failed(
       consecutiveFailures,
       permanent: error.permanent,
       transport: transportOf(record.device ?? {}),
+      ...failedPart(error),
       ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
     },
   });
@@ -290,7 +306,7 @@ function failed(
     next,
     events,
     counters: { outcome: 'failed', failure: error.kind },
-    outcome: { status: 'failed', kind: error.kind, message: error.message },
+    outcome: { status: 'failed', kind: error.kind, message: error.message, ...failedPart(error) },
     warning: {
       fields: { deviceId: record.id, kind: error.kind, failures: consecutiveFailures },
       message: error.message,

@@ -376,7 +376,9 @@ export function forDevice(deviceId: string, error: unknown): unknown {
     deviceId,
     cause: error.cause ?? error,
     message: `${deviceId}: ${text}`,
-    details: error.details,
+    // The jump host's own connection failed, not the device behind it: `jumpHostFailed` says so
+    // to whoever explains the failure (the devices' events carry it as `jumpHost`).
+    details: { ...error.details, jumpHostFailed: true },
   });
 }
 
@@ -469,6 +471,8 @@ function forwardError(
   if (error.reason === ADMINISTRATIVELY_PROHIBITED) {
     return new BackupError({
       ...base,
+      // The jump host's own setting is at fault, not the device.
+      details: { ...base.details, jumpHostFailed: true },
       kind: 'unreachable',
       message: `${deviceId}: ${connection.label} refuses to forward to ${where} (administratively prohibited); allow TCP forwarding for this account (OpenSSH: AllowTcpForwarding yes, PermitOpen)`,
     });

@@ -149,7 +149,7 @@ it("confsnap run: a re-keyed jump host's advice resets the jump host's pin, not 
   expect(impostor.credentialAttempts).toBe(0);
 });
 
-describe('which part failed, from the library message', () => {
+describe("which part failed, from the library's outcome (jumpHost, stage)", () => {
   const context = {
     deviceId: 'r1',
     host: '10.20.0.7',
@@ -172,7 +172,8 @@ describe('which part failed, from the library message', () => {
         'r1: 10.20.0.7:22 refused the connection from jump host bastion1 (203.0.113.5:22); …',
       ],
     ] as const) {
-      const explained = explainFailure(kind, message, context);
+      // The library names the jump host in details, but not as the part that failed.
+      const explained = explainFailure(kind, message, context, {});
       expect(explained.hop).toBeUndefined();
       expect(explained.advice).toContain('10.20.0.7:22');
     }
@@ -183,6 +184,7 @@ describe('which part failed, from the library message', () => {
       'unreachable',
       'r1: jump host bastion1 (203.0.113.5:22) refuses to forward to 10.20.0.7:22 (administratively prohibited); …',
       context,
+      { jumpHost: 'bastion1' },
     );
     expect(explained.hop).toBe('bastion1');
     expect(explained.advice).toContain(

@@ -118,6 +118,33 @@ describe('BackupScheduler with devices behind a jump host', () => {
     ).toEqual(['r0', 'r1']);
   });
 
+  it('names no jump host as failed when the hop works but cannot reach the device', async () => {
+    const hop: Ssh2JumpHost = await startSsh2JumpHost();
+    cleanups.push(() => hop.close());
+    // A port nothing listens on: the hop's channel to it is refused.
+    const fleet = await fleetOf(1);
+    const port = fleet.devices[0]!.port;
+    await fleet.close();
+    const backups = scheduler(
+      [
+        {
+          id: 'r0',
+          host: '127.0.0.1',
+          port,
+          vendor: 'routeros',
+          via: { id: 'jump1', host: hop.host, port: hop.port },
+        },
+      ],
+      { username: 'jump', password: 'jump-secret' },
+      { hostKeys: new MemoryHostKeyStore() },
+    );
+    await backups.start();
+    const outcome = await backups.trigger('r0');
+    expect(outcome.status).toBe('failed');
+    expect(outcome.message).toMatch(/jump host jump1/);
+    expect(outcome.jumpHost).toBeUndefined();
+  });
+
   it('blocks the devices behind an impostor hop, naming it in hostkey:mismatch, with no credential sent to it', async () => {
     const impostor: Ssh2JumpHost = await startSsh2JumpHost();
     cleanups.push(() => impostor.close());
@@ -138,9 +165,16 @@ describe('BackupScheduler with devices behind a jump host', () => {
     );
     const mismatches: unknown[] = [];
     backups.on('hostkey:mismatch', (event) => mismatches.push(event));
+    const failures: { jumpHost?: string }[] = [];
+    backups.on('backup:failure', (event) => failures.push(event));
     await backups.start();
     const outcome = await backups.trigger('r0');
-    expect(outcome).toMatchObject({ status: 'failed', kind: 'host-key-mismatch' });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      kind: 'host-key-mismatch',
+      jumpHost: 'jump1',
+    });
+    expect(failures.map((event) => event.jumpHost)).toEqual(['jump1']);
     expect(outcome.message).toMatch(/^r0: jump host jump1 \(127\.0\.0\.1:\d+\) presented host key/);
     expect(mismatches).toEqual([
       {
