@@ -13,6 +13,10 @@ import type { AttemptCause, SchedulerEvents, SkipReason } from './events.js';
 /** What one attempt came to, from `BackupScheduler.trigger`. */
 export interface AttemptOutcome {
   status: 'success' | 'failed' | 'skipped' | 'locked';
+  /**
+   * For failures: the error kind. Absent on a `failed` outcome only when nothing was attempted
+   * because the scheduler knows no such device (`message` says so).
+   */
   kind?: BackupErrorKind;
   sha256?: string;
   changed?: boolean;
