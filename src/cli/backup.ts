@@ -224,6 +224,8 @@ export function adviceContext(
     outDir: args.out,
     legacySsh: args.legacySsh,
     ...(device ? { host: device.host, ...(device.port ? { port: device.port } : {}) } : {}),
+    ...(device?.transport === undefined ? {} : { transport: device.transport }),
+    ...(device?.ssh === undefined ? {} : { ssh: device.ssh }),
     ...(credentials ? { credentials } : {}),
     ...(device?.via === undefined ? {} : { via: hopsOf(device.via, inventory.credentials) }),
     ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
