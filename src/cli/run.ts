@@ -14,6 +14,7 @@ import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, withCreatedOutDir } from './preflight.js';
 import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
+import { requireTelnetLibrary } from './telnet-preflight.js';
 import { telnetWarning, transportNote } from './telnet-warning.js';
 import { redactUrl } from './redact.js';
 
@@ -74,6 +75,7 @@ async function runScheduler(
 ): Promise<number> {
   await source.load();
   await requireSecrets(source.current, io.env);
+  await requireTelnetLibrary(source.current.devices);
   const createdOut = await checkOutDir(args.out);
   const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
     hostKeys: await openHostKeys(args.knownHosts),
