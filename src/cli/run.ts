@@ -14,7 +14,7 @@ import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, withCreatedOutDir } from './preflight.js';
 import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
-import { requireTelnetLibrary } from './telnet-preflight.js';
+import { requireTelnetLibrary, telnetLibraryProblem } from './telnet-preflight.js';
 import { telnetWarning, transportNote } from './telnet-warning.js';
 import { redactUrl } from './redact.js';
 
@@ -269,8 +269,10 @@ export class InventorySource implements DeviceSource {
     this.#forced = false;
     if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
+        const telnetBefore = new Set(telnetIds(this.current.devices));
         this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);
+        await this.#warnNewlyTelnet(telnetBefore);
       } catch (error) {
         this.#badStamp = stamp;
         const problems =
@@ -288,6 +290,23 @@ export class InventorySource implements DeviceSource {
     return Promise.resolve(this.#byId.get(id));
   }
 
+  /**
+   * The start-up warnings again, for the devices the re-read inventory added as telnet or switched
+   * to telnet: they were never warned about.
+   */
+  async #warnNewlyTelnet(telnetBefore: ReadonlySet<string>): Promise<void> {
+    const newly = this.current.devices.filter(
+      (device) => device.transport === 'telnet' && !telnetBefore.has(device.id),
+    );
+    const warning = telnetWarning(newly);
+    if (warning === undefined) return;
+    this.log(
+      `warning the re-read inventory: ${warning.replace(/^(one device|\d+ devices) use/, '$1 now use')}`,
+    );
+    const problem = await telnetLibraryProblem(newly);
+    if (problem !== undefined) this.log(`warning ${problem}`);
+  }
+
   #use(inventory: Inventory, stamp: string): void {
     this.#current = inventory;
     this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
@@ -299,6 +318,10 @@ export class InventorySource implements DeviceSource {
     const info = await stat(this.file);
     return `${info.mtimeMs}:${info.size}:${info.ino}`;
   }
+}
+
+function telnetIds(devices: readonly Device[]): string[] {
+  return devices.filter((device) => device.transport === 'telnet').map((device) => device.id);
 }
 
 async function openRedis(url: string, log: (line: string) => void): Promise<Redis> {
