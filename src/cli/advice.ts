@@ -84,7 +84,12 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
   switch (kind) {
     case 'auth-failed':
       return (
-        `Check ${describeSecretSource(context.credentials, { loginOnly: true })} against the device's accounts. ` +
+        (telnet &&
+        context.credentials !== undefined &&
+        context.credentials.passwordEnv === undefined &&
+        context.credentials.passwordFile === undefined
+          ? `Over telnet only a password logs in, and ${context.deviceId} has none in the inventory: set password_env or password_file for it (a key serves SSH only). `
+          : `Check ${describeSecretSource(context.credentials, { loginOnly: true })} against the device's accounts. `) +
         (context.command === 'run'
           ? 'The device is not tried again until that secret changes; confsnap run notices the change by itself.'
           : 'Then run confsnap backup again.')
