@@ -195,19 +195,23 @@ function logEvents(
     );
   });
   scheduler.on('backup:failure', (e) => {
-    const next = e.permanent
-      ? e.jumpHost === undefined
-        ? 'blocked until its secret or pin changes'
-        : `blocked until the secret or pin of jump host ${e.jumpHost} changes`
-      : e.nextAttemptAt === undefined
-        ? ''
-        : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
     const explained = explainFailure(
       e.kind,
       e.message,
       adviceContext(args, source.current, e.deviceId, 'run'),
       e,
     );
+    // Said once: most permanent failures' messages already say what unblocks the device.
+    const saysBlocked = /blocked until|not tried again/.test(explained.message ?? '');
+    const next = e.permanent
+      ? saysBlocked
+        ? ''
+        : e.jumpHost === undefined
+          ? 'blocked until its secret or pin changes'
+          : `blocked until the secret or pin of jump host ${e.jumpHost} changes`
+      : e.nextAttemptAt === undefined
+        ? ''
+        : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
     log(
       `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${explained.message}${next ? ` (${next})` : ''}`,
     );
