@@ -1,4 +1,10 @@
-import { COLLECT_DEFAULTS, type BackupErrorKind, type JumpHost } from '../index.js';
+import {
+  COLLECT_DEFAULTS,
+  type BackupErrorKind,
+  type DeviceSSHSettings,
+  type DeviceTransport,
+  type JumpHost,
+} from '../index.js';
 import type { CredentialSpec } from './inventory.js';
 
 /** A jump host on a device's way (`via:`), as the advice names it. */
@@ -33,6 +39,10 @@ export interface AdviceContext {
   readonly host?: string;
   readonly port?: number;
   readonly credentials?: CredentialSpec;
+  /** How the device is reached (its record's `transport`); absent: SSH. */
+  readonly transport?: DeviceTransport;
+  /** The device's own `ssh:` settings from the inventory, which win over the command line's. */
+  readonly ssh?: DeviceSSHSettings;
   /** The jump hosts the device is reached through, nearest first. */
   readonly via?: readonly HopContext[];
   readonly knownHostsFile: string;
@@ -64,13 +74,22 @@ export function describeSecretSource(
  * which inventory field, which command. The library's own message says what happened.
  */
 export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceContext): string {
+  const telnet = context.transport === 'telnet';
+  const protocol = telnet ? 'telnet' : 'SSH';
   const target =
-    context.host === undefined ? 'the device' : `${context.host}:${context.port ?? 22}`;
+    context.host === undefined
+      ? 'the device'
+      : `${context.host}:${context.port ?? (telnet ? 23 : 22)}`;
   const again = context.command === 'run' ? 'confsnap run retries it' : 'run confsnap backup again';
   switch (kind) {
     case 'auth-failed':
       return (
-        `Check ${describeSecretSource(context.credentials, { loginOnly: true })} against the device's accounts. ` +
+        (telnet &&
+        context.credentials !== undefined &&
+        context.credentials.passwordEnv === undefined &&
+        context.credentials.passwordFile === undefined
+          ? `Over telnet only a password logs in, and ${context.deviceId} has none in the inventory: set password_env or password_file for it (a key serves SSH only). `
+          : `Check ${describeSecretSource(context.credentials, { loginOnly: true })} against the device's accounts. `) +
         (context.command === 'run'
           ? 'The device is not tried again until that secret changes; confsnap run notices the change by itself.'
           : 'Then run confsnap backup again.')
@@ -82,26 +101,30 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
         'otherwise find out what answers at that address before sending it any password.'
       );
     case 'negotiation-failed':
-      return context.legacySsh
-        ? 'The device offers no SSH algorithm confsnap supports even with --legacy-ssh; update its SSH server or firmware.'
-        : 'Old firmware offers only older SSH algorithms: try again with --legacy-ssh.';
+      return telnet ? TELNETLIB_ADVICE : algorithmsAdvice(context);
     case 'connect-timeout':
       return (
-        `Connect, key exchange and login did not finish within ${context.timeoutMs ?? COLLECT_DEFAULTS.connectTimeoutMs} ms: ` +
-        `check that ${target} answers SSH from this host (firewall, ACL, a hung SSH server); ` +
-        'for slow links raise --timeout-ms.'
+        `Connect${telnet ? '' : ', key exchange'} and login did not finish within ${timeoutOf(context, 'connectTimeoutMs')} ms: ` +
+        `check that ${target} answers ${protocol} from this host (firewall, ACL, a hung ${protocol} server); ` +
+        `for slow links raise ${timeoutSetting(context, 'connectTimeoutMs')}.`
       );
     case 'connection-refused':
-      return `Nothing accepts SSH at ${target}: check the port in the inventory and that SSH is enabled on the device.`;
+      return telnet
+        ? `Nothing accepts telnet at ${target}: check the port in the inventory (telnet's default is 23) and that the device's telnet server is enabled.`
+        : `Nothing accepts SSH at ${target}: check the port in the inventory and that SSH is enabled on the device.`;
     case 'unreachable':
       return `Check the host name or address of ${context.deviceId} in the inventory, DNS, routing and firewalls towards ${target}.`;
     case 'command-timeout':
       return (
-        `The device did not finish a command within ${context.timeoutMs ?? COLLECT_DEFAULTS.commandTimeoutMs} ms: ` +
-        'for large configurations or slow devices raise --timeout-ms.'
+        `The device did not finish a command within ${timeoutOf(context, 'commandTimeoutMs')} ms: ` +
+        `for large configurations or slow devices raise ${timeoutSetting(context, 'commandTimeoutMs')}.`
       );
     case 'time-limit':
-      return `The whole backup took longer than ${COLLECT_DEFAULTS.timeLimitMs / 1_000} s: check the device's load and the vendor in the inventory (a wrong vendor can wait for a prompt that never comes).`;
+      return (
+        `The whole backup took longer than ${formatLimit(context.ssh?.timeLimitMs ?? COLLECT_DEFAULTS.timeLimitMs)}` +
+        `${context.ssh?.timeLimitMs === undefined ? '' : ' (time_limit_ms in its ssh: settings)'}: ` +
+        "check the device's load and the vendor in the inventory (a wrong vendor can wait for a prompt that never comes)."
+      );
     case 'command-failed':
       return 'The device refused the backup command: check that the account may read the configuration (privilege level) and that vendor and version in the inventory match the device.';
     case 'truncated-output':
@@ -123,6 +146,45 @@ export function adviceFor(kind: BackupErrorKind | undefined, context: AdviceCont
     case undefined:
       return `${again[0]!.toUpperCase()}${again.slice(1)}; if it fails the same way, report it with the message above.`;
   }
+}
+
+/** Where to install telnetlib: beside confsnap, in the project or globally. */
+export const TELNETLIB_ADVICE =
+  'Install telnetlib where confsnap is installed: npm install telnetlib in the project that has confsnap, or npm install -g telnetlib for a global confsnap.';
+
+/** The deadline in force for the device: its own `ssh:` setting, else `--timeout-ms`, else the default. */
+function timeoutOf(context: AdviceContext, name: 'connectTimeoutMs' | 'commandTimeoutMs'): number {
+  return context.ssh?.[name] ?? context.timeoutMs ?? COLLECT_DEFAULTS[name];
+}
+
+/** What to raise: the device's own `ssh:` setting when it has one (it wins), else `--timeout-ms`. */
+function timeoutSetting(
+  context: AdviceContext,
+  name: 'connectTimeoutMs' | 'commandTimeoutMs',
+): string {
+  const key = name === 'connectTimeoutMs' ? 'connect_timeout_ms' : 'command_timeout_ms';
+  return context.ssh?.[name] === undefined
+    ? `--timeout-ms (or ${key} in the device's ssh: settings)`
+    : `${key} in the device's ssh: settings (it wins over --timeout-ms)`;
+}
+
+function formatLimit(ms: number): string {
+  return ms % 1_000 === 0 ? `${ms / 1_000} s` : `${ms} ms`;
+}
+
+/** Advice for an SSH algorithm mismatch, from the algorithms in force for the device. */
+function algorithmsAdvice(context: AdviceContext): string {
+  const own = context.ssh?.algorithms;
+  if (own === 'modern') {
+    return 'The device has ssh: { algorithms: modern } in the inventory, which offers only current algorithms (even with --legacy-ssh): set algorithms: legacy there for old firmware.';
+  }
+  if (own === 'legacy' || (own === undefined && context.legacySsh)) {
+    return `The device offers no SSH algorithm confsnap supports even with the legacy ones (${own === undefined ? '--legacy-ssh' : 'ssh: { algorithms: legacy }'}); update its SSH server or firmware.`;
+  }
+  if (own !== undefined) {
+    return 'The device shares no SSH algorithm with the lists in its ssh: { algorithms: … } settings: compare them with what the device offers (the message above), or use algorithms: legacy.';
+  }
+  return 'Old firmware offers only older SSH algorithms: set ssh: { algorithms: legacy } on this device in the inventory (or --legacy-ssh for every device).';
 }
 
 /** A failure as the CLI tells it: its message in the CLI's words, and what to do about it. */

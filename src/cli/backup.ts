@@ -15,6 +15,7 @@ import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, checkPinFileWritable, withCreatedOutDir } from './preflight.js';
+import { requireTelnetLibrary } from './telnet-preflight.js';
 import { telnetWarning } from './telnet-warning.js';
 import { createProgress, type BackupProgress } from './progress.js';
 import { openPublisher, SetupError } from './publishers.js';
@@ -55,6 +56,7 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
   const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
   await requireSecrets(inventory, io.env);
+  await requireTelnetLibrary(inventory.devices);
   const createdOut = await checkOutDir(args.out);
   const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
     hostKeys: await openHostKeys(args.knownHosts),
@@ -224,6 +226,8 @@ export function adviceContext(
     outDir: args.out,
     legacySsh: args.legacySsh,
     ...(device ? { host: device.host, ...(device.port ? { port: device.port } : {}) } : {}),
+    ...(device?.transport === undefined ? {} : { transport: device.transport }),
+    ...(device?.ssh === undefined ? {} : { ssh: device.ssh }),
     ...(credentials ? { credentials } : {}),
     ...(device?.via === undefined ? {} : { via: hopsOf(device.via, inventory.credentials) }),
     ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),

@@ -14,6 +14,7 @@ import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
 import { checkOutDir, withCreatedOutDir } from './preflight.js';
 import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publishers.js';
+import { requireTelnetLibrary, telnetLibraryProblem } from './telnet-preflight.js';
 import { telnetWarning, transportNote } from './telnet-warning.js';
 import { redactUrl } from './redact.js';
 
@@ -74,6 +75,7 @@ async function runScheduler(
 ): Promise<number> {
   await source.load();
   await requireSecrets(source.current, io.env);
+  await requireTelnetLibrary(source.current.devices);
   const createdOut = await checkOutDir(args.out);
   const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
     hostKeys: await openHostKeys(args.knownHosts),
@@ -193,19 +195,23 @@ function logEvents(
     );
   });
   scheduler.on('backup:failure', (e) => {
-    const next = e.permanent
-      ? e.jumpHost === undefined
-        ? 'blocked until its secret or pin changes'
-        : `blocked until the secret or pin of jump host ${e.jumpHost} changes`
-      : e.nextAttemptAt === undefined
-        ? ''
-        : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
     const explained = explainFailure(
       e.kind,
       e.message,
       adviceContext(args, source.current, e.deviceId, 'run'),
       e,
     );
+    // Said once: most permanent failures' messages already say what unblocks the device.
+    const saysBlocked = /blocked until|not tried again/.test(explained.message ?? '');
+    const next = e.permanent
+      ? saysBlocked
+        ? ''
+        : e.jumpHost === undefined
+          ? 'blocked until its secret or pin changes'
+          : `blocked until the secret or pin of jump host ${e.jumpHost} changes`
+      : e.nextAttemptAt === undefined
+        ? ''
+        : `next attempt in ${formatDuration(Math.max(0, e.nextAttemptAt - Date.now()))}`;
     log(
       `failed  ${e.deviceId}${transportNote(e.transport)}  ${e.kind}  ${explained.message}${next ? ` (${next})` : ''}`,
     );
@@ -267,8 +273,10 @@ export class InventorySource implements DeviceSource {
     this.#forced = false;
     if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
+        const telnetBefore = new Set(telnetIds(this.current.devices));
         this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);
+        await this.#warnNewlyTelnet(telnetBefore);
       } catch (error) {
         this.#badStamp = stamp;
         const problems =
@@ -286,6 +294,23 @@ export class InventorySource implements DeviceSource {
     return Promise.resolve(this.#byId.get(id));
   }
 
+  /**
+   * The start-up warnings again, for the devices the re-read inventory added as telnet or switched
+   * to telnet: they were never warned about.
+   */
+  async #warnNewlyTelnet(telnetBefore: ReadonlySet<string>): Promise<void> {
+    const newly = this.current.devices.filter(
+      (device) => device.transport === 'telnet' && !telnetBefore.has(device.id),
+    );
+    const warning = telnetWarning(newly);
+    if (warning === undefined) return;
+    this.log(
+      `warning the re-read inventory: ${warning.replace(/^(one device|\d+ devices) use/, '$1 now use')}`,
+    );
+    const problem = await telnetLibraryProblem(newly);
+    if (problem !== undefined) this.log(`warning ${problem}`);
+  }
+
   #use(inventory: Inventory, stamp: string): void {
     this.#current = inventory;
     this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
@@ -297,6 +322,10 @@ export class InventorySource implements DeviceSource {
     const info = await stat(this.file);
     return `${info.mtimeMs}:${info.size}:${info.ino}`;
   }
+}
+
+function telnetIds(devices: readonly Device[]): string[] {
+  return devices.filter((device) => device.transport === 'telnet').map((device) => device.id);
 }
 
 async function openRedis(url: string, log: (line: string) => void): Promise<Redis> {

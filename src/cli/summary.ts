@@ -11,7 +11,7 @@ export interface DeviceResult {
   readonly sha256?: string;
   readonly changed?: boolean;
   readonly durationMs: number;
-  /** `telnet` when the device's record says so (absent: SSH). Not in the JSON. */
+  /** `telnet` when the device's record says so (absent: SSH). In the JSON as `transport`. */
   readonly transport?: 'telnet';
   /** What happened, for failures and skips; never a secret or config text. Not in the JSON. */
   readonly message?: string;
@@ -53,7 +53,10 @@ export function summarize(devices: readonly DeviceResult[]): BackupSummary {
   };
 }
 
-/** The `--json` output: exactly the documented fields, in a stable order. */
+/**
+ * The `--json` output: exactly the documented fields, in a stable order — with `telnet`, the count of
+ * devices reached over telnet, and each device's `transport` (`ssh` | `telnet`).
+ */
 export function summaryJson(summary: BackupSummary): string {
   return JSON.stringify({
     total: summary.total,
@@ -61,9 +64,11 @@ export function summaryJson(summary: BackupSummary): string {
     failed: summary.failed,
     changed: summary.changed,
     unchanged: summary.unchanged,
+    telnet: summary.devices.filter((device) => device.transport === 'telnet').length,
     devices: summary.devices.map((device) => ({
       id: device.id,
       status: device.status,
+      transport: device.transport ?? 'ssh',
       ...(device.kind === undefined ? {} : { kind: device.kind }),
       ...(device.sha256 === undefined ? {} : { sha256: device.sha256 }),
       ...(device.changed === undefined ? {} : { changed: device.changed }),

@@ -92,7 +92,8 @@ export async function openTelnet(
         kind: 'negotiation-failed',
         deviceId: attempt.deviceId,
         cause: error,
-        message: `${attempt.deviceId}: ${TELNETLIB_MISSING}`,
+        // Not transient, though the scheduler retries it on backoff like any failure: say so.
+        message: `${attempt.deviceId}: ${TELNETLIB_MISSING} (next to confsnap); until it can be loaded every attempt fails the same way`,
         details: { reason: 'telnetlib-missing' },
       });
     }),

@@ -81,9 +81,12 @@ export function telnetLogin(
         if (stage === 'password-sent') return reject(refused('asked for the password again'));
         if (credentials.password === undefined) {
           return reject(
-            refused(
-              'asks for a password, and the credentials have none (telnet logs in with a password only)',
-            ),
+            new BackupError({
+              kind: 'auth-failed',
+              deviceId,
+              message: `${deviceId}: ${target} asks for a password over telnet, and the credentials have none (a key cannot log in over telnet); give this device a password — it is blocked until its credentials change`,
+              details: { stage: 'telnet-login' },
+            }),
           );
         }
         return answer('password-sent', credentials.password);

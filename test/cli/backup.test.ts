@@ -93,13 +93,22 @@ describe('confsnap backup', () => {
       'failed',
       'changed',
       'unchanged',
+      'telnet',
       'devices',
     ]);
-    expect(summary).toMatchObject({ total: 2, succeeded: 1, failed: 1, changed: 1, unchanged: 0 });
+    expect(summary).toMatchObject({
+      total: 2,
+      succeeded: 1,
+      failed: 1,
+      changed: 1,
+      unchanged: 0,
+      telnet: 0,
+    });
     const [r1, r2] = summary.devices;
     expect(r1).toEqual({
       id: 'r1',
       status: 'success',
+      transport: 'ssh',
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
       changed: true,
       durationMs: expect.any(Number) as number,
@@ -107,6 +116,7 @@ describe('confsnap backup', () => {
     expect(r2).toEqual({
       id: 'r2',
       status: 'failed',
+      transport: 'ssh',
       kind: 'command-failed',
       durationMs: expect.any(Number) as number,
     });

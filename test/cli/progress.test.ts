@@ -76,10 +76,25 @@ describe('the JSON summary', () => {
       failed: 1,
       changed: 1,
       unchanged: 1,
+      telnet: 0,
       devices: [
-        { id: 'r1', status: 'success', sha256: 'a'.repeat(64), changed: true, durationMs: 120 },
-        { id: 'r2', status: 'success', sha256: 'a'.repeat(64), changed: false, durationMs: 120 },
-        { id: 'r3', status: 'failed', kind: 'auth-failed', durationMs: 80 },
+        {
+          id: 'r1',
+          status: 'success',
+          transport: 'ssh',
+          sha256: 'a'.repeat(64),
+          changed: true,
+          durationMs: 120,
+        },
+        {
+          id: 'r2',
+          status: 'success',
+          transport: 'ssh',
+          sha256: 'a'.repeat(64),
+          changed: false,
+          durationMs: 120,
+        },
+        { id: 'r3', status: 'failed', transport: 'ssh', kind: 'auth-failed', durationMs: 80 },
       ],
     });
   });

@@ -89,4 +89,27 @@ describe('confsnap backup of a telnet device', () => {
     expect(run.stdout()).toMatch(/fw1 \(telnet\)\s+connection-refused/);
     expect(run.stdout() + run.stderr()).not.toContain(PASSWORD);
   });
+
+  it('--json: each device says its transport, and the summary counts the telnet ones', async () => {
+    const sw = await lab.start(PASSWORD, { vendor: 'cisco-ios', transport: 'telnet' });
+    const r1 = await lab.start(PASSWORD, { vendor: 'cisco-ios' });
+    const inventory = writeInventory(dir, {
+      defaults: { username: USERNAME, password_env: 'ROUTER_PASSWORD' },
+      devices: [entry('sw1', sw, { transport: 'telnet' }), entry('r1', r1)],
+    });
+    const run = await cli(
+      ['backup', '--inventory', inventory, '--out', join(dir, 'out'), '--json'],
+      { env, cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout()) as {
+      telnet: number;
+      devices: { id: string; transport: string }[];
+    };
+    expect(summary.telnet).toBe(1);
+    expect(summary.devices.map(({ id, transport }) => [id, transport])).toEqual([
+      ['sw1', 'telnet'],
+      ['r1', 'ssh'],
+    ]);
+  });
 });
