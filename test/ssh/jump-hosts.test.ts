@@ -27,7 +27,7 @@ const available = servicesAvailable('sshd');
 const CONFIG = '/system identity\nset name=r1\n';
 const DEVICE_CREDENTIALS: Credentials = { username: 'admin', password: 'admin' };
 const LOGINS = /Accepted publickey for/;
-const TELNET_CREDENTIALS: Credentials = {
+const TELNET_CREDENTIALS = {
   username: 'backup',
   password: 'Telnet-pass-behind-a-hop',
 };
