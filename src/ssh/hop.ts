@@ -259,6 +259,11 @@ export class HopConnection {
         // is noticed after about three intervals and connected again on the next use.
         keepaliveIntervalMs: HOP_KEEPALIVE_INTERVAL_MS,
       });
+      // Every device's session runs as small request/answer packets over this one TCP connection;
+      // with Nagle's algorithm a packet waits for the ACK of the one before it, which the bastion
+      // delays (~40 ms on Linux), several times per device. A hop reached through another hop
+      // rides a channel, which has no such setting (ssh2 then does nothing).
+      client.setNoDelay(true);
       if (pinned === undefined && verifier.observed !== undefined) {
         await this.#pin(verifier.observed, attempt.signal);
       }

@@ -2,7 +2,8 @@
  * Jump hosts (SPEC §8): a real OpenSSH sshd as the bastion, simulated devices behind it, one shared
  * connection per hop, host-key pinning of hops, one deadline, and errors that name the hop.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Credentials, Device, JumpHost } from '../../src/core/device.js';
 import { isJumpHostRecord } from '../../src/core/device.js';
 import { isBackupError, type BackupError } from '../../src/core/errors.js';
@@ -142,6 +143,27 @@ describe.skipIf(!available)('jump hosts through OpenSSH sshd', () => {
       hostKeyFingerprintOf(sshd.hostKeys.ed25519.publicKey),
     );
     expect(await hostKeys.get('r0')).toBe(fleet.devices[0]!.hostKeyFingerprint);
+  });
+
+  it("turns Nagle's algorithm off on the TCP connection to the bastion, which carries every device's small packets", async () => {
+    const setNoDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      const jumpHosts = pool();
+      await collectConfig({
+        device: behind(fleet.devices[2]!, 2),
+        credentials: DEVICE_CREDENTIALS,
+        jumpHosts,
+      });
+      const toBastion = setNoDelay.mock.contexts.filter(
+        (socket, i) =>
+          socket instanceof Socket &&
+          socket.remotePort === sshd.port &&
+          setNoDelay.mock.calls[i]![0] === true,
+      );
+      expect(toBastion).toHaveLength(1);
+    } finally {
+      setNoDelay.mockRestore();
+    }
   });
 
   it('keeps the hop connection for the next device, and closes it when idle', async () => {
