@@ -147,6 +147,7 @@ const jump = skip.has('jump')
       devices: number('jump-devices', quick ? 200 : 500),
       concurrency: number('concurrency', 50),
       configBytes: number('config-bytes', 30_000),
+      dist: args.get('dist'),
       log: (line) => console.error(`  jump: ${line}`),
     });
 const results = {
@@ -266,6 +267,15 @@ if (jump) {
     `  with the default 10 channels per hop       ${String(jump.jump_default_per_s).padStart(7)} dev/s`,
   );
   console.log(`logins to the bastion: ${jump.bastion_logins} over both runs`);
+  const cpu = jump.cpu_ms_per_device;
+  if (cpu) {
+    console.log(
+      `CPU ms per device: direct client ${cpu.direct.client}, fleet ${cpu.direct.fleet}; through the jump host client ${cpu.jump.client}, fleet ${cpu.jump.fleet}, sshd ${cpu.jump.sshd}`,
+    );
+    console.log(
+      `load average before ${jump.load_average.before}, after ${jump.load_average.after} (${results.cpus} cores)`,
+    );
+  }
 }
 
 if (stages) {

@@ -280,7 +280,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
           : await options.jumpHosts!.openChannel(
               attempt,
               hops,
-              { host: device.host, port },
+              { host: device.host, port, transport },
               settings.connectTimeoutMs,
             );
       const connection = await openTelnet(attempt, {

@@ -129,11 +129,14 @@ export class HopConnection {
     return hopTimeout(deviceId, this, connectTimeoutMs, 'SSH session');
   }
 
-  /** Opens a TCP channel from the hop to `host:port`, bounded by `timeoutMs`. */
+  /**
+   * Opens a TCP channel from the hop to `host:port`, bounded by `timeoutMs`. `transport` is what
+   * the device speaks on that port (for the advice of a refusal; default `ssh`).
+   */
   forward(
     client: Client,
     attempt: Attempt,
-    target: { host: string; port: number },
+    target: ForwardTarget,
     timeoutMs: number,
   ): Promise<Duplex> {
     return attempt.wait<Duplex>(
@@ -256,6 +259,11 @@ export class HopConnection {
         // is noticed after about three intervals and connected again on the next use.
         keepaliveIntervalMs: HOP_KEEPALIVE_INTERVAL_MS,
       });
+      // Every device's session runs as small request/answer packets over this one TCP connection;
+      // with Nagle's algorithm a packet waits for the ACK of the one before it, which the bastion
+      // delays (~40 ms on Linux), several times per device. A hop reached through another hop
+      // rides a channel, which has no such setting (ssh2 then does nothing).
+      client.setNoDelay(true);
       if (pinned === undefined && verifier.observed !== undefined) {
         await this.#pin(verifier.observed, attempt.signal);
       }
@@ -459,10 +467,17 @@ const ADMINISTRATIVELY_PROHIBITED = 1;
 const CONNECT_FAILED = 2;
 const RESOURCE_SHORTAGE = 4;
 
+/** Where a hop forwards a channel to, and what the device speaks there. @internal */
+export interface ForwardTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly transport?: 'ssh' | 'telnet' | undefined;
+}
+
 function forwardError(
   deviceId: string,
   connection: HopConnection,
-  target: { host: string; port: number },
+  target: ForwardTarget,
   error: Error & { reason?: number },
 ): BackupError {
   const where = `${target.host}:${target.port}`;
@@ -481,7 +496,11 @@ function forwardError(
     return new BackupError({
       ...base,
       kind: 'connection-refused',
-      message: `${deviceId}: ${where} refused the connection from ${connection.label}; check that SSH is enabled on the device and the port is right`,
+      message: `${deviceId}: ${where} refused the connection from ${connection.label}; ${
+        target.transport === 'telnet'
+          ? "check that telnet is enabled on the device and the port is right (telnet's default is 23)"
+          : 'check that SSH is enabled on the device and the port is right'
+      }`,
     });
   }
   if (error.reason === RESOURCE_SHORTAGE) {

@@ -5,7 +5,7 @@ import type { JumpHost } from '../core/device.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { resolveAlgorithms, type AlgorithmsOption } from './algorithms.js';
 import type { Attempt } from './attempt.js';
-import { forDevice, HopConnection, type HopCredentialSource } from './hop.js';
+import { forDevice, HopConnection, type ForwardTarget, type HopCredentialSource } from './hop.js';
 
 export type { HopCredentialSource };
 import type { HostKeyPinning } from './host-keys.js';
@@ -168,13 +168,14 @@ export class JumpHostPool {
    * Opens a channel through `hops` (nearest first) to `target`. Waiting for a free channel on the
    * last hop is bounded only by the attempt; from then on, one deadline of `connectTimeoutMs`
    * covers every hop's connect and login, the channel, and (through `remainingMs`) the device's
-   * own. Errors name the device and the hop (`details.hop`).
+   * own. Errors name the device and the hop (`details.hop`); `target.transport` (default `ssh`) is
+   * what the device speaks there, for the advice when it refuses.
    * @internal
    */
   async openChannel(
     attempt: Attempt,
     hops: readonly JumpHost[],
-    target: { host: string; port: number },
+    target: ForwardTarget,
     connectTimeoutMs: number,
   ): Promise<JumpHostChannel> {
     const clock = this.#settings.clock;

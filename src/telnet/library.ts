@@ -46,6 +46,22 @@ const TELNETLIB = 'telnetlib';
 const TELNET_SOCKET = 'telnetlib/src/TelnetSocket/TelnetSocket.js';
 let loaded: Promise<TelnetLibrary> | undefined;
 
+/** Imports a module by specifier: `import()`, unless a test put another in its place. */
+type ModuleImporter = (specifier: string) => Promise<unknown>;
+const importModule: ModuleImporter = (specifier) => import(specifier);
+let importer: ModuleImporter = importModule;
+
+/**
+ * Test seam: makes `loadTelnetLibrary` import through `replacement` (e.g. one that fails as a
+ * missing package does), or through `import()` again when called without one. Forgets a library
+ * already loaded either way.
+ * @internal
+ */
+export function replaceTelnetImporterForTesting(replacement?: ModuleImporter): void {
+  importer = replacement ?? importModule;
+  loaded = undefined;
+}
+
 type Loaded = { default?: unknown; TelnetSocket?: unknown };
 
 /**
@@ -55,9 +71,9 @@ type Loaded = { default?: unknown; TelnetSocket?: unknown };
 export function loadTelnetLibrary(): Promise<TelnetLibrary> {
   loaded ??= (async () => {
     try {
-      const main = (await import(TELNETLIB)) as Loaded;
+      const main = (await importer(TELNETLIB)) as Loaded;
       const exported = main.TelnetSocket ?? (main.default as Loaded | undefined)?.TelnetSocket;
-      const TelnetSocket = exported ?? ((await import(TELNET_SOCKET)) as Loaded).default;
+      const TelnetSocket = exported ?? ((await importer(TELNET_SOCKET)) as Loaded).default;
       if (typeof TelnetSocket !== 'function') throw new Error('telnetlib has no TelnetSocket');
       return { TelnetSocket } as TelnetLibrary;
     } catch (error) {

@@ -2,7 +2,8 @@
  * Jump hosts (SPEC §8): a real OpenSSH sshd as the bastion, simulated devices behind it, one shared
  * connection per hop, host-key pinning of hops, one deadline, and errors that name the hop.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Credentials, Device, JumpHost } from '../../src/core/device.js';
 import { isJumpHostRecord } from '../../src/core/device.js';
 import { isBackupError, type BackupError } from '../../src/core/errors.js';
@@ -16,15 +17,22 @@ import {
   startSimulatedDevice,
   startSimulatedFleet,
   type SimulatedDevice,
+  type SimulatedDeviceOptions,
   type SimulatedFleet,
 } from '../../src/testing/simulated/index.js';
 import { freePort, servicesAvailable, SshdService } from '../harness/services.js';
 import { startSsh2JumpHost, type Ssh2JumpHost } from '../harness/ssh2-jump-host.js';
+import { sampleConfig } from '../fixtures/configs.js';
 
 const available = servicesAvailable('sshd');
 const CONFIG = '/system identity\nset name=r1\n';
 const DEVICE_CREDENTIALS: Credentials = { username: 'admin', password: 'admin' };
 const LOGINS = /Accepted publickey for/;
+const TELNET_CREDENTIALS = {
+  username: 'backup',
+  password: 'Telnet-pass-behind-a-hop',
+};
+const ENABLE_SECRET = 'En4ble-behind-a-hop';
 
 function hostKeyFingerprintOf(publicKeyLine: string): string {
   return fingerprintOf(Buffer.from(publicKeyLine.trim().split(/\s+/)[1]!, 'base64'));
@@ -137,6 +145,27 @@ describe.skipIf(!available)('jump hosts through OpenSSH sshd', () => {
     expect(await hostKeys.get('r0')).toBe(fleet.devices[0]!.hostKeyFingerprint);
   });
 
+  it("turns Nagle's algorithm off on the TCP connection to the bastion, which carries every device's small packets", async () => {
+    const setNoDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      const jumpHosts = pool();
+      await collectConfig({
+        device: behind(fleet.devices[2]!, 2),
+        credentials: DEVICE_CREDENTIALS,
+        jumpHosts,
+      });
+      const toBastion = setNoDelay.mock.contexts.filter(
+        (socket, i) =>
+          socket instanceof Socket &&
+          socket.remotePort === sshd.port &&
+          setNoDelay.mock.calls[i]![0] === true,
+      );
+      expect(toBastion).toHaveLength(1);
+    } finally {
+      setNoDelay.mockRestore();
+    }
+  });
+
   it('keeps the hop connection for the next device, and closes it when idle', async () => {
     const clock = new FakeClock({ now: Date.now() });
     const jumpHosts = pool({ clock, idleTimeoutMs: 60_000 });
@@ -222,6 +251,29 @@ describe.skipIf(!available)('jump hosts through OpenSSH sshd', () => {
     );
   });
 
+  it('a telnet port closed behind the bastion is connection-refused from it, with telnet advice', async () => {
+    const closedPort = await freePort();
+    const error = await failure(
+      collectConfig({
+        device: {
+          id: 'sw9',
+          host: '127.0.0.1',
+          port: closedPort,
+          vendor: 'cisco-ios',
+          transport: 'telnet',
+          via: bastion,
+        },
+        credentials: TELNET_CREDENTIALS,
+        jumpHosts: pool(),
+      }),
+    );
+    expect(error.kind).toBe('connection-refused');
+    expect(error.details?.hop).toBe('bastion1');
+    expect(error.message).toBe(
+      `sw9: 127.0.0.1:${closedPort} refused the connection from jump host bastion1 (127.0.0.1:${sshd.port}); check that telnet is enabled on the device and the port is right (telnet's default is 23)`,
+    );
+  });
+
   it('counts the hops in connectTimeoutMs: a stalled bastion is connect-timeout naming it', async () => {
     const stalled = await startSimulatedDevice({
       vendor: 'routeros',
@@ -284,6 +336,63 @@ describe.skipIf(!available)('jump hosts through OpenSSH sshd', () => {
       expect(jumpHosts.loginCount).toBe(2);
     } finally {
       await second.close();
+    }
+  });
+
+  it('backs up telnet devices behind the bastion: each TELNET session runs in a channel of the one login', async () => {
+    const telnetDevices = await Promise.all(
+      (['cisco-ios', 'cisco-asa', 'huawei-vrp'] as const).map((vendor) =>
+        startSimulatedDevice({
+          vendor,
+          config: sampleConfig(vendor),
+          transport: 'telnet',
+          credentials: TELNET_CREDENTIALS,
+          ...(vendor === 'cisco-asa' ? { privilege: { enableSecret: ENABLE_SECRET } } : {}),
+        }),
+      ),
+    );
+    try {
+      // One channel at a time: a channel a telnet session does not give back would hang the rest.
+      const jumpHosts = pool({ maxChannelsPerHop: 1 });
+      const loginsBefore = sshd.countOutput(LOGINS);
+      const record = (device: SimulatedDevice, via?: Device['via']): Device => ({
+        id: `${device.vendor}-telnet`,
+        host: device.host,
+        port: device.port,
+        vendor: device.vendor,
+        transport: 'telnet',
+        ...(via ? { via } : {}),
+      });
+      const credentials = { ...TELNET_CREDENTIALS, enableSecret: ENABLE_SECRET };
+      const results = await Promise.all(
+        telnetDevices.map((device) =>
+          collectConfig({
+            device: record(device, bastion),
+            credentials,
+            jumpHosts,
+            connectTimeoutMs: 5_000,
+          }),
+        ),
+      );
+      const direct = [];
+      for (const device of telnetDevices) {
+        direct.push(await collectConfig({ device: record(device), credentials }));
+      }
+      expect(results.map((r) => r.transport)).toEqual(['telnet', 'telnet', 'telnet']);
+      expect(results.map((r) => r.sha256)).toEqual(direct.map((r) => r.sha256));
+      expect(results.every((r) => r.text.includes('hostname') || r.text.includes('sysname'))).toBe(
+        true,
+      );
+      // The ASA landed at > and was raised through the channel.
+      expect(telnetDevices[1]!.commands).toContain('enable');
+      await expect.poll(() => sshd.countOutput(LOGINS) - loginsBefore).toBe(1);
+      expect(jumpHosts.loginCount).toBe(1);
+      expect(asked.filter((a) => a.hop)).toEqual([{ id: 'bastion1', hop: true }]);
+      // Each device logged in once over telnet (through the bastion) and once directly.
+      expect(telnetDevices.map((d) => d.authAttempts)).toEqual([2, 2, 2]);
+      await expect.poll(() => telnetDevices.reduce((sum, d) => sum + d.openConnections, 0)).toBe(0);
+    } finally {
+      await Promise.all(telnetDevices.map((device) => device.close()));
     }
   });
 
@@ -390,6 +499,81 @@ describe('jump hosts played by ssh2 servers', () => {
     );
     expect(error.message).not.toContain('nope');
     expect(device.authAttempts).toBe(0);
+  });
+
+  async function telnetBehind(
+    hop: Ssh2JumpHost,
+    faults: SimulatedDeviceOptions['faults'] = {},
+  ): Promise<{ device: SimulatedDevice; record: Device }> {
+    const device = await startSimulatedDevice({
+      vendor: 'cisco-ios',
+      config: sampleConfig('cisco-ios'),
+      transport: 'telnet',
+      credentials: TELNET_CREDENTIALS,
+      faults,
+    });
+    cleanups.push(() => device.close());
+    return {
+      device,
+      record: {
+        id: 'sw1',
+        host: device.host,
+        port: device.port,
+        vendor: 'cisco-ios',
+        transport: 'telnet',
+        via: { id: 'jump1', host: hop.host, port: hop.port },
+      },
+    };
+  }
+
+  it("a wrong telnet password behind a hop is the device's auth-failed, not the hop's", async () => {
+    const { hop, pool } = await setUp();
+    const { device, record: sw1 } = await telnetBehind(hop);
+    const error = await failure(
+      collectConfig({
+        device: sw1,
+        credentials: { username: 'backup', password: 'wrong-telnet-password' },
+        jumpHosts: pool,
+        connectTimeoutMs: 5_000,
+      }),
+    );
+    expect(error.kind).toBe('auth-failed');
+    expect(error.details.stage).toBe('telnet-login');
+    expect(error.details.hop).toBeUndefined();
+    expect(error.message).toMatch(/^sw1: 127\.0\.0\.1:\d+ refused the login over telnet/);
+    expect(error.message).not.toContain('wrong-telnet-password');
+    expect(hop.logins).toBe(1);
+    expect(hop.channels).toBe(1);
+    expect(device.authAttempts).toBe(1);
+    // The channel was given back: the next backup through the same pool goes through.
+    const result = await collectConfig({
+      device: sw1,
+      credentials: TELNET_CREDENTIALS,
+      jumpHosts: pool,
+      connectTimeoutMs: 5_000,
+    });
+    expect(result.transport).toBe('telnet');
+    expect(hop.logins).toBe(1);
+  });
+
+  it('one connectTimeoutMs covers the hop and the telnet login: a silent device behind it is connect-timeout', async () => {
+    const { hop, pool } = await setUp();
+    const { device, record: sw1 } = await telnetBehind(hop, { stallAfterAccept: true });
+    const started = Date.now();
+    const error = await failure(
+      collectConfig({
+        device: sw1,
+        credentials: TELNET_CREDENTIALS,
+        jumpHosts: pool,
+        connectTimeoutMs: 800,
+      }),
+    );
+    expect(error.kind).toBe('connect-timeout');
+    expect(error.details).toMatchObject({ connectTimeoutMs: 800 });
+    expect(error.message).toMatch(/^sw1: no telnet session with 127\.0\.0\.1:\d+ within/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(hop.channels).toBe(1);
+    await expect.poll(() => device.openConnections).toBe(0);
   });
 
   it('refuses a device with via when no pool is given', async () => {
