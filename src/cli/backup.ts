@@ -10,7 +10,8 @@ import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } fro
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { loadInventory, type Inventory } from './inventory.js';
+import { loadInventoryWithSources } from './http-inventory.js';
+import type { Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -53,7 +54,12 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  * schedule itself is never started.
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
-  const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  const { inventory, skipped } = await loadInventoryWithSources(args.inventory, {
+    cwd: io.cwd,
+    env: io.env,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  for (const line of skipped) writeLine(io.stderr, `warning skipped ${line}`);
   await requireSecrets(inventory, io.env);
   const createdOut = await checkOutDir(args.out);
   const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({

@@ -8,7 +8,8 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { InventoryError, loadInventory, type Inventory } from './inventory.js';
+import { loadInventoryWithSources } from './http-inventory.js';
+import { InventoryError, type Inventory } from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -43,7 +44,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
  */
 export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
-  const source = new InventorySource(args.inventory, io.cwd, log);
+  const source = new InventorySource(args.inventory, io.cwd, log, io.env);
   // Subscribed first, so that a SIGHUP during start-up does not end the daemon.
   let reload: (() => Promise<void>) | undefined;
   let reloading = Promise.resolve();
@@ -241,6 +242,7 @@ export class InventorySource implements DeviceSource {
     readonly file: string,
     readonly cwd: string,
     readonly log: (line: string) => void,
+    readonly env: Readonly<Record<string, string | undefined>> = {},
   ) {}
 
   /** The inventory in use. */
@@ -252,7 +254,7 @@ export class InventorySource implements DeviceSource {
   /** Reads the inventory. @throws {InventoryError} when it cannot be used. */
   async load(): Promise<Inventory> {
     const stamp = await this.#stampNow();
-    this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+    this.#use(await this.#read(), stamp);
     return this.current;
   }
 
@@ -267,7 +269,7 @@ export class InventorySource implements DeviceSource {
     this.#forced = false;
     if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
-        this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+        this.#use(await this.#read(), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);
       } catch (error) {
         this.#badStamp = stamp;
@@ -284,6 +286,16 @@ export class InventorySource implements DeviceSource {
 
   get(id: string): Promise<Device | undefined> {
     return Promise.resolve(this.#byId.get(id));
+  }
+
+  /** The inventory, with the devices of its HTTP source (records that cannot be used are logged). */
+  async #read(): Promise<Inventory> {
+    const { inventory, skipped } = await loadInventoryWithSources(this.file, {
+      cwd: this.cwd,
+      env: this.env,
+    });
+    for (const line of skipped) this.log(`warning skipped ${line}`);
+    return inventory;
   }
 
   #use(inventory: Inventory, stamp: string): void {
