@@ -61,6 +61,8 @@ Commands:
   backup     back up every device of an inventory once
   run        back up an inventory on a schedule, as a daemon
   hostkeys   list or reset pinned SSH host keys
+  show       print the latest config of a device
+  diff       show how a device's config changed (git output)
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
