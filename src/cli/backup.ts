@@ -10,6 +10,7 @@ import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } fro
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
+import { GitPusher } from './git-push.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import type { Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
@@ -108,6 +109,15 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     }
   } finally {
     await opened.close();
+  }
+  if (args.gitPush !== undefined && !interruption(io.signal)) {
+    // After every commit of the run; its outcome is reported and never changes the exit code.
+    await new GitPusher({
+      dir: args.out,
+      remote: args.gitPush,
+      report: (outcome) =>
+        writeLine(io.stderr, outcome.ok ? outcome.line : `warning: ${outcome.line}`),
+    }).pushNow();
   }
   const summary = summarize(results);
   if (args.json) {

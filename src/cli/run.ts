@@ -8,6 +8,7 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
+import { GitPusher } from './git-push.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import { InventoryError, type Inventory } from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
@@ -88,6 +89,14 @@ async function runScheduler(
   }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
+  const pusher =
+    args.gitPush === undefined
+      ? undefined
+      : new GitPusher({
+          dir: args.out,
+          remote: args.gitPush,
+          report: (outcome) => log(outcome.ok ? outcome.line : `warning ${outcome.line}`),
+        });
   try {
     const redisUrl = args.redisUrl;
     redis =
@@ -110,6 +119,9 @@ async function runScheduler(
     if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
+    // A changed config is committed by the time its success is told; pushes run beside the
+    // backups and never delay them.
+    if (pusher) scheduler.on('backup:success', (e) => e.changed && pusher.request());
     await scheduler.start();
     started = true;
     onReloadReady(async () => {
@@ -136,7 +148,7 @@ async function runScheduler(
     log(
       `confsnap run: ${plural(source.current.devices.length, 'device')} from ${args.inventory}, every ` +
         `${formatDuration(args.intervalMs)}, into ${args.out}` +
-        `${args.git ? ' (git)' : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
+        `${args.git ? ` (git${args.gitPush ? `, pushed to ${redactUrl(args.gitPush)}` : ''})` : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
         `${args.redisUrl ? `, Redis ${redactUrl(args.redisUrl)}` : ''}` +
         `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM; SIGHUP re-reads the inventory.`,
     );
@@ -155,6 +167,7 @@ async function runScheduler(
     await responder?.close();
     await opened.close();
     if (redis) await closeRedis(redis);
+    await pusher?.idle();
   }
   log('stopped');
   return EXIT.ok;
