@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadInventoryWithSources } from '../../src/cli/http-inventory.js';
 import { InventoryError } from '../../src/cli/inventory.js';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { cli, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
 
@@ -315,4 +317,63 @@ describe('the HTTP inventory source', () => {
       await lab.close();
     }
   }, 30_000);
+
+  describe('over https', () => {
+    it('verifies the certificate: refused without its CA, trusted with ca_file', async () => {
+      const key = join(dir, 'key.pem');
+      const cert = join(dir, 'cert.pem');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
+      const server = createHttpsServer(
+        { key: readFileSync(key), cert: readFileSync(cert) },
+        (request, response) => {
+          const ok = request.headers.authorization === `Bearer ${TOKEN}`;
+          response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({ next: null, results: [device(1, 'r1', '127.0.0.1/8', 'routeros')] }),
+          );
+        },
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/dcim/devices/`;
+        const source = { type: 'http', url, token_env: 'NETBOX_TOKEN', map: MAP };
+        const defaults = { username: 'backup', password_env: 'P' };
+        const untrusted = await loadInventoryWithSources(
+          writeInventory(dir, { defaults, source }),
+          { cwd: dir, env: { NETBOX_TOKEN: TOKEN } },
+        ).catch((e: unknown) => e);
+        expect((untrusted as Error).message).toMatch(
+          /TLS certificate is not trusted .*give its CA in source\.ca_file/,
+        );
+        const trusted = await loadInventoryWithSources(
+          writeInventory(dir, { defaults, source: { ...source, ca_file: 'cert.pem' } }),
+          { cwd: dir, env: { NETBOX_TOKEN: TOKEN } },
+        );
+        expect(trusted.inventory.devices.map((d) => d.id)).toEqual(['r1']);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
 });
