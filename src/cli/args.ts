@@ -75,7 +75,8 @@ Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage, invent
 (a secret, --out or the pin file), 130/143 interrupted by SIGINT/SIGTERM.
 `;
 
-const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON; see docs/cli.md)   [required]
+const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, or one whose source: is an HTTP API;
+                       see docs/cli.md)   [required]
   --out DIR            where <device_id>.cfg files go (created if missing)   [required]
   --git                commit every changed config to a git repository in DIR
   --git-push REMOTE    with --git: git push the commits to REMOTE (a remote name or URL) after

@@ -376,4 +376,26 @@ describe('the HTTP inventory source', () => {
       }
     });
   });
+
+  it('takes the NetBox example of docs/cli.md as written, but for its URL', async () => {
+    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(# netbox\.yaml\n[\s\S]*?)```/.exec(docs)?.[1];
+    expect(example).toBeDefined();
+    const file = writeInventory(
+      dir,
+      example!.replace(/url: \S+/, `url: ${netbox.base}/api/dcim/devices/?limit=3`),
+      'netbox.yaml',
+    );
+    const { inventory, skipped } = await loadInventoryWithSources(file, {
+      cwd: dir,
+      env: { NETBOX_TOKEN: TOKEN },
+    });
+    expect(inventory.devices.map((d) => d.id)).toEqual([
+      'core-r1.example.net',
+      'edge-sw-01',
+      'fw1',
+      'nxos-1',
+    ]);
+    expect(skipped).toHaveLength(2);
+  });
 });
