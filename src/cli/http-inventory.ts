@@ -120,7 +120,7 @@ export async function loadInventoryWithSources(
       });
     } catch (error) {
       if (!(error instanceof InventoryError)) throw error;
-      const own = error.problems.filter((problem) => problem.position !== undefined);
+      const own = error.problems.filter((problem) => problem.position?.startsWith('devices['));
       if (own.length === 0) throw error; // the file itself is wrong, not the record
       const reasons = own.map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`).join('; ');
       skipped.push(`${label} (${id}): ${reasons}`);

@@ -83,6 +83,22 @@ describe('--git-push', () => {
     expect(existsSync(join(out, 'r1.example.net.cfg'))).toBe(true);
   });
 
+  it('never shows the password of a remote URL', async () => {
+    const inventory = await oneDeviceInventory();
+    const out = join(dir, 'out');
+    // Port 1 on loopback: nothing listens, the push fails at once.
+    const remote = 'http://backup:pw-remote-91f3@127.0.0.1:1/configs.git';
+    const run = await cli(
+      ['backup', '--inventory', inventory, '--out', out, '--git', '--git-push', remote],
+      { env: { ROUTER_PASSWORD: PASSWORD }, cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr()).toMatch(
+      /warning: git push to http:\/\/\*\*\*@127\.0\.0\.1:1\/configs\.git failed/,
+    );
+    expect(run.all()).not.toContain('pw-remote-91f3');
+  });
+
   it('needs --git', async () => {
     const run = await cli([
       'backup',

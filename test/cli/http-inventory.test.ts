@@ -261,6 +261,28 @@ describe('the HTTP inventory source', () => {
     expect(message).not.toContain('Token abc');
   });
 
+  it('fails the whole file, not each record, for a mistake in defaults', async () => {
+    const file = writeInventory(dir, {
+      defaults: { username: 'backup', password_env: 'P', colour: 'blue' },
+      source: {
+        type: 'http',
+        url: `${netbox.base}/api/dcim/devices/?limit=3`,
+        token_env: 'NETBOX_TOKEN',
+        token_scheme: 'Token',
+        map: MAP,
+      },
+    });
+    const error = await loadInventoryWithSources(file, {
+      cwd: dir,
+      env: { NETBOX_TOKEN: TOKEN },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InventoryError);
+    expect((error as InventoryError).problems[0]).toMatchObject({
+      position: 'defaults',
+      field: 'colour',
+    });
+  });
+
   it('leaves an inventory without source: to the YAML loader', async () => {
     const file = writeInventory(dir, {
       defaults: { username: 'backup', password_env: 'P' },
