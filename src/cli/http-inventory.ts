@@ -95,11 +95,13 @@ export async function loadInventoryWithSources(
     ...rest,
     devices: Array.isArray(rest.devices) ? (rest.devices as unknown[]) : [],
   };
+  // Without the query: some APIs take a key there (`?api_key=…`).
+  const listUrl = `${new URL(spec.url).origin}${new URL(spec.url).pathname}`;
   const skipped: string[] = [];
   const accepted: Record<string, unknown>[] = [];
   const seen = new Map<string, number>();
   for (const [index, record] of records.entries()) {
-    const label = `${spec.url} record ${index + 1}`;
+    const label = `${listUrl} record ${index + 1}`;
     const mapped = mapRecord(record, spec);
     if (typeof mapped === 'string') {
       skipped.push(mapped.startsWith('(') ? `${label} ${mapped}` : `${label}: ${mapped}`);
