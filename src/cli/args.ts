@@ -27,6 +27,8 @@ export interface PipelineArgs {
   /** Absolute path of the output directory. */
   readonly out: string;
   readonly git: boolean;
+  /** With `git`: the remote (name or URL) to push to after the commits of each run. */
+  readonly gitPush: string | undefined;
   readonly concurrency: number;
   /** Absolute path of the pin file. */
   readonly knownHosts: string;
@@ -61,6 +63,8 @@ Commands:
   backup     back up every device of an inventory once
   run        back up an inventory on a schedule, as a daemon
   hostkeys   list or reset pinned SSH host keys
+  show       print the latest config of a device
+  diff       show how a device's config changed (git output)
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
@@ -71,9 +75,12 @@ Exit codes: 0 every device backed up, 1 at least one failed, 2 bad usage, invent
 (a secret, --out or the pin file), 130/143 interrupted by SIGINT/SIGTERM.
 `;
 
-const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON; see docs/cli.md)   [required]
+const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, or one whose source: is an HTTP API;
+                       see docs/cli.md)   [required]
   --out DIR            where <device_id>.cfg files go (created if missing)   [required]
   --git                commit every changed config to a git repository in DIR
+  --git-push REMOTE    with --git: git push the commits to REMOTE (a remote name or URL) after
+                       each run; a failed push is reported and never fails the backups
   --concurrency N      devices worked on at once (default ${DEFAULT_CONCURRENCY})
   --known-hosts FILE   pinned host keys (default DIR/${DEFAULT_KNOWN_HOSTS_NAME}; created on
                        first use)
@@ -149,6 +156,7 @@ const PIPELINE_OPTIONS: Options = {
   inventory: { type: 'string' },
   out: { type: 'string' },
   git: { type: 'boolean' },
+  'git-push': { type: 'string' },
   concurrency: { type: 'string' },
   'known-hosts': { type: 'string' },
   'timeout-ms': { type: 'string' },
@@ -330,10 +338,18 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
   const inventory = resolve(cwd, requireString(command, values, 'inventory'));
   const out = resolve(cwd, requireString(command, values, 'out'));
   const knownHostsText = optionalString(command, values, 'known-hosts');
+  const gitPush = optionalString(command, values, 'git-push');
+  if (gitPush !== undefined && values.git !== true) {
+    throw new UsageError('--git-push REMOTE pushes the commits --git makes; add --git', command);
+  }
+  if (gitPush?.startsWith('-')) {
+    throw new UsageError(`--git-push needs a remote name or URL, not "${gitPush}"`, command);
+  }
   return {
     inventory,
     out,
     git: values.git === true,
+    gitPush,
     concurrency:
       integerOption(command, values, 'concurrency', { min: 1, max: 1_000 }) ?? DEFAULT_CONCURRENCY,
     knownHosts:

@@ -10,7 +10,9 @@ import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } fro
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { loadInventory, type Inventory } from './inventory.js';
+import { GitPusher } from './git-push.js';
+import { loadInventoryWithSources } from './http-inventory.js';
+import type { Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -54,7 +56,12 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  * schedule itself is never started.
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
-  const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  const { inventory, skipped } = await loadInventoryWithSources(args.inventory, {
+    cwd: io.cwd,
+    env: io.env,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
+  for (const line of skipped) writeLine(io.stderr, `warning skipped ${line}`);
   await requireSecrets(inventory, io.env);
   await requireTelnetLibrary(inventory.devices);
   const createdOut = await checkOutDir(args.out);
@@ -104,6 +111,15 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     }
   } finally {
     await opened.close();
+  }
+  if (args.gitPush !== undefined && !interruption(io.signal)) {
+    // After every commit of the run; its outcome is reported and never changes the exit code.
+    await new GitPusher({
+      dir: args.out,
+      remote: args.gitPush,
+      report: (outcome) =>
+        writeLine(io.stderr, outcome.ok ? outcome.line : `warning: ${outcome.line}`),
+    }).pushNow();
   }
   const summary = summarize(results);
   if (args.json) {

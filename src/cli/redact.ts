@@ -111,7 +111,7 @@ export function credentialUrls(argv: readonly string[]): string[] {
   const urls: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
-    for (const option of ['--nats', '--redis']) {
+    for (const option of ['--nats', '--redis', '--git-push']) {
       if (arg === option && index + 1 < argv.length) urls.push(argv[index + 1]!);
       else if (arg.startsWith(`${option}=`)) urls.push(arg.slice(option.length + 1));
     }

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { MAIN_USAGE, UsageError } from './args.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
+import { diffCommand } from './diff.js';
 import { EXIT, reportCliError } from './exit.js';
 import { hostkeysCommand } from './hostkeys.js';
 import type { CliIO } from './io.js';
 import { credentialUrls, redactingIo } from './redact.js';
 import { runCommand } from './run.js';
+import { showCommand } from './show.js';
 
 export type { CliIO } from './io.js';
 
@@ -16,6 +18,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
     run: runCommand,
     hostkeys: hostkeysCommand,
     demo: demoCommand,
+    show: showCommand,
+    diff: diffCommand,
   };
 
 /**
@@ -50,8 +54,8 @@ export async function runCli(argv: readonly string[], given: CliIO): Promise<num
     if (!run) {
       throw new UsageError(
         command.startsWith('-')
-          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, demo)`
-          : `unknown command "${command}"; the commands are backup, run, hostkeys and demo`,
+          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, show, diff, demo)`
+          : `unknown command "${command}"; the commands are backup, run, hostkeys, show, diff and demo`,
       );
     }
     return await run(rest, io);

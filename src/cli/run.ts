@@ -8,7 +8,9 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { InventoryError, loadInventory, type Inventory } from './inventory.js';
+import { GitPusher } from './git-push.js';
+import { loadInventoryWithSources } from './http-inventory.js';
+import { InventoryError, type Inventory } from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -44,7 +46,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
  */
 export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
-  const source = new InventorySource(args.inventory, io.cwd, log);
+  const source = new InventorySource(args.inventory, io.cwd, log, io.env);
   // Subscribed first, so that a SIGHUP during start-up does not end the daemon.
   let reload: (() => Promise<void>) | undefined;
   let reloading = Promise.resolve();
@@ -89,6 +91,14 @@ async function runScheduler(
   }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
+  const pusher =
+    args.gitPush === undefined
+      ? undefined
+      : new GitPusher({
+          dir: args.out,
+          remote: args.gitPush,
+          report: (outcome) => log(outcome.ok ? outcome.line : `warning ${outcome.line}`),
+        });
   try {
     const redisUrl = args.redisUrl;
     redis =
@@ -111,6 +121,9 @@ async function runScheduler(
     if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
     logEvents(scheduler, log, args, source, () => started);
+    // A changed config is committed by the time its success is told; pushes run beside the
+    // backups and never delay them.
+    if (pusher) scheduler.on('backup:success', (e) => e.changed && pusher.request());
     await scheduler.start();
     started = true;
     onReloadReady(async () => {
@@ -137,7 +150,7 @@ async function runScheduler(
     log(
       `confsnap run: ${plural(source.current.devices.length, 'device')} from ${args.inventory}, every ` +
         `${formatDuration(args.intervalMs)}, into ${args.out}` +
-        `${args.git ? ' (git)' : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
+        `${args.git ? ` (git${args.gitPush ? `, pushed to ${redactUrl(args.gitPush)}` : ''})` : ''}${args.natsUrl ? `, NATS ${redactUrl(args.natsUrl)}` : ''}` +
         `${args.redisUrl ? `, Redis ${redactUrl(args.redisUrl)}` : ''}` +
         `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM; SIGHUP re-reads the inventory.`,
     );
@@ -156,6 +169,7 @@ async function runScheduler(
     await responder?.close();
     await opened.close();
     if (redis) await closeRedis(redis);
+    await pusher?.idle();
   }
   log('stopped');
   return EXIT.ok;
@@ -247,6 +261,7 @@ export class InventorySource implements DeviceSource {
     readonly file: string,
     readonly cwd: string,
     readonly log: (line: string) => void,
+    readonly env: Readonly<Record<string, string | undefined>> = {},
   ) {}
 
   /** The inventory in use. */
@@ -258,7 +273,7 @@ export class InventorySource implements DeviceSource {
   /** Reads the inventory. @throws {InventoryError} when it cannot be used. */
   async load(): Promise<Inventory> {
     const stamp = await this.#stampNow();
-    this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+    this.#use(await this.#read(), stamp);
     return this.current;
   }
 
@@ -274,7 +289,7 @@ export class InventorySource implements DeviceSource {
     if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
         const telnetBefore = new Set(telnetIds(this.current.devices));
-        this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+        this.#use(await this.#read(), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);
         await this.#warnNewlyTelnet(telnetBefore);
       } catch (error) {
@@ -309,6 +324,16 @@ export class InventorySource implements DeviceSource {
     );
     const problem = await telnetLibraryProblem(newly);
     if (problem !== undefined) this.log(`warning ${problem}`);
+  }
+
+  /** The inventory, with the devices of its HTTP source (records that cannot be used are logged). */
+  async #read(): Promise<Inventory> {
+    const { inventory, skipped } = await loadInventoryWithSources(this.file, {
+      cwd: this.cwd,
+      env: this.env,
+    });
+    for (const line of skipped) this.log(`warning skipped ${line}`);
+    return inventory;
   }
 
   #use(inventory: Inventory, stamp: string): void {

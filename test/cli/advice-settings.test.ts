@@ -18,6 +18,7 @@ const args = (extra: Partial<PipelineArgs> = {}): PipelineArgs => ({
   inventory: file,
   out: '/srv/configs',
   git: false,
+  gitPush: undefined,
   concurrency: 4,
   knownHosts: '/srv/configs/.confsnap-hostkeys.json',
   natsUrl: undefined,
