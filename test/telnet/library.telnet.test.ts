@@ -92,7 +92,7 @@ describe('without the telnetlib package', () => {
     expect(error.deviceId).toBe('sw1');
     expect(error.details.reason).toBe('telnetlib-missing');
     expect(error.message).toBe(
-      "sw1: transport: 'telnet' needs the telnetlib package: npm install telnetlib",
+      "sw1: transport: 'telnet' needs the telnetlib package: npm install telnetlib (next to confsnap); until it can be loaded every attempt fails the same way",
     );
     expect(error.message).not.toContain('Never-sent-anywhere');
     expect(listener.count()).toBe(0);
