@@ -1,6 +1,7 @@
 import { endsInOddBackslashes, lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { CollectorContext, CommandPlan, ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
 
 const EXPORT_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
 
@@ -66,8 +67,26 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
         /^# channel: /,
       ],
     },
+    secrets: ROUTEROS_SECRETS,
   });
 }
+
+/**
+ * RouterOS secrets: the `key=value` settings that hold them (`password`, `secret`, `passphrase`,
+ * `pre-shared-key`, `wpa-pre-shared-key`, `wpa2-pre-shared-key`, `authentication-key`,
+ * `private-key`, `auth-password`, `encryption-password`, …), quoted or not, and what
+ * `hide-sensitive` still prints: SNMP community names (under `/snmp community`). PEM keys too.
+ */
+const ROUTEROS_SECRETS: readonly SecretRule[] = [
+  {
+    line: /(?:^|\s)(?:password|secret|passphrase|pre-shared-key|wpa-pre-shared-key|wpa2-pre-shared-key|wpa3-pre-shared-key|authentication-key|private-key|auth-password|encryption-password|key|psk|shared-secret|ipsec-secret)=("(?:[^"\\]|\\.)*"|\S+)/g,
+  },
+  {
+    line: /(?:^|\s)name=("(?:[^"\\]|\\.)*"|\S+)/,
+    within: { from: /^\/snmp community$/, until: /^\// },
+  },
+  PRIVATE_KEY_BLOCK,
+];
 
 /** The built-in RouterOS collector: full export, secrets included. See {@link routerosCollector}. */
 export const routeros: ConfigCollector = routerosCollector();
