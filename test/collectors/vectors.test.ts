@@ -5,6 +5,7 @@ import {
   createCollectorRegistry,
   normalizeConfig,
   NORMALIZATION_VERSION,
+  SECRET_PLACEHOLDER,
   type ConfigCollector,
 } from '../../src/collectors/index.js';
 import { isBackupError } from '../../src/core/errors.js';
@@ -19,6 +20,7 @@ interface VectorCase {
   sha256?: string;
   encoding?: 'latin1';
   expect?: 'ok' | 'command-failed' | 'truncated-output' | 'invalid-output';
+  mask_secrets?: boolean;
   description?: string;
 }
 interface VectorIndex {
@@ -87,12 +89,135 @@ describe("confsnap's own vectors (index.confsnap.json)", () => {
     expect(outcomeOf(collectorFor(vector.vendor), raw)).toBe(vector.expect);
     if (vector.expect !== 'ok') return;
 
-    const result = normalizeConfig(vector.vendor, raw);
+    const options = { maskSecrets: vector.mask_secrets === true };
+    const result = normalizeConfig(vector.vendor, raw, undefined, options);
     const expected = read(vector.expected!);
     expect(result.text).toBe(expected.toString('utf8'));
     expect(result.sha256).toBe(vector.sha256);
     expect(createHash('sha256').update(expected).digest('hex')).toBe(vector.sha256);
     expect(result.encoding).toBe(vector.encoding);
-    expect(normalizeConfig(vector.vendor, result.text).text).toBe(result.text);
+    expect(result.secretsMasked).toBe(vector.mask_secrets === true ? true : undefined);
+    expect(normalizeConfig(vector.vendor, result.text, undefined, options).text).toBe(result.text);
   });
+});
+
+/** Values the `*-secrets.raw` fixtures hold that no masked text may show. */
+const SECRET_VALUES: Record<string, readonly string[]> = {
+  'arista-eos-secrets.raw': ['$6$', '070C285F4D06', '0207165218120E', 'n0c-ro', 'Hq3bZ1'],
+  'cisco-asa-secrets.raw': ['SKe1Z7', '2KFQnb', '$sha512$', '*****'],
+  'cisco-ios-secrets.raw': [
+    '$9$',
+    '0822455D0A16',
+    'Kp[dVG]',
+    'RVd[XQ',
+    '1511021F0725',
+    '045802150C2E',
+    'vrrpKey1',
+    '02050D480809',
+    '104D000A0618',
+    '13061E010803',
+    'n0c-r0',
+    'trapComm',
+    'AuthPass123',
+    'PrivPass456',
+    '1511021F07257A',
+  ],
+  'cisco-iosxr-secrets.raw': [
+    '$6$',
+    '0822455D0A16544541',
+    'n0c-r0',
+    '104D000A0618',
+    '02050D480809',
+  ],
+  'cisco-nxos-secrets.raw': [
+    '$5$',
+    '0x1122',
+    'readOnlyComm',
+    'fewhg123',
+    'qxz12345',
+    '1b7c5e7d',
+    '8d2e4f6a',
+  ],
+  'fortios-secrets.raw': ['SH2abc', 'n0c-ro', 'p6Vw8', 'kL9mN3', 'Ab1Cd2', 'MIIFHzBJ', 'AAIBBjAd'],
+  'huawei-vrp-secrets.raw': [
+    '$1c$',
+    'Zb3]',
+    'Vx7Qm',
+    'Tq9Wm',
+    'Rd4Ym',
+    'plainWriteComm',
+    'Ik3Pe',
+    'Os5Pf',
+  ],
+  'junos-secrets.raw': ['$6$', '$9$', 'n0c-ro'],
+  'linux-secrets.raw': ['MIIEvQIB', 'MzEfYyji'],
+  'routeros-secrets.raw': [
+    'long phrase',
+    'shortpsk',
+    'aB3dE5',
+    'ipsecPSK',
+    'Tr0ub4dor',
+    'radK3y',
+    'ospfK3y',
+    'n0c-ro',
+  ],
+  'routeros-hide-sensitive-v7.raw': ['n0c-ro', 'ops comm'],
+  'vyos-secrets.raw': ['aB3dE5', 'bgpS3cret', 'n0c-ro', 'radK3y', '$6$', 'ipsecPSK'],
+};
+
+describe('masked vectors (SPEC §9)', () => {
+  const masked = confsnapIndex.cases.filter((vector) => vector.mask_secrets === true);
+
+  it('cover every built-in vendor', () => {
+    for (const vendor of collectors.vendors()) {
+      expect(
+        masked.some((vector) => vector.vendor === vendor),
+        vendor,
+      ).toBe(true);
+    }
+  });
+
+  it.each(masked)('$expected shows none of the secrets of $raw', (vector) => {
+    const text = read(vector.expected!).toString('utf8');
+    const values = SECRET_VALUES[vector.raw];
+    expect(values, `list the secrets of ${vector.raw}`).toBeDefined();
+    for (const value of values!) {
+      expect(read(vector.raw).toString('latin1')).toContain(value);
+      expect(text, value).not.toContain(value);
+    }
+    expect(text).toContain(SECRET_PLACEHOLDER);
+  });
+});
+
+/** `line` as a pattern in which each `<secret hidden>` stands for any value. */
+function maskedLinePattern(line: string): RegExp {
+  const parts = line
+    .split(SECRET_PLACEHOLDER)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's');
+}
+
+const SECRET_WORDS = /password|passwd|secret|key|community|cipher|psk|name=/i;
+
+describe('masking the shared vectors', () => {
+  it.each(sharedIndex.cases)(
+    '$raw: only secret values change, every other line is kept',
+    (vector) => {
+      const raw = read(vector.raw);
+      const plain = normalizeConfig(vector.vendor, raw).text.split('\n');
+      const masked = normalizeConfig(vector.vendor, raw, undefined, { maskSecrets: true });
+      const maskedLines = masked.text.split('\n');
+      expect(maskedLines).toHaveLength(plain.length);
+      plain.forEach((line, index) => {
+        const maskedLine = maskedLines[index]!;
+        if (maskedLine === line) return;
+        expect(maskedLine, line).toContain(SECRET_PLACEHOLDER);
+        expect(line).toMatch(maskedLinePattern(maskedLine));
+        expect(line).toMatch(SECRET_WORDS);
+      });
+      expect(masked.sha256).toBe(createHash('sha256').update(masked.text).digest('hex'));
+      const again = normalizeConfig(vector.vendor, masked.text, undefined, { maskSecrets: true });
+      expect(again.text).toBe(masked.text);
+    },
+  );
 });

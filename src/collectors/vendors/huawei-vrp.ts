@@ -9,7 +9,7 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  * `simple` passwords, `snmp-agent community` names, PEM private keys.
  */
 const VRP_SECRETS: readonly SecretRule[] = [
-  { line: / (?:cipher|irreversible-cipher) (\S+)/g },
+  { line: /^(?!\s*description ).*? (?:cipher|irreversible-cipher) (\S+)/ },
   { line: /(?:password|key|shared-key|authentication-mode \S+) simple (\S+)/ },
   { line: /^snmp-agent community (?:read|write) (?!cipher )(\S+)/ },
   PRIVATE_KEY_BLOCK,

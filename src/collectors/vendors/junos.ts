@@ -10,7 +10,7 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  */
 const JUNOS_SECRETS: readonly SecretRule[] = [
   {
-    line: /\b(?:encrypted-password|secret|authentication-key|ascii-text|hexadecimal|simple-password|hello-authentication-key|authentication-password|privacy-password|key) (?:"([^"]*)"|([^\s";{}]+))/g,
+    line: /(?<![\w-])(?:encrypted-password|secret|authentication-key|ascii-text|hexadecimal|simple-password|hello-authentication-key|authentication-password|privacy-password|key) (?:"([^"]*)"|([^\s";{}]+))/g,
   },
   { line: /^\s*community (\S+) \{$/, within: { from: /^snmp \{$/, until: /^\}$/ } },
   { line: /^set snmp community (\S+)/ },

@@ -79,10 +79,10 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
  */
 const ROUTEROS_SECRETS: readonly SecretRule[] = [
   {
-    line: /(?:^|\s)(?:password|secret|passphrase|pre-shared-key|wpa-pre-shared-key|wpa2-pre-shared-key|wpa3-pre-shared-key|authentication-key|private-key|auth-password|encryption-password|key|psk|shared-secret|ipsec-secret)=("(?:[^"\\]|\\.)*"|\S+)/g,
+    line: /(?:^|\s)(?:password|secret|passphrase|pre-shared-key|wpa-pre-shared-key|wpa2-pre-shared-key|wpa3-pre-shared-key|authentication-key|auth-key|private-key|auth-password|encryption-password|key|psk|shared-secret|ipsec-secret)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/g,
   },
   {
-    line: /(?:^|\s)name=("(?:[^"\\]|\\.)*"|\S+)/,
+    line: /(?:^|\s)name=(?:"((?:[^"\\]|\\.)*)"|(\S+))/,
     within: { from: /^\/snmp community$/, until: /^\// },
   },
   PRIVATE_KEY_BLOCK,

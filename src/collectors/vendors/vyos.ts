@@ -10,9 +10,9 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  */
 const VYOS_SECRETS: readonly SecretRule[] = [
   {
-    line: /^set .*\b(?:encrypted-password|plaintext-password|password|secret|pre-shared-secret|private-key|key|md5-key|passphrase|shared-secret) ('[^']*'|\S+)$/,
+    line: /^set .* (?:encrypted-password|plaintext-password|password|secret|pre-shared-secret|private-key|key|md5-key|passphrase|shared-secret) (?:'([^']*)'|(\S+))$/,
   },
-  { line: /^set service snmp community ('[^']*'|\S+)/ },
+  { line: /^set service snmp community (?:'([^']*)'|(\S+))/ },
   PRIVATE_KEY_BLOCK,
 ];
 
