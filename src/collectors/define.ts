@@ -358,7 +358,7 @@ function checkSecrets(
         );
       }
       if ('between' in rule) {
-        const between = (rule).between as {
+        const between = rule.between as {
           begin?: unknown;
           end?: unknown;
         };

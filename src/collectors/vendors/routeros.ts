@@ -22,8 +22,9 @@ export interface RouterosCollectorOptions {
  * the v7 form and falls back to `/export` when the device answers
  * `expected end of command (line 1 column 9)` (a v6 that does not know `show-sensitive`).
  *
- * With `hideSensitive`, every version runs `/export hide-sensitive` (v6 would print secrets with a
- * plain `/export`). Only a known v7, where a plain `/export` hides them too, may fall back to it.
+ * With `hideSensitive`, or when the backup masks secrets (`maskSecrets`, SPEC §9), every version
+ * runs `/export hide-sensitive` (v6 would print secrets with a plain `/export`). Only a known v7,
+ * where a plain `/export` hides them too, may fall back to it.
  *
  * Normalization (SPEC §4): joins `\` continuations, drops the export header in its three date
  * forms and the comments that report run-time state (`# <interface> not ready`,
@@ -42,7 +43,12 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
     vendor: 'routeros',
     displayName: 'MikroTik RouterOS',
     mode: 'exec',
-    commands: hideSensitive ? hiddenSecretsPlan : fullExportPlan,
+    // Masking asks the device itself to leave secrets out; the secret rules then mask what
+    // `hide-sensitive` still prints (SNMP community names) and what an old export shows anyway.
+    commands: (context) =>
+      hideSensitive || context.maskSecrets === true
+        ? hiddenSecretsPlan(context)
+        : fullExportPlan(context),
     errorPatterns: [
       /^(?:bad command name|expected end of command|syntax error)\b.*\(line \d+ column \d+\)/m,
       /^failure: /m,
