@@ -9,6 +9,7 @@ import {
   type ConfigCollector,
 } from '../../src/collectors/index.js';
 import { isBackupError } from '../../src/core/errors.js';
+import { SECRET_VALUES } from '../fixtures/secret-values.js';
 
 const vectorsDir = new URL('../fixtures/vectors/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, vectorsDir));
@@ -100,70 +101,6 @@ describe("confsnap's own vectors (index.confsnap.json)", () => {
     expect(normalizeConfig(vector.vendor, result.text, undefined, options).text).toBe(result.text);
   });
 });
-
-/** Values the `*-secrets.raw` fixtures hold that no masked text may show. */
-const SECRET_VALUES: Record<string, readonly string[]> = {
-  'arista-eos-secrets.raw': ['$6$', '070C285F4D06', '0207165218120E', 'n0c-ro', 'Hq3bZ1'],
-  'cisco-asa-secrets.raw': ['SKe1Z7', '2KFQnb', '$sha512$', '*****'],
-  'cisco-ios-secrets.raw': [
-    '$9$',
-    '0822455D0A16',
-    'Kp[dVG]',
-    'RVd[XQ',
-    '1511021F0725',
-    '045802150C2E',
-    'vrrpKey1',
-    '02050D480809',
-    '104D000A0618',
-    '13061E010803',
-    'n0c-r0',
-    'trapComm',
-    'AuthPass123',
-    'PrivPass456',
-    '1511021F07257A',
-  ],
-  'cisco-iosxr-secrets.raw': [
-    '$6$',
-    '0822455D0A16544541',
-    'n0c-r0',
-    '104D000A0618',
-    '02050D480809',
-  ],
-  'cisco-nxos-secrets.raw': [
-    '$5$',
-    '0x1122',
-    'readOnlyComm',
-    'fewhg123',
-    'qxz12345',
-    '1b7c5e7d',
-    '8d2e4f6a',
-  ],
-  'fortios-secrets.raw': ['SH2abc', 'n0c-ro', 'p6Vw8', 'kL9mN3', 'Ab1Cd2', 'MIIFHzBJ', 'AAIBBjAd'],
-  'huawei-vrp-secrets.raw': [
-    '$1c$',
-    'Zb3]',
-    'Vx7Qm',
-    'Tq9Wm',
-    'Rd4Ym',
-    'plainWriteComm',
-    'Ik3Pe',
-    'Os5Pf',
-  ],
-  'junos-secrets.raw': ['$6$', '$9$', 'n0c-ro'],
-  'linux-secrets.raw': ['MIIEvQIB', 'MzEfYyji'],
-  'routeros-secrets.raw': [
-    'long phrase',
-    'shortpsk',
-    'aB3dE5',
-    'ipsecPSK',
-    'Tr0ub4dor',
-    'radK3y',
-    'ospfK3y',
-    'n0c-ro',
-  ],
-  'routeros-hide-sensitive-v7.raw': ['n0c-ro', 'ops comm'],
-  'vyos-secrets.raw': ['aB3dE5', 'bgpS3cret', 'n0c-ro', 'radK3y', '$6$', 'ipsecPSK'],
-};
 
 describe('masked vectors (SPEC §9)', () => {
   const masked = confsnapIndex.cases.filter((vector) => vector.mask_secrets === true);
