@@ -63,11 +63,15 @@ export function maskSecretsInText(text: string, rules: readonly SecretRule[]): s
   // While the rules run, a masked value is one private-use character: a value pattern like
   // `(\S+)` matches it again, so a second pass masks exactly what the first did.
   const marker = unusedMarker(text);
-  let lines = text.replaceAll(SECRET_PLACEHOLDER, marker).split('\n');
+  const finalNewline = text.endsWith('\n') ? '\n' : '';
+  let lines = text
+    .slice(0, text.length - finalNewline.length)
+    .replaceAll(SECRET_PLACEHOLDER, marker)
+    .split('\n');
   for (const rule of rules) {
     lines = 'between' in rule ? maskBlocks(lines, rule, marker) : maskLines(lines, rule, marker);
   }
-  return lines.join('\n').replaceAll(marker, SECRET_PLACEHOLDER);
+  return lines.join('\n').replaceAll(marker, SECRET_PLACEHOLDER) + finalNewline;
 }
 
 function unusedMarker(text: string): string {

@@ -31,7 +31,10 @@ const fixture = (vendor: string): { config: string; secrets: readonly string[] }
 
 const CONFIG_VENDORS = SIMULATED_VENDOR_IDS.filter((vendor) => vendor !== 'linux');
 
-async function simulate(vendor: string, config: string): Promise<SimulatedDevice> {
+async function simulate(
+  vendor: (typeof SIMULATED_VENDOR_IDS)[number],
+  config: string,
+): Promise<SimulatedDevice> {
   const device = await startSimulatedDevice({ vendor, config });
   devices.push(device);
   return device;
