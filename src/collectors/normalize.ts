@@ -30,7 +30,8 @@ export interface NormalizedConfig {
 export interface NormalizeOptions {
   /**
    * Replace the secrets the collector declares (its `secrets` rules) with `<secret hidden>`, after
-   * every other rule and before hashing, so a re-salted hash is no change (SPEC §9). Default false.
+   * every other rule and before hashing, so a re-salted hash is no change (SPEC §9). A collector
+   * without rules is left as it is, and the result does not say `secretsMasked`. Default false.
    */
   readonly maskSecrets?: boolean;
 }
@@ -70,7 +71,8 @@ export function normalizeConfig(
 ): NormalizedConfig {
   const collector = typeof vendor === 'string' ? findCollector(vendor, registry) : vendor;
   rejectNulBytes(collector, raw);
-  const mask = options.maskSecrets === true;
+  // A collector that declares no secret rules masks nothing, and its result must not claim it did.
+  const mask = options.maskSecrets === true && (collector.secrets?.length ?? 0) > 0;
   const fromBytes =
     typeof raw === 'string' ? undefined : normalizeBytesFast(raw, collector.normalization);
   if (fromBytes?.sha256 !== undefined) {

@@ -165,3 +165,12 @@ describe('RouterOS when masking', () => {
     ).toEqual(['/export hide-sensitive']);
   });
 });
+
+describe('a collector without secret rules', () => {
+  it('is not marked as masked, since nothing was', () => {
+    const plain = defineCollector({ vendor: 'acme', commands: ['show'] });
+    const result = normalizeConfig(plain, 'password hunter2\n', undefined, { maskSecrets: true });
+    expect(result.text).toBe('password hunter2\n');
+    expect(result).not.toHaveProperty('secretsMasked');
+  });
+});
