@@ -37,6 +37,11 @@ export interface PipelineArgs {
   readonly timeoutMs: number | undefined;
   /** Also offer the SSH algorithms old devices need. */
   readonly legacySsh: boolean;
+  /**
+   * Mask passwords, keys and communities to `<secret hidden>` before writing or publishing
+   * (SPEC §9). On unless `--no-mask-secrets`.
+   */
+  readonly maskSecrets: boolean;
 }
 
 /** `confsnap backup`. */
@@ -90,6 +95,9 @@ const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, 
                        config.snapshot.create.<device_id>
   --legacy-ssh         also offer the SSH algorithms old devices need (SHA-1 key exchange,
                        ssh-rsa host keys, CBC ciphers)
+  --no-mask-secrets    KEEP passwords, secrets, keys and SNMP communities in the saved configs.
+                       By default they read <secret hidden> (a backup that cannot rebuild a
+                       device's secrets, but is safe to store and share)
   -h, --help           show this help`;
 
 export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
@@ -162,6 +170,7 @@ const PIPELINE_OPTIONS: Options = {
   'timeout-ms': { type: 'string' },
   nats: { type: 'string' },
   'legacy-ssh': { type: 'boolean' },
+  'no-mask-secrets': { type: 'boolean' },
 };
 
 const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
@@ -359,6 +368,7 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
     natsUrl: urlOption(command, values, 'nats', ['nats', 'tls', 'ws', 'wss']),
     timeoutMs: integerOption(command, values, 'timeout-ms', { min: 1, max: 3_600_000 }),
     legacySsh: values['legacy-ssh'] === true,
+    maskSecrets: values['no-mask-secrets'] !== true,
   };
 }
 

@@ -130,6 +130,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
         out: args.out,
         elapsedMs: performance.now() - began,
         explain,
+        secretsMasked: args.maskSecrets,
       }),
     );
   }
@@ -205,6 +206,7 @@ export function pipelineOptions(args: PipelineArgs) {
       ? {}
       : { connectTimeoutMs: args.timeoutMs, commandTimeoutMs: args.timeoutMs }),
     ...(args.legacySsh ? { algorithms: 'legacy' as const } : {}),
+    maskSecrets: args.maskSecrets,
   };
 }
 

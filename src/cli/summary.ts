@@ -98,6 +98,8 @@ export function formatReport(
     out: string;
     elapsedMs: number;
     explain: (device: DeviceResult) => ExplainedFailure;
+    /** Whether secrets were masked (`--no-mask-secrets` turns it off); absent: not said. */
+    secretsMasked?: boolean;
   },
 ): string {
   const skipped = summary.total - summary.succeeded - summary.failed;
@@ -108,6 +110,13 @@ export function formatReport(
       (skipped > 0 ? `, ${skipped} skipped` : '') +
       (telnet > 0 ? `, ${telnet} over telnet (password in clear text).` : '.'),
   ];
+  if (options.secretsMasked === true) {
+    lines.push('Secrets masked: passwords, keys and communities read <secret hidden>.');
+  } else if (options.secretsMasked === false) {
+    lines.push(
+      'Secrets NOT masked (--no-mask-secrets): the saved configs hold passwords and keys; keep them private.',
+    );
+  }
   const problems = summary.devices.filter((device) => device.status !== 'success');
   if (problems.length > 0) {
     const entries: ReportEntry[] = [];

@@ -7,6 +7,7 @@ import type {
   NormalizationRules,
   PrivilegeStep,
 } from './types.js';
+import type { SecretRule } from './secrets.js';
 
 /**
  * What a vendor declares; {@link defineCollector} fills in the rest. Only `vendor` and `commands`
@@ -55,6 +56,12 @@ export interface CollectorDefinition {
   readonly isComplete?: (normalizedText: string) => boolean;
   /** Default: only the common rules of SPEC §4. */
   readonly normalization?: NormalizationRules;
+  /**
+   * Where the configuration holds secrets, masked to `<secret hidden>` when a backup asks for
+   * `maskSecrets` (see {@link SecretRule}; include `PRIVATE_KEY_BLOCK` for PEM keys). Default
+   * none: such a collector's backups are published unmasked, and say so (`secrets_masked` absent).
+   */
+  readonly secrets?: readonly SecretRule[];
   /**
    * The software version the device reports in its output, from the start of the raw output
    * (its first 512 bytes, decoded as Latin-1); `undefined` when it does not say. It becomes
@@ -165,6 +172,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     definition.syntaxErrorPatterns,
   );
   const normalization = checkNormalization(where, definition.normalization ?? {});
+  const secrets = checkSecrets(where, definition.secrets);
 
   const setupCommands = definition.setupCommands ?? [];
   const staticSetup =
@@ -217,6 +225,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     syntaxErrorPatterns,
     isComplete,
     normalization,
+    secrets,
     ...(detectVersion ? { detectVersion } : {}),
   });
 }
@@ -330,6 +339,62 @@ function checkNormalization(where: string, rules: NormalizationRules): Normaliza
     ...(replaceInLines.length > 0 ? { replaceInLines: Object.freeze(replaceInLines) } : {}),
     ...(rules.transform ? { transform: rules.transform } : {}),
   });
+}
+
+function checkSecrets(
+  where: string,
+  rules: readonly SecretRule[] | undefined,
+): readonly SecretRule[] {
+  if (rules === undefined) return Object.freeze([]);
+  if (!Array.isArray(rules)) {
+    throw new TypeError(`${where}: secrets must be an array of { line } or { between } rules`);
+  }
+  return Object.freeze(
+    rules.map((rule: unknown, index): SecretRule => {
+      const field = `secrets[${index}]`;
+      if (typeof rule !== 'object' || rule === null) {
+        throw new TypeError(
+          `${where}: ${field} must be { line: RegExp } or { between: { begin, end } }`,
+        );
+      }
+      if ('between' in rule) {
+        const between = rule.between as {
+          begin?: unknown;
+          end?: unknown;
+        };
+        if (typeof between !== 'object' || between === null) {
+          throw new TypeError(`${where}: ${field}.between must be { begin: RegExp, end: RegExp }`);
+        }
+        return Object.freeze({
+          between: Object.freeze({
+            begin: checkPattern(where, `${field}.between.begin`, between.begin),
+            end: checkPattern(where, `${field}.between.end`, between.end),
+          }),
+        });
+      }
+      const { line, within } = rule as {
+        line?: unknown;
+        within?: { from?: unknown; until?: unknown };
+      };
+      const pattern = checkPattern(where, `${field}.line`, line, { allowGlobal: true });
+      if (!/\((?!\?)|\(\?<[A-Za-z_]/.test(pattern.source.replace(/\\./g, ''))) {
+        throw new TypeError(
+          `${where}: ${field}.line ${String(pattern)} has no capturing group; put the secret value in one, e.g. /^enable secret \\d+ (\\S+)/`,
+        );
+      }
+      if (within === undefined) return Object.freeze({ line: pattern });
+      if (typeof within !== 'object' || within === null) {
+        throw new TypeError(`${where}: ${field}.within must be { from: RegExp, until: RegExp }`);
+      }
+      return Object.freeze({
+        line: pattern,
+        within: Object.freeze({
+          from: checkPattern(where, `${field}.within.from`, within.from),
+          until: checkPattern(where, `${field}.within.until`, within.until),
+        }),
+      });
+    }),
+  );
 }
 
 function checkCommand(where: string, field: string, command: unknown): string {

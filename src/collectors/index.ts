@@ -20,7 +20,20 @@ export {
   type CollectorDefinition,
   type PrivilegeDefinition,
 } from './define.js';
-export { normalizeConfig, NORMALIZATION_VERSION, type NormalizedConfig } from './normalize.js';
+export {
+  normalizeConfig,
+  NORMALIZATION_VERSION,
+  type NormalizedConfig,
+  type NormalizeOptions,
+} from './normalize.js';
+export {
+  maskSecretsInText,
+  PRIVATE_KEY_BLOCK,
+  SECRET_PLACEHOLDER,
+  type SecretBlockRule,
+  type SecretLineRule,
+  type SecretRule,
+} from './secrets.js';
 export {
   CollectorRegistry,
   createCollectorRegistry,

@@ -5,6 +5,7 @@ import { applyBackspaces, stripTerminalEscapes } from '../core/terminal-text.js'
 import { endsInOddBackslashes } from './config-text.js';
 import { type LineDropTest, normalizeUtf8Bytes, possibleFirstBytes } from './normalize-bytes.js';
 import { builtinCollectors, type CollectorRegistry } from './registry.js';
+import { maskSecretsInText } from './secrets.js';
 import type { ConfigCollector, NormalizationRules } from './types.js';
 
 /**
@@ -21,6 +22,18 @@ export interface NormalizedConfig {
   readonly sha256: string;
   /** `latin1` when the device's bytes were not valid UTF-8 and were decoded as Latin-1. */
   readonly encoding?: 'latin1';
+  /** True when the collector's secret rules masked the text (`maskSecrets`, SPEC §9). */
+  readonly secretsMasked?: true;
+}
+
+/** Options of {@link normalizeConfig}. */
+export interface NormalizeOptions {
+  /**
+   * Replace the secrets the collector declares (its `secrets` rules) with `<secret hidden>`, after
+   * every other rule and before hashing, so a re-salted hash is no change (SPEC §9). A collector
+   * without rules is left as it is, and the result does not say `secretsMasked`. Default false.
+   */
+  readonly maskSecrets?: boolean;
 }
 
 /**
@@ -30,6 +43,10 @@ export interface NormalizedConfig {
  * rules (join continuations, drop volatile lines, replacements, transform); trim trailing spaces
  * and tabs; collapse runs of blank lines to one; drop leading and trailing blank lines; end with
  * exactly one `\n`. Bytes lose a leading UTF-8 byte-order mark, as UTF-8 decoding does.
+ *
+ * With `options.maskSecrets`, the collector's `secrets` rules then replace every secret they find
+ * with `<secret hidden>` and the hash is taken over the masked text (SPEC §9); the result says
+ * `secretsMasked: true`.
  *
  * Idempotent: `normalizeConfig(v, normalizeConfig(v, raw).text).text` equals
  * `normalizeConfig(v, raw).text`. It does not judge completeness; that is the collector's
@@ -50,25 +67,40 @@ export function normalizeConfig(
   vendor: string | ConfigCollector,
   raw: string | Uint8Array,
   registry?: Pick<CollectorRegistry, 'get'>,
+  options: NormalizeOptions = {},
 ): NormalizedConfig {
   const collector = typeof vendor === 'string' ? findCollector(vendor, registry) : vendor;
   rejectNulBytes(collector, raw);
+  // A collector that declares no secret rules masks nothing, and its result must not claim it did.
+  const mask = options.maskSecrets === true && (collector.secrets?.length ?? 0) > 0;
   const fromBytes =
     typeof raw === 'string' ? undefined : normalizeBytesFast(raw, collector.normalization);
-  if (fromBytes?.sha256 !== undefined) return { text: fromBytes.text, sha256: fromBytes.sha256 };
+  if (fromBytes?.sha256 !== undefined) {
+    if (!mask) return { text: fromBytes.text, sha256: fromBytes.sha256 };
+    const text = maskSecretsInText(fromBytes.text, collector.secrets ?? []);
+    return { text, sha256: sha256Hex(text), secretsMasked: true };
+  }
   // Unless the byte path ran and left nothing, the string path runs.
   const decoded = fromBytes ? undefined : decodeDeviceOutput(raw);
-  const text = decoded ? normalizeText(decoded.text, collector.normalization) : '';
+  const normalized = decoded ? normalizeText(decoded.text, collector.normalization) : '';
+  const text = mask ? maskSecretsInText(normalized, collector.secrets ?? []) : normalized;
   if (text === '') {
     throw new BackupError({
       kind: 'invalid-output',
       message: `The ${collector.displayName} output is empty after normalization (only blank lines, volatile lines or terminal control sequences); nothing to publish — check that the collector's command prints the configuration`,
     });
   }
-  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
-  return decoded?.encoding === undefined
-    ? { text, sha256 }
-    : { text, sha256, encoding: decoded.encoding };
+  const sha256 = sha256Hex(text);
+  return {
+    text,
+    sha256,
+    ...(decoded?.encoding === undefined ? {} : { encoding: decoded.encoding }),
+    ...(mask ? { secretsMasked: true as const } : {}),
+  };
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

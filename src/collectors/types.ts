@@ -1,4 +1,5 @@
 import type { Device } from '../core/device.js';
+import type { SecretRule } from './secrets.js';
 
 /** How a collector talks to the device: one exec channel per command, or an interactive shell. */
 export type CollectorMode = 'exec' | 'shell';
@@ -72,6 +73,11 @@ export interface PrivilegeStep {
 /** Context given to a collector's functions. */
 export interface CollectorContext {
   readonly device: Device;
+  /**
+   * True when this backup masks secrets (SPEC §9): a collector whose device can leave them out
+   * itself (RouterOS `hide-sensitive`) asks it to.
+   */
+  readonly maskSecrets?: boolean;
 }
 
 /**
@@ -126,6 +132,11 @@ export interface ConfigCollector {
   isComplete(normalizedText: string): boolean;
   /** The vendor's part of `normalizeConfig`. */
   readonly normalization: NormalizationRules;
+  /**
+   * Where the configuration holds secrets (SPEC §9), masked when the backup asks for
+   * `maskSecrets`. Absent or empty: nothing is masked.
+   */
+  readonly secrets?: readonly SecretRule[];
   /**
    * The software version the device reports in its own output (RouterOS: the `/export` header),
    * or `undefined` when it does not say. Given the start of the raw output (its first 512 bytes,

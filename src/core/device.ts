@@ -46,6 +46,11 @@ export interface Device {
    * old switch in a modern fleet. Checked with the record: a bad value makes it invalid.
    */
   readonly ssh?: DeviceSSHSettings;
+  /**
+   * Mask this device's secrets (passwords, keys, communities) to `<secret hidden>` before hashing
+   * and publishing (SPEC §9), over the scheduler's `maskSecrets`. Absent: the scheduler's choice.
+   */
+  readonly maskSecrets?: boolean;
 }
 
 /**

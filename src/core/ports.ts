@@ -281,6 +281,11 @@ export interface Snapshot {
   readonly routerosVersion?: string;
   /** `latin1` when the device did not send valid UTF-8 and the text was decoded as Latin-1. */
   readonly encoding?: 'latin1';
+  /**
+   * True when the collector's secret rules replaced the secrets in `configText` with
+   * `<secret hidden>` (`secrets_masked`, SPEC §9). Absent: the text is as the device printed it.
+   */
+  readonly secretsMasked?: true;
 }
 
 /**

@@ -342,6 +342,7 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
       `collected_at: ${snapshot.collectedAt.toISOString()}`,
       `normalization_version: ${snapshot.normalizationVersion}`,
       ...(snapshot.encoding === undefined ? [] : [`encoding: ${snapshot.encoding}`]),
+      ...(snapshot.secretsMasked === true ? ['secrets_masked: true'] : []),
     ].join('\n');
     await this.#runGit(['commit', '--quiet', '-m', subject, '-m', body, '--', file], signal, [0], {
       GIT_AUTHOR_DATE: snapshot.collectedAt.toISOString(),

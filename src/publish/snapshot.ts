@@ -20,6 +20,8 @@ export interface WireSnapshot {
   config_text: string;
   normalization_version: number;
   encoding?: 'latin1';
+  /** `true` when secrets were masked to `<secret hidden>` (SPEC §9); absent otherwise. */
+  secrets_masked?: true;
 }
 
 /** The fields of a {@link Snapshot} that {@link createSnapshot} does not derive. */
@@ -34,6 +36,8 @@ export interface SnapshotFields {
   readonly normalizationVersion?: number;
   readonly routerosVersion?: string;
   readonly encoding?: 'latin1';
+  /** True when `configText` had its secrets masked (SPEC §9). Default false. */
+  readonly secretsMasked?: boolean;
 }
 
 /**
@@ -77,6 +81,7 @@ function snapshotOf(fields: SnapshotFields, knownSha256: string | undefined): Sn
     normalizationVersion: fields.normalizationVersion ?? NORMALIZATION_VERSION,
     ...(fields.routerosVersion === undefined ? {} : { routerosVersion: fields.routerosVersion }),
     ...(fields.encoding === undefined ? {} : { encoding: fields.encoding }),
+    ...(fields.secretsMasked === true ? { secretsMasked: true as const } : {}),
   };
   verifiedHashes.set(snapshot, { text: snapshot.configText, sha256 });
   validateSnapshot(snapshot);
@@ -132,6 +137,7 @@ export function toWireJson(snapshot: Snapshot): string {
     config_text: snapshot.configText,
     normalization_version: snapshot.normalizationVersion,
     ...(snapshot.encoding === undefined ? {} : { encoding: snapshot.encoding }),
+    ...(snapshot.secretsMasked === true ? { secrets_masked: true as const } : {}),
   };
   return JSON.stringify(wire);
 }
@@ -184,6 +190,12 @@ export function fromWireJson(json: string | Uint8Array): Snapshot {
   }
   const routerosVersion = optionalString(wire, 'routeros_version', deviceId);
   const encoding = optionalString(wire, 'encoding', deviceId);
+  const secretsMasked = wire.secrets_masked;
+  if (secretsMasked !== undefined && secretsMasked !== null && typeof secretsMasked !== 'boolean') {
+    throw new TypeError(
+      `wire snapshot of device ${deviceId}: secrets_masked must be true or false when set`,
+    );
+  }
   const snapshot: Snapshot = {
     deviceId,
     tenantId: field('tenant_id'),
@@ -194,6 +206,7 @@ export function fromWireJson(json: string | Uint8Array): Snapshot {
     normalizationVersion,
     ...(routerosVersion === undefined ? {} : { routerosVersion }),
     ...(encoding === undefined ? {} : { encoding: encoding as 'latin1' }),
+    ...(secretsMasked === true ? { secretsMasked: true as const } : {}),
   };
   validateSnapshot(snapshot, WIRE_NAMES);
   return snapshot;
@@ -238,6 +251,9 @@ export function validateSnapshot(snapshot: Snapshot, names: FieldNames = CAMEL_N
   if (snapshot.encoding !== undefined && snapshot.encoding !== 'latin1') {
     throw problem(`${names.encoding} must be "latin1" when set`);
   }
+  if (snapshot.secretsMasked !== undefined && snapshot.secretsMasked !== true) {
+    throw problem(`${names.secretsMasked} must be true when set (leave it out when not masked)`);
+  }
   if (typeof snapshot.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(snapshot.sha256)) {
     throw problem(`${names.sha256} must be 64 lowercase hex digits`);
   }
@@ -270,7 +286,8 @@ type FieldNames = Record<
   | 'configText'
   | 'normalizationVersion'
   | 'routerosVersion'
-  | 'encoding',
+  | 'encoding'
+  | 'secretsMasked',
   string
 >;
 
@@ -284,6 +301,7 @@ const CAMEL_NAMES: FieldNames = {
   normalizationVersion: 'normalizationVersion',
   routerosVersion: 'routerosVersion',
   encoding: 'encoding',
+  secretsMasked: 'secretsMasked',
 };
 
 const WIRE_NAMES: FieldNames = {
@@ -296,6 +314,7 @@ const WIRE_NAMES: FieldNames = {
   normalizationVersion: 'normalization_version',
   routerosVersion: 'routeros_version',
   encoding: 'encoding',
+  secretsMasked: 'secrets_masked',
 };
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

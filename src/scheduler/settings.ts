@@ -53,6 +53,11 @@ export interface BackupSchedulerOptions {
    */
   algorithms?: AlgorithmsOption;
   /**
+   * Mask every device's secrets to `<secret hidden>` before hashing and publishing (SPEC §9;
+   * snapshots then say `secrets_masked: true`). A device's own `maskSecrets` wins. Default false.
+   */
+  maskSecrets?: boolean;
+  /**
    * The shared connections to jump hosts, for devices with `via` (SPEC §8). Default: a pool of the
    * scheduler's own, with hop credentials from `credentials` (asked with a record whose vendor is
    * `'jump-host'`), hop pins in `hostKeys`, and the scheduler's clock, logger and algorithms.
@@ -138,6 +143,8 @@ export interface SchedulerSettings {
   readonly keepaliveIntervalMs: number | undefined;
   readonly timeLimitMs: number;
   readonly maxOutputBytes: number | undefined;
+  /** Whether devices without their own `maskSecrets` are masked. */
+  readonly maskSecrets: boolean;
   readonly onLockUnavailable: 'proceed' | 'skip';
   /** The lock TTL of a device without its own time limit (see {@link attemptLimitsOf}). */
   readonly lockTtlMs: number;
@@ -200,6 +207,11 @@ export function resolveSettings(options: BackupSchedulerOptions): SchedulerSetti
       `BackupScheduler: initialJitterMs min (${minMs}) must be <= max (${maxMs})`,
     );
   }
+  if (o.maskSecrets !== undefined && typeof o.maskSecrets !== 'boolean') {
+    throw new TypeError(
+      `BackupScheduler: maskSecrets must be true or false, got ${JSON.stringify(o.maskSecrets)}`,
+    );
+  }
   const onLockUnavailable = o.onLockUnavailable ?? 'proceed';
   if (onLockUnavailable !== 'proceed' && onLockUnavailable !== 'skip') {
     throw new RangeError(
@@ -238,6 +250,7 @@ export function resolveSettings(options: BackupSchedulerOptions): SchedulerSetti
     keepaliveIntervalMs,
     timeLimitMs,
     maxOutputBytes,
+    maskSecrets: o.maskSecrets === true,
     onLockUnavailable,
     lockTtlMs,
     lockTtlMsGiven: o.lockTtlMs,

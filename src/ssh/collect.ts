@@ -86,6 +86,12 @@ export interface CollectOptions {
   timeLimitEnforcedBySignal?: boolean;
   /** Output beyond this aborts with `output-too-large` without buffering the rest. Default 16 MiB. */
   maxOutputBytes?: number;
+  /**
+   * Mask the secrets the collector declares to `<secret hidden>` before hashing (SPEC §9); a
+   * RouterOS device is asked for `/export hide-sensitive`. `device.maskSecrets` wins when set.
+   * Default false.
+   */
+  maskSecrets?: boolean;
   /** SSH keepalive interval of the device's session, in ms; `0`: none. Default 0. */
   keepaliveIntervalMs?: number;
   signal?: AbortSignal;
@@ -105,6 +111,8 @@ export interface CollectResult {
   sha256: string;
   /** `latin1` when the device did not send valid UTF-8. */
   encoding?: 'latin1';
+  /** True when the collector's secret rules masked `text` (`maskSecrets`, SPEC §9). */
+  secretsMasked?: true;
   /** Software version the device reported in its output (e.g. RouterOS's export header). */
   deviceVersion?: string;
   /**
@@ -244,6 +252,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       text: normalized.text,
       sha256: normalized.sha256,
       ...(normalized.encoding ? { encoding: normalized.encoding } : {}),
+      ...(normalized.secretsMasked ? { secretsMasked: true as const } : {}),
       ...(raw.deviceVersion ? { deviceVersion: raw.deviceVersion } : {}),
       transport,
       hostKeyFingerprint: hostKey.fingerprint,
@@ -255,8 +264,9 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     normalizedHashes.set(result, { text: result.text, sha256: result.sha256 });
     return result;
   };
+  const maskSecrets = device.maskSecrets ?? options.maskSecrets === true;
   const normalizeComplete = (raw: RawOutput): ReturnType<typeof normalizeConfig> => {
-    const normalized = normalizeOutput(device.id, collector, raw.bytes);
+    const normalized = normalizeOutput(device.id, collector, raw.bytes, maskSecrets);
     if (!collector.isComplete(normalized.text)) {
       throw new BackupError({
         kind: 'truncated-output',
@@ -299,6 +309,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
         collector,
         device,
         credentials.enableSecret,
+        maskSecrets,
       );
       const normalized = normalizeComplete(raw);
       return finish(raw, normalized, { fingerprint: '', pinned: false });
@@ -335,6 +346,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
       collector,
       device,
       credentials.enableSecret,
+      maskSecrets,
     );
     const normalized = normalizeComplete(raw);
     // A re-key may have presented a different key after the first check: refuse to pin that.
@@ -362,9 +374,10 @@ function normalizeOutput(
   deviceId: string,
   collector: ConfigCollector,
   bytes: Buffer,
+  maskSecrets: boolean,
 ): ReturnType<typeof normalizeConfig> {
   try {
-    return normalizeConfig(collector, bytes);
+    return normalizeConfig(collector, bytes, undefined, { maskSecrets });
   } catch (error) {
     if (!isBackupError(error) || error.deviceId !== undefined) throw error;
     throw new BackupError({
@@ -401,8 +414,9 @@ async function collectRaw(
   collector: ConfigCollector,
   device: Device,
   enableSecret: string | undefined,
+  maskSecrets: boolean,
 ): Promise<RawOutput> {
-  const context = { device };
+  const context = { device, maskSecrets };
   const plan = collector.commands(context);
   const shell = collector.mode === 'shell' ? await transport.shell() : undefined;
   const client = transport.client;

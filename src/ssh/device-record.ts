@@ -75,6 +75,12 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
       message: `must be "ssh" or "telnet", got ${JSON.stringify(device.transport)}`,
     };
   }
+  if (device.maskSecrets !== undefined && typeof device.maskSecrets !== 'boolean') {
+    return {
+      field: 'maskSecrets',
+      message: `must be true or false, got ${JSON.stringify(device.maskSecrets)}`,
+    };
+  }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
   return checkVia(device.via) ?? checkSSHSettings(device.ssh);

@@ -57,6 +57,27 @@ const fragments = [
   '    set psk ENC',
   '#conf_file_ver=1',
   'Tue Mar 10 14:20:01.337 UTC',
+  // Secrets, for masking (SPEC §9).
+  'enable secret 9 $9$x',
+  'username u secret 5 $1$y',
+  ' password 7 0822',
+  ' key 7 0822',
+  'tacacs server T',
+  'snmp-server community pub RO',
+  'password=abc',
+  'secret="a b"',
+  '/snmp community',
+  'add name=pub',
+  'encrypted-password "$6$x";',
+  "set system login user v authentication plaintext-password 'p'",
+  ' local-user a password cipher %^%#x',
+  'config system snmp community',
+  '        set name "pub"',
+  '-----BEGIN PRIVATE KEY-----',
+  '-----END PRIVATE KEY-----',
+  '<secret hidden>',
+  '=',
+  '"',
 ];
 
 const deviceText = fc
@@ -85,6 +106,19 @@ describe.each(builtinCollectors.map((collector) => [collector.vendor, collector]
           const once = normalizedOrEmpty(collector, raw);
           if (once === undefined) return;
           expect(normalizeConfig(collector, once).text).toBe(once);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('is idempotent with maskSecrets, and masks what it masked before the same way', () => {
+      const masking = { maskSecrets: true };
+      fc.assert(
+        fc.property(deviceText, (raw) => {
+          if (normalizedOrEmpty(collector, raw) === undefined) return;
+          const once = normalizeConfig(collector, raw, undefined, masking).text;
+          expect(normalizeConfig(collector, once, undefined, masking).text).toBe(once);
+          expect(once).not.toMatch(/[ \t]\n/);
         }),
         { numRuns: 500 },
       );

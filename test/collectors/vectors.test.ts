@@ -5,9 +5,11 @@ import {
   createCollectorRegistry,
   normalizeConfig,
   NORMALIZATION_VERSION,
+  SECRET_PLACEHOLDER,
   type ConfigCollector,
 } from '../../src/collectors/index.js';
 import { isBackupError } from '../../src/core/errors.js';
+import { SECRET_VALUES } from '../fixtures/secret-values.js';
 
 const vectorsDir = new URL('../fixtures/vectors/', import.meta.url);
 const read = (name: string): Buffer => readFileSync(new URL(name, vectorsDir));
@@ -19,6 +21,7 @@ interface VectorCase {
   sha256?: string;
   encoding?: 'latin1';
   expect?: 'ok' | 'command-failed' | 'truncated-output' | 'invalid-output';
+  mask_secrets?: boolean;
   description?: string;
 }
 interface VectorIndex {
@@ -87,12 +90,71 @@ describe("confsnap's own vectors (index.confsnap.json)", () => {
     expect(outcomeOf(collectorFor(vector.vendor), raw)).toBe(vector.expect);
     if (vector.expect !== 'ok') return;
 
-    const result = normalizeConfig(vector.vendor, raw);
+    const options = { maskSecrets: vector.mask_secrets === true };
+    const result = normalizeConfig(vector.vendor, raw, undefined, options);
     const expected = read(vector.expected!);
     expect(result.text).toBe(expected.toString('utf8'));
     expect(result.sha256).toBe(vector.sha256);
     expect(createHash('sha256').update(expected).digest('hex')).toBe(vector.sha256);
     expect(result.encoding).toBe(vector.encoding);
-    expect(normalizeConfig(vector.vendor, result.text).text).toBe(result.text);
+    expect(result.secretsMasked).toBe(vector.mask_secrets === true ? true : undefined);
+    expect(normalizeConfig(vector.vendor, result.text, undefined, options).text).toBe(result.text);
   });
+});
+
+describe('masked vectors (SPEC §9)', () => {
+  const masked = confsnapIndex.cases.filter((vector) => vector.mask_secrets === true);
+
+  it('cover every built-in vendor', () => {
+    for (const vendor of collectors.vendors()) {
+      expect(
+        masked.some((vector) => vector.vendor === vendor),
+        vendor,
+      ).toBe(true);
+    }
+  });
+
+  it.each(masked)('$expected shows none of the secrets of $raw', (vector) => {
+    const text = read(vector.expected!).toString('utf8');
+    const values = SECRET_VALUES[vector.raw];
+    expect(values, `list the secrets of ${vector.raw}`).toBeDefined();
+    for (const value of values!) {
+      expect(read(vector.raw).toString('latin1')).toContain(value);
+      expect(text, value).not.toContain(value);
+    }
+    expect(text).toContain(SECRET_PLACEHOLDER);
+  });
+});
+
+/** `line` as a pattern in which each `<secret hidden>` stands for any value. */
+function maskedLinePattern(line: string): RegExp {
+  const parts = line
+    .split(SECRET_PLACEHOLDER)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's');
+}
+
+const SECRET_WORDS = /password|passwd|secret|key|community|cipher|psk|name=/i;
+
+describe('masking the shared vectors', () => {
+  it.each(sharedIndex.cases)(
+    '$raw: only secret values change, every other line is kept',
+    (vector) => {
+      const raw = read(vector.raw);
+      const plain = normalizeConfig(vector.vendor, raw).text.split('\n');
+      const masked = normalizeConfig(vector.vendor, raw, undefined, { maskSecrets: true });
+      const maskedLines = masked.text.split('\n');
+      expect(maskedLines).toHaveLength(plain.length);
+      plain.forEach((line, index) => {
+        const maskedLine = maskedLines[index]!;
+        if (maskedLine === line) return;
+        expect(maskedLine, line).toContain(SECRET_PLACEHOLDER);
+        expect(line).toMatch(maskedLinePattern(maskedLine));
+        expect(line).toMatch(SECRET_WORDS);
+      });
+      expect(masked.sha256).toBe(createHash('sha256').update(masked.text).digest('hex'));
+      const again = normalizeConfig(vector.vendor, masked.text, undefined, { maskSecrets: true });
+      expect(again.text).toBe(masked.text);
+    },
+  );
 });

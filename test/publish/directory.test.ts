@@ -193,6 +193,17 @@ describe('DirectorySnapshotPublisher with git', () => {
     expect(message).toContain(`sha256: ${snapshot.sha256}`);
   });
 
+  it('says secrets_masked in the commit message only when the secrets were masked', async () => {
+    const publisher = publisherWith({ git: true });
+    await publisher.publish(snapshotOf('sw-7', 'hostname sw-7\nend\n', 'cisco-ios'));
+    expect(git('log', '-1', '--format=%B')).not.toContain('secrets_masked');
+    await publisher.publish({
+      ...snapshotOf('sw-7', 'enable secret 9 <secret hidden>\nend\n', 'cisco-ios'),
+      secretsMasked: true,
+    });
+    expect(git('log', '-1', '--format=%B')).toContain('secrets_masked: true');
+  });
+
   it('commits as the configured author, dated at the collection time', async () => {
     await publisherWith({
       git: true,

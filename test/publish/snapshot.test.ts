@@ -136,6 +136,22 @@ describe('toWireJson', () => {
     expect(JSON.parse(toWireJson(snapshot))).toMatchObject({ encoding: 'latin1' });
   });
 
+  it('writes secrets_masked true, last, when the secrets were masked, and leaves it out otherwise', () => {
+    const fields = { deviceId: 'sw-1', tenantId: 't', vendor: 'cisco-ios', configText: 'end\n' };
+    const masked = toWireJson(createSnapshot({ ...fields, secretsMasked: true }));
+    expect(masked.endsWith(',"secrets_masked":true}')).toBe(true);
+    expect(JSON.parse(toWireJson(createSnapshot(fields)))).not.toHaveProperty('secrets_masked');
+    expect(
+      JSON.parse(toWireJson(createSnapshot({ ...fields, secretsMasked: false }))),
+    ).not.toHaveProperty('secrets_masked');
+  });
+
+  it('rejects a secretsMasked other than true, naming the field', () => {
+    expect(() => toWireJson(routerSnapshot({ secretsMasked: 'yes' as unknown as true }))).toThrow(
+      /secretsMasked must be true when set/,
+    );
+  });
+
   it('writes collected_at in UTC with a Z whatever the local time zone', () => {
     const snapshot = routerSnapshot({ collectedAt: new Date('2026-03-07T14:00:00+02:00') });
     expect(JSON.parse(toWireJson(snapshot))).toMatchObject({
@@ -162,6 +178,20 @@ describe('toWireJson', () => {
 });
 
 describe('fromWireJson', () => {
+  it('reads secrets_masked back, and rejects one that is not a boolean', () => {
+    const wire = JSON.parse(toWireJson(routerSnapshot({ secretsMasked: true }))) as Record<
+      string,
+      unknown
+    >;
+    expect(fromWireJson(JSON.stringify(wire)).secretsMasked).toBe(true);
+    expect(fromWireJson(JSON.stringify({ ...wire, secrets_masked: false }))).not.toHaveProperty(
+      'secretsMasked',
+    );
+    expect(() => fromWireJson(JSON.stringify({ ...wire, secrets_masked: 'true' }))).toThrow(
+      /secrets_masked must be true or false/,
+    );
+  });
+
   it('reads back what toWireJson wrote', () => {
     const snapshot = routerSnapshot();
     expect(fromWireJson(toWireJson(snapshot))).toEqual(snapshot);

@@ -1,6 +1,7 @@
 import { endsWithLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { CISCO_STYLE_SECRETS } from './cisco-secrets.js';
 
 /**
  * Arista EOS over an interactive shell: paging off, then `show running-config`.
@@ -36,4 +37,5 @@ export const aristaEos: ConfigCollector = defineCollector({
   normalization: {
     dropLines: [/^! Time: /, /^! Startup-config last modified at /],
   },
+  secrets: CISCO_STYLE_SECRETS,
 });

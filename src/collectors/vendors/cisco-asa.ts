@@ -1,6 +1,7 @@
 import { endsWithLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { CISCO_STYLE_SECRETS } from './cisco-secrets.js';
 
 /**
  * Cisco ASA over an interactive shell: pager off, then `more system:running-config` (which,
@@ -39,4 +40,5 @@ export const ciscoAsa: ConfigCollector = defineCollector({
   normalization: {
     dropLines: [/^: Written by /, /^: Saved$/],
   },
+  secrets: [{ line: /^passwd (\S+)/ }, ...CISCO_STYLE_SECRETS],
 });

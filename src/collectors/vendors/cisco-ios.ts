@@ -1,6 +1,7 @@
 import { endsWithLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { CISCO_STYLE_SECRETS } from './cisco-secrets.js';
 
 /**
  * Cisco IOS and IOS-XE over an interactive shell: paging and line wrapping off, then
@@ -51,4 +52,5 @@ export const ciscoIos: ConfigCollector = defineCollector({
       /^ntp clock-period \d+$/,
     ],
   },
+  secrets: CISCO_STYLE_SECRETS,
 });

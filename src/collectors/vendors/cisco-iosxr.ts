@@ -1,6 +1,7 @@
 import { endsWithLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { CISCO_STYLE_SECRETS } from './cisco-secrets.js';
 
 /**
  * Cisco IOS XR over an interactive shell: paging off, no timestamp before each command's output,
@@ -35,4 +36,5 @@ export const ciscoIosxr: ConfigCollector = defineCollector({
       /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S+$/,
     ],
   },
+  secrets: CISCO_STYLE_SECRETS,
 });

@@ -1,5 +1,6 @@
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { CISCO_STYLE_SECRETS } from './cisco-secrets.js';
 
 /**
  * Cisco NX-OS over an interactive shell: paging off, then `show running-config`.
@@ -28,4 +29,5 @@ export const ciscoNxos: ConfigCollector = defineCollector({
   normalization: {
     dropLines: [/^!Time: /, /^!Running configuration last done at: /],
   },
+  secrets: CISCO_STYLE_SECRETS,
 });

@@ -1,5 +1,25 @@
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+
+/**
+ * FortiOS secrets: every `set <name> ENC <value>` (already `ENC <masked>` without masking, see
+ * above; with masking `ENC <secret hidden>`, like every other vendor), plain-text passwords and
+ * keys (`set password`, `set psksecret`, `set secret`, `set key`, `set passphrase`, …), SNMP
+ * community names (`config system snmp community`), and private keys, whose PEM body spans lines
+ * inside `set private-key "…"`.
+ */
+const FORTIOS_SECRETS: readonly SecretRule[] = [
+  { line: /^\s*set \S+ ENC (\S.*)$/ },
+  {
+    line: /^\s*set (?:password|passwd|psksecret|secret|key|passphrase|login-passwd|auth-pwd|priv-pwd|group-password|sso-password|radius-secret|secondary-secret|tertiary-secret|tacacs-secret|server-key|auth-password|ppk-secret|inter-controller-key|wpa-passphrase)(?: ENC)? (?!ENC )("(?:[^"\\]|\\.)*"|\S+)/,
+  },
+  {
+    line: /^\s*set name "([^"]*)"/,
+    within: { from: /^config system snmp community$/, until: /^end$/ },
+  },
+  PRIVATE_KEY_BLOCK,
+];
 
 /**
  * Fortinet FortiOS over an interactive shell: `show`, answering `--More--` with a space. It sends
@@ -38,6 +58,7 @@ export const fortios: ConfigCollector = defineCollector({
     dropLines: [/^#conf_file_ver=/],
     replaceInLines: [[/^(\s*set \S+ ENC )\S.*$/, '$1<masked>']],
   },
+  secrets: FORTIOS_SECRETS,
 });
 
 const BLOCK_KEYWORD = /^[ \t]*(config|end|edit|next)(?:[ \t]|$)/;

@@ -1,6 +1,19 @@
 import { endsWithLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+
+/**
+ * Huawei VRP secrets: everything after `cipher`/`irreversible-cipher` (local users, AAA, RADIUS and
+ * HWTACACS shared keys, IKE pre-shared keys, OSPF/BGP keys, SNMP communities), plain
+ * `simple` passwords, `snmp-agent community` names, PEM private keys.
+ */
+const VRP_SECRETS: readonly SecretRule[] = [
+  { line: /^(?!\s*description ).*? (?:cipher|irreversible-cipher) (\S+)/ },
+  { line: /(?:password|key|shared-key|authentication-mode \S+) simple (\S+)/ },
+  { line: /^snmp-agent community (?:read|write) (?!cipher )(\S+)/ },
+  PRIVATE_KEY_BLOCK,
+];
 
 /**
  * Huawei VRP over an interactive shell: `screen-length 0 temporary` (for this session only), then
@@ -30,4 +43,5 @@ export const huaweiVrp: ConfigCollector = defineCollector({
   normalization: {
     dropLines: [/^!Last configuration was (?:updated|saved) at /],
   },
+  secrets: VRP_SECRETS,
 });

@@ -1,6 +1,21 @@
 import { lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+
+/**
+ * Junos secrets, in both the curly and the set form: `encrypted-password`, `secret`,
+ * `authentication-key`, `pre-shared-key ascii-text`/`hexadecimal`, `simple-password`, `key` (RADIUS,
+ * BGP, OSPF md5), SNMP communities and v3 keys, PEM private keys.
+ */
+const JUNOS_SECRETS: readonly SecretRule[] = [
+  {
+    line: /(?<![\w-])(?:encrypted-password|secret|authentication-key|ascii-text|hexadecimal|simple-password|hello-authentication-key|authentication-password|privacy-password|key) (?:"([^"]*)"|([^\s";{}]+))/g,
+  },
+  { line: /^\s*community (\S+) \{$/, within: { from: /^snmp \{$/, until: /^\}$/ } },
+  { line: /^set snmp community (\S+)/ },
+  PRIVATE_KEY_BLOCK,
+];
 
 /**
  * Juniper Junos over an exec channel: `show configuration | display omit | no-more`.
@@ -25,6 +40,7 @@ export const junos: ConfigCollector = defineCollector({
   normalization: {
     dropLines: [/^## Last commit: /, /^## Last changed: /],
   },
+  secrets: JUNOS_SECRETS,
 });
 
 const SET_FORM_LINE = /^(?:set|deactivate|delete|activate|protect|insert) /;

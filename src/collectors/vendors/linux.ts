@@ -1,5 +1,6 @@
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK } from '../secrets.js';
 
 /** Options of {@link linuxCollector}. */
 export interface LinuxCollectorOptions {
@@ -47,6 +48,7 @@ export function linuxCollector(options: LinuxCollectorOptions = {}): ConfigColle
     mode: 'exec',
     commands: files.map((file) => `cat -- ${quoteForShell(file)}`),
     errorPatterns: [/^cat: .*(?:No such file or directory|Permission denied|Is a directory)/m],
+    secrets: [PRIVATE_KEY_BLOCK],
   });
 }
 

@@ -1,6 +1,7 @@
 import { endsInOddBackslashes, lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { CollectorContext, CommandPlan, ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
 
 const EXPORT_HEADER = /^# .{0,40}? by RouterOS (\S+)/m;
 
@@ -21,8 +22,9 @@ export interface RouterosCollectorOptions {
  * the v7 form and falls back to `/export` when the device answers
  * `expected end of command (line 1 column 9)` (a v6 that does not know `show-sensitive`).
  *
- * With `hideSensitive`, every version runs `/export hide-sensitive` (v6 would print secrets with a
- * plain `/export`). Only a known v7, where a plain `/export` hides them too, may fall back to it.
+ * With `hideSensitive`, or when the backup masks secrets (`maskSecrets`, SPEC §9), every version
+ * runs `/export hide-sensitive` (v6 would print secrets with a plain `/export`). Only a known v7,
+ * where a plain `/export` hides them too, may fall back to it.
  *
  * Normalization (SPEC §4): joins `\` continuations, drops the export header in its three date
  * forms and the comments that report run-time state (`# <interface> not ready`,
@@ -41,7 +43,12 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
     vendor: 'routeros',
     displayName: 'MikroTik RouterOS',
     mode: 'exec',
-    commands: hideSensitive ? hiddenSecretsPlan : fullExportPlan,
+    // Masking asks the device itself to leave secrets out; the secret rules then mask what
+    // `hide-sensitive` still prints (SNMP community names) and what an old export shows anyway.
+    commands: (context) =>
+      hideSensitive || context.maskSecrets === true
+        ? hiddenSecretsPlan(context)
+        : fullExportPlan(context),
     errorPatterns: [
       /^(?:bad command name|expected end of command|syntax error)\b.*\(line \d+ column \d+\)/m,
       /^failure: /m,
@@ -66,8 +73,26 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
         /^# channel: /,
       ],
     },
+    secrets: ROUTEROS_SECRETS,
   });
 }
+
+/**
+ * RouterOS secrets: the `key=value` settings that hold them (`password`, `secret`, `passphrase`,
+ * `pre-shared-key`, `wpa-pre-shared-key`, `wpa2-pre-shared-key`, `authentication-key`,
+ * `private-key`, `auth-password`, `encryption-password`, …), quoted or not, and what
+ * `hide-sensitive` still prints: SNMP community names (under `/snmp community`). PEM keys too.
+ */
+const ROUTEROS_SECRETS: readonly SecretRule[] = [
+  {
+    line: /(?:^|\s)(?:password|secret|passphrase|pre-shared-key|wpa-pre-shared-key|wpa2-pre-shared-key|wpa3-pre-shared-key|authentication-key|auth-key|private-key|auth-password|encryption-password|key|psk|shared-secret|ipsec-secret)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/g,
+  },
+  {
+    line: /(?:^|\s)name=(?:"((?:[^"\\]|\\.)*)"|(\S+))/,
+    within: { from: /^\/snmp community$/, until: /^\// },
+  },
+  PRIVATE_KEY_BLOCK,
+];
 
 /** The built-in RouterOS collector: full export, secrets included. See {@link routerosCollector}. */
 export const routeros: ConfigCollector = routerosCollector();

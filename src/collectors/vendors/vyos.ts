@@ -1,6 +1,20 @@
 import { lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
+import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+
+/**
+ * VyOS/EdgeOS secrets in the `set` command form: `encrypted-password`, `plaintext-password`,
+ * `password`, `secret`, `pre-shared-secret`, `key` (RADIUS/TACACS+, BGP, OSPF md5, WireGuard
+ * private keys), SNMP communities, PEM private keys.
+ */
+const VYOS_SECRETS: readonly SecretRule[] = [
+  {
+    line: /^set .* (?:encrypted-password|plaintext-password|password|secret|pre-shared-secret|private-key|key|md5-key|passphrase|shared-secret) (?:'([^']*)'|(\S+))$/,
+  },
+  { line: /^set service snmp community (?:'([^']*)'|(\S+))/ },
+  PRIVATE_KEY_BLOCK,
+];
 
 /**
  * VyOS and Ubiquiti EdgeOS over an interactive shell: `show configuration commands | no-more`,
@@ -26,4 +40,5 @@ export const vyos: ConfigCollector = defineCollector({
       (lastNonBlankLine(text).split("'").length - 1) % 2 === 0
     );
   },
+  secrets: VYOS_SECRETS,
 });

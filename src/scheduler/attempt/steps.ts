@@ -261,6 +261,7 @@ export const collect: AttemptStep = async (run, ctx) => {
         ? { keepaliveIntervalMs: own.keepaliveIntervalMs }
         : {}),
       ...(s.maxOutputBytes ? { maxOutputBytes: s.maxOutputBytes } : {}),
+      ...(s.maskSecrets ? { maskSecrets: true } : {}),
     }),
     run.signal,
   );
@@ -293,6 +294,7 @@ export const publish: AttemptStep = async (run, ctx) => {
       collectedAt: result.collectedAt,
       ...snapshotVersionFields(result.vendor, result.deviceVersion ?? device.version),
       ...(result.encoding ? { encoding: result.encoding } : {}),
+      ...(result.secretsMasked ? { secretsMasked: true } : {}),
     };
     // A hash normalizeConfig computed over exactly this text needs no second SHA-256; any other
     // result (a custom `collect`, a changed text) is hashed again.
