@@ -24,6 +24,7 @@ const args = (extra: Partial<PipelineArgs> = {}): PipelineArgs => ({
   natsUrl: undefined,
   timeoutMs: undefined,
   legacySsh: false,
+  maskSecrets: true,
   ...extra,
 });
 
