@@ -340,6 +340,8 @@ const DEVICE_FIELDS = [
   'ssh',
   // ssh (default) or telnet: never chosen by confsnap itself.
   'transport',
+  // The name of an entry of `groups:` whose fields the device inherits (defaults < group < device).
+  'group',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -393,7 +395,9 @@ class Problems {
           ? 'defaults'
           : section === 'jump_hosts' && typeof index === 'string'
             ? `jump_hosts.${index}`
-            : undefined;
+            : section === 'groups' && typeof index === 'string'
+              ? `groups.${index}`
+              : undefined;
     this.list.push({
       file: this.shown,
       ...(line === undefined ? {} : { line }),
@@ -425,10 +429,10 @@ function validate(source: Source, context: Context): Inventory {
     throw new InventoryError(problems.list);
   }
   for (const key of Object.keys(root)) {
-    if (key !== 'defaults' && key !== 'devices' && key !== 'jump_hosts') {
+    if (!TOP_LEVEL_KEYS.includes(key)) {
       problems.add([key], {
         field: key,
-        message: 'unknown top-level key; an inventory has jump_hosts:, defaults: and devices:',
+        message: `unknown top-level key; an inventory has ${TOP_LEVEL_KEYS.map((k) => `${k}:`).join(', ')}`,
       });
     }
   }
@@ -439,9 +443,10 @@ function validate(source: Source, context: Context): Inventory {
       problems.add(['defaults'], { field: 'defaults', message: 'must be a mapping of fields' });
     } else {
       defaults = root.defaults;
-      checkFieldNames(problems, ['defaults'], defaults, new Set(['id', 'host']));
+      checkFieldNames(problems, ['defaults'], defaults, new Set(['id', 'host', 'group']));
     }
   }
+  const groups = validateGroups(root.groups, problems);
   const list = root.devices;
   if (!Array.isArray(list) || list.length === 0) {
     problems.add(['devices'], {
@@ -462,6 +467,7 @@ function validate(source: Source, context: Context): Inventory {
   list.forEach((entry: unknown, index) => {
     const valid = validateDevice(entry, index, {
       defaults,
+      groups,
       context,
       problems,
       firstIndexOf,
@@ -597,8 +603,76 @@ function validateJumpHosts(section: unknown, context: Context, problems: Problem
   return valid;
 }
 
+/** The top-level keys of an inventory file. */
+const TOP_LEVEL_KEYS: readonly string[] = ['jump_hosts', 'defaults', 'groups', 'devices'];
+
+/**
+ * Checks `groups:`, a mapping of group name → the fields a device may inherit (all but `id`,
+ * `host` and `group`); returns the groups as written, by name.
+ */
+function validateGroups(section: unknown, problems: Problems): ReadonlyMap<string, FieldMap> {
+  const groups = new Map<string, FieldMap>();
+  if (section === undefined || section === '') return groups;
+  if (!isRecord(section)) {
+    problems.add(['groups'], {
+      field: 'groups',
+      message: 'must be a mapping of group names to fields (username, vendor, ssh, …)',
+    });
+    return groups;
+  }
+  for (const [name, fields] of Object.entries(section)) {
+    if (fields === '' || fields === null) {
+      groups.set(name, {});
+      continue;
+    }
+    if (!isRecord(fields)) {
+      problems.add(['groups', name], { message: 'must be a mapping of fields' });
+      continue;
+    }
+    checkFieldNames(problems, ['groups', name], fields, new Set(['id', 'host', 'group']));
+    groups.set(name, fields);
+  }
+  return groups;
+}
+
+/** One level a device inherits fields from: `defaults`, or its group. */
+interface Layer {
+  readonly path: readonly (string | number)[];
+  readonly fields: FieldMap;
+}
+
+/**
+ * The fields of `layers` (lowest first) merged, each level over the one below. Secret sources are
+ * taken as a set: a level naming any of them replaces all of the lower levels' (a device with its
+ * own key file must not also get the group's password). Also says which level each field came
+ * from.
+ */
+function mergeLayers(layers: readonly Layer[]): {
+  merged: FieldMap;
+  originOf: ReadonlyMap<string, Layer>;
+} {
+  const merged: Record<string, unknown> = {};
+  const originOf = new Map<string, Layer>();
+  for (const layer of layers) {
+    if (SECRET_SOURCE_FIELDS.some((field) => layer.fields[field] !== undefined)) {
+      for (const field of SECRET_SOURCE_FIELDS) {
+        delete merged[field];
+        originOf.delete(field);
+      }
+    }
+    for (const [field, value] of Object.entries(layer.fields)) {
+      if (value === undefined) continue;
+      merged[field] = value;
+      originOf.set(field, layer);
+    }
+  }
+  return { merged, originOf };
+}
+
 interface DeviceContext {
   readonly defaults: FieldMap;
+  /** The entries of `groups:`, by name. */
+  readonly groups: ReadonlyMap<string, FieldMap>;
   readonly context: Context;
   readonly problems: Problems;
   /** Where each id was first seen, for duplicates. */
@@ -611,7 +685,7 @@ interface DeviceContext {
 function validateDevice(
   entry: unknown,
   index: number,
-  { defaults, context, problems, firstIndexOf, jumpHosts }: DeviceContext,
+  { defaults, groups, context, problems, firstIndexOf, jumpHosts }: DeviceContext,
 ): { device: Device; credentials: CredentialSpec } | undefined {
   const path = ['devices', index] as const;
   if (!isRecord(entry)) {
@@ -628,22 +702,31 @@ function validateDevice(
       message,
     });
   checkFieldNames(problems, path, entry, new Set(), deviceId);
-  // Secret sources are taken as a group: a device naming any of them does not inherit the
-  // defaults' (a device with its own key file must not also get the fleet's password).
+  const layers: Layer[] = [{ path: ['defaults'], fields: defaults }];
+  const groupName = scalar(entry.group)?.trim();
+  if (entry.group !== undefined) {
+    const group = groupName === undefined ? undefined : groups.get(groupName);
+    if (group !== undefined) layers.push({ path: ['groups', groupName!], fields: group });
+    else {
+      const declared = [...groups.keys()];
+      report(
+        'group',
+        groupName === undefined || groupName === ''
+          ? 'must be the name of a group of groups:'
+          : `names group ${JSON.stringify(groupName)}, which groups: does not declare` +
+              (declared.length > 0 ? ` (declared: ${declared.join(', ')})` : ''),
+      );
+    }
+  }
+  const ownLayer: Layer = { path, fields: entry };
+  const { merged, originOf } = mergeLayers([...layers, ownLayer]);
+  // Secret sources are taken as a set (see mergeLayers): whether the device's own level names any.
   const ownsSecrets = SECRET_SOURCE_FIELDS.some((field) => entry[field] !== undefined);
-  const merged: FieldMap = {
-    ...Object.fromEntries(
-      Object.entries(defaults).filter(
-        ([field]) => !(ownsSecrets && SECRET_SOURCE_FIELDS.includes(field as Field)),
-      ),
-    ),
-    ...entry,
-  };
-  const fromDefaults = (field: string): boolean =>
-    entry[field] === undefined && defaults[field] !== undefined;
   const reportMerged = (field: string, message: string): void => {
-    if (fromDefaults(field)) problems.add(['defaults', field], { field, message });
-    else report(field, message);
+    const origin = originOf.get(field);
+    if (origin !== undefined && origin !== ownLayer) {
+      problems.add([...origin.path, field], { field, message });
+    } else report(field, message);
   };
   const text = (field: Field): string | undefined => {
     const value = merged[field];
@@ -707,21 +790,24 @@ function validateDevice(
     reportMerged,
   );
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
-  const ssh = sshSettingsOf(defaults.ssh, entry.ssh, (fromDefault, key, message) => {
-    const at = key === '' ? ['ssh'] : ['ssh', key];
-    const field = at.join('.');
-    if (fromDefault) problems.add(['defaults', ...at], { field, message });
-    else
-      problems.add([...path, ...at], {
-        ...(deviceId === undefined ? {} : { deviceId }),
-        field,
-        message,
-      });
-  });
+  const ssh = sshSettingsOf(
+    [...layers, ownLayer].map((layer) => ({ block: layer.fields.ssh, level: layer })),
+    (level, key, message) => {
+      const at = key === '' ? ['ssh'] : ['ssh', key];
+      const field = at.join('.');
+      if (level !== ownLayer) problems.add([...level.path, ...at], { field, message });
+      else
+        problems.add([...path, ...at], {
+          ...(deviceId === undefined ? {} : { deviceId }),
+          field,
+          message,
+        });
+    },
+  );
 
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
-    report('username', 'is missing (set it on the device or in defaults)');
+    report('username', 'is missing (set it on the device, its group or in defaults)');
   }
   const passwordEnv = envName(text('password_env'), 'password_env', reportMerged);
   const passphraseEnv = envName(text('passphrase_env'), 'passphrase_env', reportMerged);
@@ -734,7 +820,9 @@ function validateDevice(
   }
   // A secret written into the inventory (reported once, where it is) is why there are no
   // credentials: saying so again for every device would bury that one line.
-  const secretValueGiven = holdsSecretValue(entry) || (!ownsSecrets && holdsSecretValue(defaults));
+  const secretValueGiven =
+    holdsSecretValue(entry) ||
+    (!ownsSecrets && layers.some((layer) => holdsSecretValue(layer.fields)));
   if (
     merged.password_env === undefined &&
     merged.password_file === undefined &&
@@ -743,7 +831,7 @@ function validateDevice(
   ) {
     report(
       'password_env',
-      'no credentials: set password_env, password_file or private_key_file (on the device or in defaults)',
+      'no credentials: set password_env, password_file or private_key_file (on the device, its group or in defaults)',
     );
   }
   if (merged.passphrase_env !== undefined && merged.private_key_file === undefined) {
@@ -817,27 +905,23 @@ function inventoryFieldName(field: string): string {
 }
 
 /**
- * `ssh:` of a device over that of `defaults` (setting by setting: a device's own
- * `connect_timeout_ms` leaves the defaults' `algorithms` in force) as the library's
- * `Device.ssh`; `undefined` when neither has one, or (after a report) when a value is wrong.
- * The library's record check then checks the algorithm names.
+ * `ssh:` of each level (lowest first: defaults, group, device) merged setting by setting — a
+ * device's own `connect_timeout_ms` leaves the group's `algorithms` in force — as the library's
+ * `Device.ssh`; `undefined` when no level has one, or (after a report naming the level) when a
+ * value is wrong. The library's record check then checks the algorithm names.
  */
-function sshSettingsOf(
-  fromDefaults: unknown,
-  own: unknown,
-  report: (fromDefault: boolean, key: string, message: string) => void,
+function sshSettingsOf<Level>(
+  levels: readonly { readonly block: unknown; readonly level: Level }[],
+  report: (level: Level, key: string, message: string) => void,
 ): DeviceSSHSettings | undefined {
-  if (fromDefaults === undefined && own === undefined) return undefined;
+  if (levels.every(({ block }) => block === undefined)) return undefined;
   const settings: Record<string, unknown> = {};
   let valid = true;
-  const fail = (fromDefault: boolean, key: string, message: string): void => {
+  const fail = (fromDefault: Level, key: string, message: string): void => {
     valid = false;
     report(fromDefault, key, message);
   };
-  for (const [fromDefault, block] of [
-    [true, fromDefaults],
-    [false, own],
-  ] as const) {
+  for (const { level: fromDefault, block } of levels) {
     if (block === undefined) continue;
     if (!isRecord(block)) {
       valid = false;
@@ -989,8 +1073,12 @@ function checkFieldNames(
     const known = (DEVICE_FIELDS as readonly string[]).includes(field);
     if (known && !excluded.has(field)) continue;
     let message: string;
-    if (known) message = `cannot be a default; set it on each device`;
-    else if (SECRET_VALUE_FIELD.test(field)) {
+    if (known) {
+      message =
+        path[0] === 'groups'
+          ? 'cannot be set on a group; set it on each device'
+          : 'cannot be a default; set it on each device';
+    } else if (SECRET_VALUE_FIELD.test(field)) {
       message =
         'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env, enable_secret_env) or a file (password_file, private_key_file)';
     } else message = `unknown field; known fields: ${DEVICE_FIELDS.join(', ')}`;
