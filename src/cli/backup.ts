@@ -68,6 +68,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
   }));
   const telnet = telnetWarning(inventory.devices);
   if (telnet !== undefined) writeLine(io.stderr, `warning: ${telnet}`);
+  for (const skipped of inventory.skippedDevices) writeLine(io.stderr, `warning: ${skipped}`);
   const began = performance.now();
   // Until the progress display exists, and after it ended, warnings are plain lines.
   const display: { progress?: BackupProgress } = {};

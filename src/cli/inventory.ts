@@ -13,6 +13,13 @@ import {
   type JumpHost,
 } from '../index.js';
 import { telnetRecordProblem } from '../telnet/record.js';
+import {
+  DEFAULT_ROUTER_DB_SETTINGS,
+  readRouterDb,
+  routerDbSettingsOf,
+  type RouterDbContent,
+  type RouterDbSecrets,
+} from './inventory/oxidized.js';
 
 /** The longest file name most file systems allow, in bytes. */
 const MAX_FILE_NAME_BYTES = 255;
@@ -36,6 +43,13 @@ export interface CredentialSpec {
    * at `>`); set but empty: an enable that asks for no password.
    */
   readonly enableSecretEnv?: string;
+  /**
+   * The password itself, only for an Oxidized router.db, which holds it (Oxidized's way). Never
+   * logged nor put in a message; a YAML inventory cannot set it.
+   */
+  readonly password?: string;
+  /** The enable secret itself (router.db's `enable` var; `''` for `enable: true`); as `password`. */
+  readonly enableSecret?: string;
 }
 
 /** A loaded, valid inventory. */
@@ -48,6 +62,11 @@ export interface Inventory {
   readonly credentials: ReadonlyMap<string, CredentialSpec>;
   /** The jump hosts of `jump_hosts:`, in the order of the file; devices name them in `via:`. */
   readonly jumpHosts: readonly JumpHost[];
+  /**
+   * One line for each device left out and why (a router.db model with no collector): the rest of
+   * the inventory is used, and these are shown as warnings.
+   */
+  readonly skippedDevices: readonly string[];
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -95,6 +114,11 @@ export interface LoadInventoryOptions {
   readonly cwd?: string;
   /** The vendors allowed. Default: the built-in collectors. */
   readonly collectors?: CollectorRegistry;
+  /**
+   * `oxidized`: the file is an Oxidized router.db (as is a `.db` file without this option). A YAML
+   * inventory says so itself with `format: oxidized` and `source:`.
+   */
+  readonly format?: 'oxidized';
 }
 
 /**
@@ -122,7 +146,88 @@ export async function loadInventory(
           : `cannot be read (${code ?? 'error'})`;
     throw new InventoryError([{ file: shown, message }]);
   }
-  return parseInventory(text, { ...options, file: path, shownFile: shown });
+  const collectors = options.collectors ?? createCollectorRegistry();
+  const context: Context = { file: path, shown, collectors };
+  if (options.format === 'oxidized' || extname(path).toLowerCase() === '.db') {
+    const content = readRouterDb(text, DEFAULT_ROUTER_DB_SETTINGS, shown, collectors.vendors());
+    return validate(routerDbSource({}, undefined, content, shown), context, content);
+  }
+  const source = isJson(path, text) ? parseJson(text, shown) : parseYaml(text, shown);
+  if (isRecord(source.root) && source.root.format !== undefined) {
+    return loadWrappedRouterDb(source, context, options.cwd);
+  }
+  return validate(source, context);
+}
+
+/**
+ * A YAML inventory with `format: oxidized` and `source:` (Oxidized's `source.csv` settings): its
+ * `defaults:`, `groups:` and `jump_hosts:` over the devices of the router.db it names.
+ */
+async function loadWrappedRouterDb(
+  source: Source,
+  context: Context,
+  cwd: string | undefined,
+): Promise<Inventory> {
+  const root = source.root as FieldMap;
+  const problems = new Problems(context.shown, source);
+  if (root.format !== 'oxidized') {
+    problems.add(['format'], {
+      field: 'format',
+      message: `must be oxidized (with source:), or left out for confsnap's own inventory; got ${JSON.stringify(root.format)}`,
+    });
+  }
+  if (root.devices !== undefined) {
+    problems.add(['devices'], {
+      field: 'devices',
+      message: 'the devices come from the router.db of source:; give devices: or source:, not both',
+    });
+  }
+  const settings = routerDbSettingsOf(root.source, (field, message) =>
+    problems.add(['source', ...field.split('.').slice(1)], { field, message }),
+  );
+  if (problems.list.length > 0 || settings === undefined) throw new InventoryError(problems.list);
+  const dbPath = resolve(dirname(context.file), settings.file);
+  const dbShown = displayPath(dbPath, cwd);
+  let text: string;
+  try {
+    text = await readFile(dbPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    problems.add(['source', 'file'], {
+      field: 'source.file',
+      message: `${dbShown} cannot be read (${code === 'ENOENT' ? 'file not found' : code})`,
+    });
+    throw new InventoryError(problems.list);
+  }
+  const content = readRouterDb(text, settings.settings, dbShown, context.collectors.vendors());
+  return validate(routerDbSource(root, source, content, dbShown), context, content);
+}
+
+/**
+ * The devices of a router.db as the `devices:` of an inventory whose other sections are those of
+ * `wrapper` (a YAML file's, or none); problems of a device point at its line of the router.db.
+ */
+function routerDbSource(
+  wrapper: FieldMap,
+  wrapperSource: Source | undefined,
+  content: RouterDbContent,
+  dbShown: string,
+): Source {
+  const rest = Object.fromEntries(
+    Object.entries(wrapper).filter(([key]) => key !== 'format' && key !== 'source'),
+  );
+  return {
+    root: { ...rest, devices: content.entries.map((entry) => entry.fields) },
+    lineOf(path) {
+      if (path[0] === 'devices' && typeof path[1] === 'number') {
+        return content.entries[path[1]]?.line;
+      }
+      return wrapperSource?.lineOf(path);
+    },
+    fileOf(path) {
+      return path[0] === 'devices' ? dbShown : undefined;
+    },
+  };
 }
 
 /** Options of {@link parseInventory}. */
@@ -158,6 +263,8 @@ interface Source {
   readonly root: unknown;
   /** The 1-based line of the value at `path`, when known. */
   lineOf(path: readonly (string | number)[]): number | undefined;
+  /** The file (as shown) the value at `path` is in, when not the inventory file itself. */
+  fileOf?(path: readonly (string | number)[]): string | undefined;
 }
 
 function isJson(file: string, text: string): boolean {
@@ -399,7 +506,7 @@ class Problems {
               ? `groups.${index}`
               : undefined;
     this.list.push({
-      file: this.shown,
+      file: this.source.fileOf?.(path) ?? this.shown,
       ...(line === undefined ? {} : { line }),
       ...(position === undefined ? {} : { position }),
       ...problem,
@@ -416,8 +523,11 @@ function isRecord(value: unknown): value is FieldMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validate(source: Source, context: Context): Inventory {
+function validate(source: Source, context: Context, routerDb?: RouterDbContent): Inventory {
   const problems = new Problems(context.shown, source);
+  for (const { line, message } of routerDb?.problems ?? []) {
+    problems.list.push({ file: source.fileOf?.(['devices']) ?? context.shown, line, message });
+  }
   const root = source.root;
   if (!isRecord(root)) {
     problems.add([], {
@@ -472,6 +582,7 @@ function validate(source: Source, context: Context): Inventory {
       problems,
       firstIndexOf,
       jumpHosts,
+      secrets: routerDb?.entries[index]?.secrets,
     });
     if (!valid) return;
     devices.push(valid.device);
@@ -492,6 +603,7 @@ function validate(source: Source, context: Context): Inventory {
     devices,
     credentials,
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
+    skippedDevices: routerDb?.skipped ?? [],
   };
 }
 
@@ -639,6 +751,8 @@ function validateGroups(section: unknown, problems: Problems): ReadonlyMap<strin
 interface Layer {
   readonly path: readonly (string | number)[];
   readonly fields: FieldMap;
+  /** Whether this level has a secret source outside `fields` (a router.db password). */
+  readonly ownsSecrets?: boolean;
 }
 
 /**
@@ -654,7 +768,10 @@ function mergeLayers(layers: readonly Layer[]): {
   const merged: Record<string, unknown> = {};
   const originOf = new Map<string, Layer>();
   for (const layer of layers) {
-    if (SECRET_SOURCE_FIELDS.some((field) => layer.fields[field] !== undefined)) {
+    if (
+      layer.ownsSecrets === true ||
+      SECRET_SOURCE_FIELDS.some((field) => layer.fields[field] !== undefined)
+    ) {
       for (const field of SECRET_SOURCE_FIELDS) {
         delete merged[field];
         originOf.delete(field);
@@ -679,13 +796,15 @@ interface DeviceContext {
   readonly firstIndexOf: Map<string, number>;
   /** The entries of `jump_hosts:`, by name. */
   readonly jumpHosts: JumpHosts;
+  /** The secrets a router.db holds for this device. */
+  readonly secrets?: RouterDbSecrets | undefined;
 }
 
 /** Checks one entry of `devices` merged with the defaults; reports its problems. */
 function validateDevice(
   entry: unknown,
   index: number,
-  { defaults, groups, context, problems, firstIndexOf, jumpHosts }: DeviceContext,
+  { defaults, groups, context, problems, firstIndexOf, jumpHosts, secrets }: DeviceContext,
 ): { device: Device; credentials: CredentialSpec } | undefined {
   const path = ['devices', index] as const;
   if (!isRecord(entry)) {
@@ -718,7 +837,8 @@ function validateDevice(
       );
     }
   }
-  const ownLayer: Layer = { path, fields: entry };
+  // A router.db password is the device's own secret source: none is inherited beside it.
+  const ownLayer: Layer = { path, fields: entry, ownsSecrets: secrets?.password !== undefined };
   const { merged, originOf } = mergeLayers([...layers, ownLayer]);
   // Secret sources are taken as a set (see mergeLayers): whether the device's own level names any.
   const ownsSecrets = SECRET_SOURCE_FIELDS.some((field) => entry[field] !== undefined);
@@ -827,6 +947,7 @@ function validateDevice(
     merged.password_env === undefined &&
     merged.password_file === undefined &&
     merged.private_key_file === undefined &&
+    secrets?.password === undefined &&
     !secretValueGiven
   ) {
     report(
@@ -864,6 +985,8 @@ function validateDevice(
       ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
       ...(passphraseEnv === undefined ? {} : { passphraseEnv }),
       ...(enableSecretEnv === undefined ? {} : { enableSecretEnv }),
+      ...(secrets?.password === undefined ? {} : { password: secrets.password }),
+      ...(secrets?.enableSecret === undefined ? {} : { enableSecret: secrets.enableSecret }),
     },
   };
 }

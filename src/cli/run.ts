@@ -291,6 +291,7 @@ export class InventorySource implements DeviceSource {
     this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
     this.#stamp = stamp;
     this.#badStamp = '';
+    for (const skipped of inventory.skippedDevices) this.log(`warning ${skipped}`);
   }
 
   async #stampNow(): Promise<string> {
