@@ -35,6 +35,10 @@ export interface PipelineArgs {
   readonly timeoutMs: number | undefined;
   /** Also offer the SSH algorithms old devices need. */
   readonly legacySsh: boolean;
+  /** `--format oxidized`: the inventory is an Oxidized router.db whatever its extension. */
+  readonly inventoryFormat: 'oxidized' | undefined;
+  /** Absolute paths of the `--collector FILE` modules, in the order given. */
+  readonly collectorFiles: readonly string[];
 }
 
 /** `confsnap backup`. */
@@ -61,6 +65,7 @@ Commands:
   backup     back up every device of an inventory once
   run        back up an inventory on a schedule, as a daemon
   hostkeys   list or reset pinned SSH host keys
+  inventory  convert an Oxidized router.db to a YAML inventory
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
@@ -83,6 +88,10 @@ const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON; 
                        config.snapshot.create.<device_id>
   --legacy-ssh         also offer the SSH algorithms old devices need (SHA-1 key exchange,
                        ssh-rsa host keys, CBC ciphers)
+  --format oxidized    the inventory is an Oxidized router.db (also: a .db file, or a YAML
+                       file with format: oxidized and source:)
+  --collector FILE     load a custom collector (a module whose default export is a
+                       defineCollector result); may be repeated
   -h, --help           show this help`;
 
 export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
@@ -154,6 +163,8 @@ const PIPELINE_OPTIONS: Options = {
   'timeout-ms': { type: 'string' },
   nats: { type: 'string' },
   'legacy-ssh': { type: 'boolean' },
+  format: { type: 'string' },
+  collector: { type: 'string', multiple: true },
 };
 
 const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
@@ -169,7 +180,7 @@ const HOSTKEYS_OPTIONS: Options = {
   json: { type: 'boolean' },
 };
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Parsed {
   readonly values: Values;
@@ -343,7 +354,24 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
     natsUrl: urlOption(command, values, 'nats', ['nats', 'tls', 'ws', 'wss']),
     timeoutMs: integerOption(command, values, 'timeout-ms', { min: 1, max: 3_600_000 }),
     legacySsh: values['legacy-ssh'] === true,
+    inventoryFormat: formatOption(command, values),
+    collectorFiles: ((values.collector as string[] | undefined) ?? []).map((file) =>
+      resolve(cwd, file),
+    ),
   };
+}
+
+/** `--format`: only `oxidized` (confsnap's own YAML/JSON needs no flag). */
+function formatOption(command: string, values: Values): 'oxidized' | undefined {
+  const format = optionalString(command, values, 'format');
+  if (format === undefined) return undefined;
+  if (format !== 'oxidized') {
+    throw new UsageError(
+      `--format must be oxidized (an Oxidized router.db); confsnap's YAML or JSON needs no --format; got "${format}"`,
+      command,
+    );
+  }
+  return format;
 }
 
 /** Parses `confsnap backup …`; `'help'` when `--help` was asked for. */
@@ -421,4 +449,63 @@ export function parseDemoArgs(argv: readonly string[]): 'help' | 'run' {
   if (parsed === 'help') return 'help';
   noPositionals('demo', parsed);
   return 'run';
+}
+
+/** `confsnap inventory convert`. */
+export interface InventoryConvertArgs {
+  readonly action: 'convert';
+  /** Absolute path of the router.db (or of the YAML file with `format: oxidized`). */
+  readonly from: string;
+  /** Absolute path of the YAML inventory to write. */
+  readonly out: string;
+  readonly inventoryFormat: 'oxidized' | undefined;
+}
+
+export const INVENTORY_USAGE = `Usage: confsnap inventory convert FILE [--out inventory.yaml] [--format oxidized]
+
+Write the YAML inventory equivalent to an Oxidized router.db (or to a YAML file with
+format: oxidized and source:), so confsnap reads it without Oxidized's format from then on.
+
+The passwords of the router.db are written to one 0600 file per device in the 0700
+directory OUT.secrets/ and named by password_file; enable secrets go to OUT.secrets/enable.env
+(0600), named by enable_secret_env: load that file into the environment confsnap runs in.
+The output file and its secrets directory must not exist yet.
+
+Options:
+  --out FILE          the YAML inventory to write (default inventory.yaml)
+  --format oxidized   FILE is a router.db whatever its extension
+  -h, --help          show this help
+`;
+
+const INVENTORY_OPTIONS: Options = {
+  ...HELP_OPTION,
+  out: { type: 'string' },
+  format: { type: 'string' },
+};
+
+/** Parses `confsnap inventory …`; `'help'` when `--help` was asked for. */
+export function parseInventoryArgs(
+  argv: readonly string[],
+  cwd: string,
+): InventoryConvertArgs | 'help' {
+  const parsed = parse('inventory', argv, INVENTORY_OPTIONS);
+  if (parsed === 'help') return 'help';
+  const [action, from, ...extra] = parsed.positionals;
+  if (action !== 'convert') {
+    throw new UsageError(
+      action === undefined
+        ? 'say what to do: inventory convert FILE'
+        : `unknown inventory action "${action}"; use convert`,
+      'inventory',
+    );
+  }
+  if (from === undefined) throw new UsageError('convert needs the router.db FILE', 'inventory');
+  if (extra[0] !== undefined)
+    throw new UsageError(`unexpected argument "${extra[0]}"`, 'inventory');
+  return {
+    action,
+    from: resolve(cwd, from),
+    out: resolve(cwd, optionalString('inventory', parsed.values, 'out') ?? 'inventory.yaml'),
+    inventoryFormat: formatOption('inventory', parsed.values),
+  };
 }

@@ -10,7 +10,7 @@ import { explainFailure, hopsOf, type AdviceContext, type ExplainedFailure } fro
 import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } from './args.js';
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { loadInventory, type Inventory } from './inventory.js';
+import { inventoryOptionsOf, loadInventory, type Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -53,7 +53,10 @@ export async function backupCommand(argv: readonly string[], io: CliIO): Promise
  * schedule itself is never started.
  */
 export async function backupInventory(args: BackupArgs, io: CliIO): Promise<BackupRun> {
-  const inventory = await loadInventory(args.inventory, { cwd: io.cwd });
+  const inventory = await loadInventory(args.inventory, {
+    cwd: io.cwd,
+    ...inventoryOptionsOf(args),
+  });
   await requireSecrets(inventory, io.env);
   const createdOut = await checkOutDir(args.out);
   const { hostKeys, opened } = await withCreatedOutDir(createdOut, async () => ({
@@ -89,6 +92,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       devices: staticSource(inventory.devices),
+      collectors: inventory.collectors,
       credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,

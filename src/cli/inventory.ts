@@ -13,6 +13,7 @@ import {
   type JumpHost,
 } from '../index.js';
 import { telnetRecordProblem } from '../telnet/record.js';
+import { loadCollectorFiles } from './inventory/collectors.js';
 import {
   DEFAULT_ROUTER_DB_SETTINGS,
   readRouterDb,
@@ -67,6 +68,8 @@ export interface Inventory {
    * the inventory is used, and these are shown as warnings.
    */
   readonly skippedDevices: readonly string[];
+  /** The vendors it may use: the built-in collectors and those of `collectors:` / `--collector`. */
+  readonly collectors: CollectorRegistry;
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -119,6 +122,22 @@ export interface LoadInventoryOptions {
    * inventory says so itself with `format: oxidized` and `source:`.
    */
   readonly format?: 'oxidized';
+  /**
+   * Absolute paths of custom collector modules (`--collector FILE`), loaded after the inventory's
+   * own `collectors:`. Ignored when `collectors` is given.
+   */
+  readonly collectorFiles?: readonly string[];
+}
+
+/** The options of {@link loadInventory} that the command line's `--format` and `--collector` set. */
+export function inventoryOptionsOf(args: {
+  readonly inventoryFormat: 'oxidized' | undefined;
+  readonly collectorFiles: readonly string[];
+}): Pick<LoadInventoryOptions, 'format' | 'collectorFiles'> {
+  return {
+    ...(args.inventoryFormat === undefined ? {} : { format: args.inventoryFormat }),
+    collectorFiles: args.collectorFiles,
+  };
 }
 
 /**
@@ -131,6 +150,38 @@ export async function loadInventory(
   file: string,
   options: LoadInventoryOptions = {},
 ): Promise<Inventory> {
+  const read = await readInventorySource(file, options);
+  return validate(read.source, read.context, read.routerDb);
+}
+
+/**
+ * The devices of an Oxidized router.db inventory (a `.db` file, `format: 'oxidized'`, or a YAML
+ * file with `format: oxidized` and `source:`) as read, before validation: `sections` are the YAML
+ * file's other sections (`defaults`, `groups`, …), `routerDb` the rows with their secrets.
+ * `undefined` for confsnap's own inventory format. Used by `confsnap inventory convert`.
+ *
+ * @throws {InventoryError} when the file or its `source:` cannot be read.
+ */
+export async function readRouterDbInventory(
+  file: string,
+  options: LoadInventoryOptions = {},
+): Promise<{ sections: FieldMap; routerDb: RouterDbContent } | undefined> {
+  const read = await readInventorySource(file, options);
+  if (read.routerDb === undefined) return undefined;
+  const { devices: _devices, ...sections } = read.source.root as FieldMap;
+  return { sections, routerDb: read.routerDb };
+}
+
+interface ReadSource {
+  readonly source: Source;
+  readonly context: Context;
+  readonly routerDb?: RouterDbContent;
+}
+
+async function readInventorySource(
+  file: string,
+  options: LoadInventoryOptions,
+): Promise<ReadSource> {
   const path = resolve(options.cwd ?? process.cwd(), file);
   const shown = displayPath(path, options.cwd);
   let text: string;
@@ -146,28 +197,70 @@ export async function loadInventory(
           : `cannot be read (${code ?? 'error'})`;
     throw new InventoryError([{ file: shown, message }]);
   }
-  const collectors = options.collectors ?? createCollectorRegistry();
+  const isRouterDb = options.format === 'oxidized' || extname(path).toLowerCase() === '.db';
+  const source = isRouterDb
+    ? undefined
+    : isJson(path, text)
+      ? parseJson(text, shown)
+      : parseYaml(text, shown);
+  const collectors =
+    options.collectors ??
+    (await customCollectors(source, path, shown, options.collectorFiles ?? [], options.cwd));
   const context: Context = { file: path, shown, collectors };
-  if (options.format === 'oxidized' || extname(path).toLowerCase() === '.db') {
+  if (source === undefined) {
     const content = readRouterDb(text, DEFAULT_ROUTER_DB_SETTINGS, shown, collectors.vendors());
-    return validate(routerDbSource({}, undefined, content, shown), context, content);
+    return { source: routerDbSource({}, undefined, content, shown), context, routerDb: content };
   }
-  const source = isJson(path, text) ? parseJson(text, shown) : parseYaml(text, shown);
   if (isRecord(source.root) && source.root.format !== undefined) {
-    return loadWrappedRouterDb(source, context, options.cwd);
+    return readWrappedRouterDb(source, context, options.cwd);
   }
-  return validate(source, context);
+  return { source, context };
+}
+
+/**
+ * The built-in collectors and the custom ones of the inventory's `collectors:` (paths relative to
+ * its directory) and of `--collector`, in that order. @throws {InventoryError} naming each module
+ * (or entry of `collectors:`) that cannot be used.
+ */
+async function customCollectors(
+  source: Source | undefined,
+  inventoryFile: string,
+  shown: string,
+  extraFiles: readonly string[],
+  cwd: string | undefined,
+): Promise<CollectorRegistry> {
+  const problems = new Problems(shown, source ?? { root: undefined, lineOf: () => undefined });
+  const listed = isRecord(source?.root) ? source.root.collectors : undefined;
+  const files: string[] = [];
+  if (listed !== undefined && listed !== '') {
+    const entries = Array.isArray(listed) ? (listed as unknown[]) : [listed];
+    entries.forEach((entry, index) => {
+      const text = scalar(entry)?.trim();
+      if (text === undefined || text === '') {
+        problems.add(['collectors', index], {
+          field: 'collectors',
+          message: 'must be a list of collector module files (e.g. ./acme.mjs)',
+        });
+      } else files.push(resolve(dirname(inventoryFile), text));
+    });
+  }
+  if (problems.list.length > 0) throw new InventoryError(problems.list);
+  const loaded = await loadCollectorFiles([...files, ...extraFiles], (file) =>
+    displayPath(file, cwd),
+  );
+  if (loaded.problems.length > 0) throw new InventoryError(loaded.problems);
+  return loaded.collectors;
 }
 
 /**
  * A YAML inventory with `format: oxidized` and `source:` (Oxidized's `source.csv` settings): its
  * `defaults:`, `groups:` and `jump_hosts:` over the devices of the router.db it names.
  */
-async function loadWrappedRouterDb(
+async function readWrappedRouterDb(
   source: Source,
   context: Context,
   cwd: string | undefined,
-): Promise<Inventory> {
+): Promise<ReadSource> {
   const root = source.root as FieldMap;
   const problems = new Problems(context.shown, source);
   if (root.format !== 'oxidized') {
@@ -200,7 +293,7 @@ async function loadWrappedRouterDb(
     throw new InventoryError(problems.list);
   }
   const content = readRouterDb(text, settings.settings, dbShown, context.collectors.vendors());
-  return validate(routerDbSource(root, source, content, dbShown), context, content);
+  return { source: routerDbSource(root, source, content, dbShown), context, routerDb: content };
 }
 
 /**
@@ -517,7 +610,8 @@ class Problems {
   }
 }
 
-type FieldMap = Readonly<Record<string, unknown>>;
+/** An inventory record (a device, `defaults`, a group) as written. */
+export type FieldMap = Readonly<Record<string, unknown>>;
 
 function isRecord(value: unknown): value is FieldMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -604,6 +698,7 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     credentials,
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
     skippedDevices: routerDb?.skipped ?? [],
+    collectors: context.collectors,
   };
 }
 
@@ -716,7 +811,13 @@ function validateJumpHosts(section: unknown, context: Context, problems: Problem
 }
 
 /** The top-level keys of an inventory file. */
-const TOP_LEVEL_KEYS: readonly string[] = ['jump_hosts', 'defaults', 'groups', 'devices'];
+const TOP_LEVEL_KEYS: readonly string[] = [
+  'collectors',
+  'jump_hosts',
+  'defaults',
+  'groups',
+  'devices',
+];
 
 /**
  * Checks `groups:`, a mapping of group name → the fields a device may inherit (all but `id`,

@@ -4,6 +4,7 @@ import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { EXIT, reportCliError } from './exit.js';
 import { hostkeysCommand } from './hostkeys.js';
+import { inventoryCommand } from './inventory-convert.js';
 import type { CliIO } from './io.js';
 import { credentialUrls, redactingIo } from './redact.js';
 import { runCommand } from './run.js';
@@ -16,6 +17,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
     run: runCommand,
     hostkeys: hostkeysCommand,
     demo: demoCommand,
+    inventory: inventoryCommand,
   };
 
 /**
@@ -50,8 +52,8 @@ export async function runCli(argv: readonly string[], given: CliIO): Promise<num
     if (!run) {
       throw new UsageError(
         command.startsWith('-')
-          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, demo)`
-          : `unknown command "${command}"; the commands are backup, run, hostkeys and demo`,
+          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, demo, inventory)`
+          : `unknown command "${command}"; the commands are backup, run, hostkeys, demo and inventory`,
       );
     }
     return await run(rest, io);

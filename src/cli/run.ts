@@ -8,7 +8,13 @@ import { parseRunArgs, RUN_USAGE, type RunArgs } from './args.js';
 import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
-import { InventoryError, loadInventory, type Inventory } from './inventory.js';
+import {
+  InventoryError,
+  inventoryOptionsOf,
+  loadInventory,
+  type Inventory,
+  type LoadInventoryOptions,
+} from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -43,7 +49,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
  */
 export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
-  const source = new InventorySource(args.inventory, io.cwd, log);
+  const source = new InventorySource(args.inventory, io.cwd, log, inventoryOptionsOf(args));
   // Subscribed first, so that a SIGHUP during start-up does not end the daemon.
   let reload: (() => Promise<void>) | undefined;
   let reloading = Promise.resolve();
@@ -97,6 +103,7 @@ async function runScheduler(
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
       devices: source,
+      collectors: source.current.collectors,
       credentials: inventoryCredentials((id) => source.current.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,
@@ -241,6 +248,8 @@ export class InventorySource implements DeviceSource {
     readonly file: string,
     readonly cwd: string,
     readonly log: (line: string) => void,
+    /** `--format` and `--collector`. */
+    readonly options: LoadInventoryOptions = {},
   ) {}
 
   /** The inventory in use. */
@@ -252,7 +261,7 @@ export class InventorySource implements DeviceSource {
   /** Reads the inventory. @throws {InventoryError} when it cannot be used. */
   async load(): Promise<Inventory> {
     const stamp = await this.#stampNow();
-    this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+    this.#use(await loadInventory(this.file, { ...this.options, cwd: this.cwd }), stamp);
     return this.current;
   }
 
@@ -267,7 +276,7 @@ export class InventorySource implements DeviceSource {
     this.#forced = false;
     if (forced || (stamp !== this.#stamp && stamp !== this.#badStamp)) {
       try {
-        this.#use(await loadInventory(this.file, { cwd: this.cwd }), stamp);
+        this.#use(await loadInventory(this.file, { ...this.options, cwd: this.cwd }), stamp);
         this.log(`inventory re-read: ${this.current.devices.length} devices`);
       } catch (error) {
         this.#badStamp = stamp;
