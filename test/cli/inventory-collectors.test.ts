@@ -106,19 +106,19 @@ describe('custom collectors', () => {
     ]);
   });
 
-  it('backs up a simulated device of the custom vendor with --collector FILE', async () => {
+  it('backs up a simulated device of the custom vendor with --collector FILE (relative to the working directory)', async () => {
     device = await startSimulatedDevice({
       vendor: acmePersonality,
       config: 'hostname edge1\ninterface port1\n',
       credentials: { username: USERNAME, password: PASSWORD },
     });
-    const module = acmeModule('acme.mjs');
+    acmeModule('acme.mjs');
     const inventory = writeInventory(dir, {
       defaults: DEFAULTS,
       devices: [{ ...ACME_DEVICE, host: device.host, port: device.port }],
     });
     const run = await cli(
-      ['backup', '--inventory', inventory, '--out', join(dir, 'out'), '--collector', module],
+      ['backup', '--inventory', inventory, '--out', join(dir, 'out'), '--collector', 'acme.mjs'],
       { env: { ACME_PASSWORD: PASSWORD }, cwd: dir },
     );
     expect(run.stderr()).not.toMatch(/error/i);

@@ -154,6 +154,25 @@ describe('a YAML inventory over a router.db (format: oxidized)', () => {
     });
   });
 
+  it("takes a delimiter written as Oxidized's !ruby/regexp", async () => {
+    write('router.db', 'r1|routeros||backup:pw\n');
+    const path = write(
+      'oxidized.yaml',
+      [
+        'format: oxidized',
+        'source:',
+        '  file: router.db',
+        '  delimiter: !ruby/regexp /\\|\\|?/',
+        '  map: { name: 0, model: 1, username: 2 }',
+        'defaults: { password_env: P }',
+        '',
+      ].join('\n'),
+    );
+    const inventory = await loadInventory(path, { cwd: dir });
+    expect(inventory.devices).toEqual([{ id: 'r1', host: 'r1', vendor: 'routeros' }]);
+    expect(inventory.credentials.get('r1')?.username).toBe('backup:pw');
+  });
+
   it('refuses gpg with a clear error', async () => {
     write('router.db', 'r1:routeros:backup:pw\n');
     const message = await problemsOf(
