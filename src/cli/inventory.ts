@@ -6,7 +6,10 @@ import {
   createCollectorRegistry,
   deviceIdProblem,
   DirectorySnapshotPublisher,
+  type CollectorOptionType,
+  type CollectorOptionValue,
   type CollectorRegistry,
+  type ConfigCollector,
   type Device,
   type DeviceSSHSettings,
   type DeviceTransport,
@@ -542,6 +545,8 @@ const DEVICE_FIELDS = [
   'transport',
   // The name of an entry of `groups:` whose fields the device inherits (defaults < group < device).
   'group',
+  // Values of the options the device's collector declares, merged option by option.
+  'options',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -1026,6 +1031,23 @@ function validateDevice(
     },
   );
 
+  const options = collectorOptionsOf(
+    [...layers, ownLayer],
+    vendor === undefined ? undefined : context.collectors.get(vendor),
+    context.collectors,
+    (level, name, message) => {
+      const at = name === '' ? ['options'] : ['options', name];
+      const field = at.join('.');
+      if (level !== ownLayer) problems.add([...level.path, ...at], { field, message });
+      else
+        problems.add([...path, ...at], {
+          ...(deviceId === undefined ? {} : { deviceId }),
+          field,
+          message,
+        });
+    },
+  );
+
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
     report('username', 'is missing (set it on the device, its group or in defaults)');
@@ -1071,6 +1093,7 @@ function validateDevice(
     ...(via === undefined || via.length === 0 ? {} : { via }),
     ...(ssh === undefined ? {} : { ssh }),
     ...(transport === undefined ? {} : { transport }),
+    ...(options === undefined ? {} : { options }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
@@ -1204,6 +1227,83 @@ function algorithmsOf(
     lists[libraryKind] = list as string[];
   }
   return lists;
+}
+
+/**
+ * `options:` of each level (lowest first) merged option by option, checked against the options
+ * the device's collector declares, as `Device.options`; `undefined` when none is given. A name
+ * written on the device must be declared by its collector; one from `defaults` or a group applies
+ * only to devices whose collector declares it, and is a mistake only when no collector does.
+ */
+function collectorOptionsOf(
+  levels: readonly Layer[],
+  collector: ConfigCollector | undefined,
+  collectors: CollectorRegistry,
+  report: (level: Layer, name: string, message: string) => void,
+): Record<string, CollectorOptionValue> | undefined {
+  const values: Record<string, CollectorOptionValue> = {};
+  const own = levels.at(-1);
+  for (const level of levels) {
+    const block = level.fields.options;
+    if (block === undefined || block === '') continue;
+    if (!isRecord(block)) {
+      report(level, '', 'must be a mapping of option names to values');
+      continue;
+    }
+    for (const [name, value] of Object.entries(block)) {
+      const declared = collector?.options?.find((option) => option.name === name);
+      if (declared === undefined) {
+        // The collector's own problems (an unknown vendor) are reported with the vendor.
+        if (collector === undefined) continue;
+        const anyCollector = [...collectors].some((c) => c.options?.some((o) => o.name === name));
+        if (level === own || !anyCollector) {
+          const names = (collector.options ?? []).map((option) => option.name);
+          report(
+            level,
+            name,
+            level === own
+              ? `is not an option of ${collector.vendor}; ${names.length === 0 ? `${collector.vendor} declares no options` : `its options: ${names.join(', ')}`}`
+              : "no collector declares this option; see the collectors' options in docs/cli.md",
+          );
+        }
+        continue;
+      }
+      const converted = optionValue(declared.type, value);
+      if (converted === undefined) {
+        report(level, name, `must be ${OPTION_TYPE_WORDS[declared.type]} (${declared.doc})`);
+        continue;
+      }
+      values[name] = converted;
+    }
+  }
+  return Object.keys(values).length === 0 ? undefined : values;
+}
+
+const OPTION_TYPE_WORDS: Readonly<Record<CollectorOptionType, string>> = {
+  string: 'a single value',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  strings: 'a list of values',
+};
+
+/** An inventory value (YAML scalars are strings) as the option type, or `undefined` if it is not. */
+function optionValue(type: CollectorOptionType, value: unknown): CollectorOptionValue | undefined {
+  if (typeof value === 'boolean') return type === 'boolean' ? value : undefined;
+  const text = scalar(value)?.trim();
+  switch (type) {
+    case 'string':
+      return text === '' ? undefined : text;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : undefined;
+    case 'integer':
+      return text !== undefined && /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))
+        ? Number(text)
+        : undefined;
+    case 'strings': {
+      const list = (Array.isArray(value) ? value : [value]).map((item) => scalar(item));
+      return list.every((item): item is string => item !== undefined) ? list : undefined;
+    }
+  }
 }
 
 /**

@@ -75,6 +75,12 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
       message: `must be "ssh" or "telnet", got ${JSON.stringify(device.transport)}`,
     };
   }
+  if (
+    device.options !== undefined &&
+    (typeof device.options !== 'object' || device.options === null || Array.isArray(device.options))
+  ) {
+    return { field: 'options', message: 'must be an object of collector option values by name' };
+  }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
   return checkVia(device.via) ?? checkSSHSettings(device.ssh);
