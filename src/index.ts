@@ -34,6 +34,7 @@ export {
   silentLogger,
 } from './core/index.js';
 export type {
+  CollectorOptionValue,
   Device,
   DeviceSSHSettings,
   DeviceTransport,
@@ -87,12 +88,15 @@ export {
 export {
   type CollectorContext,
   type CollectorMode,
+  type CollectorOption,
+  type CollectorOptionType,
   type CommandPlan,
   type ConfigCollector,
   type ExitStatusPolicy,
   type NormalizationRules,
   type PrivilegeStep,
   defineCollector,
+  isCollectorOptionValue,
   DEFAULT_PROMPT_PATTERN,
   DEFAULT_ENABLE_PASSWORD_PROMPT,
   type CollectorDefinition,

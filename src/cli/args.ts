@@ -42,6 +42,10 @@ export interface PipelineArgs {
    * (SPEC §9). On unless `--no-mask-secrets`.
    */
   readonly maskSecrets: boolean;
+  /** `--format oxidized`: the inventory is an Oxidized router.db whatever its extension. */
+  readonly inventoryFormat: 'oxidized' | undefined;
+  /** Absolute paths of the `--collector FILE` modules, in the order given. */
+  readonly collectorFiles: readonly string[];
 }
 
 /** `confsnap backup`. */
@@ -70,6 +74,7 @@ Commands:
   hostkeys   list or reset pinned SSH host keys
   show       print the latest config of a device
   diff       show how a device's config changed (git output)
+  inventory  convert an Oxidized router.db to a YAML inventory
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
@@ -98,6 +103,10 @@ const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, 
   --no-mask-secrets    KEEP passwords, secrets, keys and SNMP communities in the saved configs.
                        By default they read <secret hidden> (a backup that cannot rebuild a
                        device's secrets, but is safe to store and share)
+  --format oxidized    the inventory is an Oxidized router.db (also: a .db file, or a YAML
+                       file with format: oxidized and source:)
+  --collector FILE     load a custom collector (a module whose default export is a
+                       defineCollector result); may be repeated
   -h, --help           show this help`;
 
 export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
@@ -171,6 +180,8 @@ const PIPELINE_OPTIONS: Options = {
   nats: { type: 'string' },
   'legacy-ssh': { type: 'boolean' },
   'no-mask-secrets': { type: 'boolean' },
+  format: { type: 'string' },
+  collector: { type: 'string', multiple: true },
 };
 
 const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
@@ -186,7 +197,7 @@ const HOSTKEYS_OPTIONS: Options = {
   json: { type: 'boolean' },
 };
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 interface Parsed {
   readonly values: Values;
@@ -369,7 +380,24 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
     timeoutMs: integerOption(command, values, 'timeout-ms', { min: 1, max: 3_600_000 }),
     legacySsh: values['legacy-ssh'] === true,
     maskSecrets: values['no-mask-secrets'] !== true,
+    inventoryFormat: formatOption(command, values),
+    collectorFiles: ((values.collector as string[] | undefined) ?? []).map((file) =>
+      resolve(cwd, file),
+    ),
   };
+}
+
+/** `--format`: only `oxidized` (confsnap's own YAML/JSON needs no flag). */
+function formatOption(command: string, values: Values): 'oxidized' | undefined {
+  const format = optionalString(command, values, 'format');
+  if (format === undefined) return undefined;
+  if (format !== 'oxidized') {
+    throw new UsageError(
+      `--format must be oxidized (an Oxidized router.db); confsnap's YAML or JSON needs no --format; got "${format}"`,
+      command,
+    );
+  }
+  return format;
 }
 
 /** Parses `confsnap backup …`; `'help'` when `--help` was asked for. */
@@ -447,4 +475,63 @@ export function parseDemoArgs(argv: readonly string[]): 'help' | 'run' {
   if (parsed === 'help') return 'help';
   noPositionals('demo', parsed);
   return 'run';
+}
+
+/** `confsnap inventory convert`. */
+export interface InventoryConvertArgs {
+  readonly action: 'convert';
+  /** Absolute path of the router.db (or of the YAML file with `format: oxidized`). */
+  readonly from: string;
+  /** Absolute path of the YAML inventory to write. */
+  readonly out: string;
+  readonly inventoryFormat: 'oxidized' | undefined;
+}
+
+export const INVENTORY_USAGE = `Usage: confsnap inventory convert FILE [--out inventory.yaml] [--format oxidized]
+
+Write the YAML inventory equivalent to an Oxidized router.db (or to a YAML file with
+format: oxidized and source:), so confsnap reads it without Oxidized's format from then on.
+
+The passwords of the router.db are written to one 0600 file per device in the 0700
+directory OUT.secrets/ and named by password_file; enable secrets go to OUT.secrets/enable.env
+(0600), named by enable_secret_env: load that file into the environment confsnap runs in.
+The output file and its secrets directory must not exist yet.
+
+Options:
+  --out FILE          the YAML inventory to write (default inventory.yaml)
+  --format oxidized   FILE is a router.db whatever its extension
+  -h, --help          show this help
+`;
+
+const INVENTORY_OPTIONS: Options = {
+  ...HELP_OPTION,
+  out: { type: 'string' },
+  format: { type: 'string' },
+};
+
+/** Parses `confsnap inventory …`; `'help'` when `--help` was asked for. */
+export function parseInventoryArgs(
+  argv: readonly string[],
+  cwd: string,
+): InventoryConvertArgs | 'help' {
+  const parsed = parse('inventory', argv, INVENTORY_OPTIONS);
+  if (parsed === 'help') return 'help';
+  const [action, from, ...extra] = parsed.positionals;
+  if (action !== 'convert') {
+    throw new UsageError(
+      action === undefined
+        ? 'say what to do: inventory convert FILE'
+        : `unknown inventory action "${action}"; use convert`,
+      'inventory',
+    );
+  }
+  if (from === undefined) throw new UsageError('convert needs the router.db FILE', 'inventory');
+  if (extra[0] !== undefined)
+    throw new UsageError(`unexpected argument "${extra[0]}"`, 'inventory');
+  return {
+    action,
+    from: resolve(cwd, from),
+    out: resolve(cwd, optionalString('inventory', parsed.values, 'out') ?? 'inventory.yaml'),
+    inventoryFormat: formatOption('inventory', parsed.values),
+  };
 }

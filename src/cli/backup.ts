@@ -12,7 +12,7 @@ import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
 import { loadInventoryWithSources } from './http-inventory.js';
-import type { Inventory } from './inventory.js';
+import { inventoryOptionsOf, type Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -59,6 +59,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
   const { inventory, skipped } = await loadInventoryWithSources(args.inventory, {
     cwd: io.cwd,
     env: io.env,
+    ...inventoryOptionsOf(args),
     ...(io.signal ? { signal: io.signal } : {}),
   });
   for (const line of skipped) writeLine(io.stderr, `warning skipped ${line}`);
@@ -77,6 +78,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
   }));
   const telnet = telnetWarning(inventory.devices);
   if (telnet !== undefined) writeLine(io.stderr, `warning: ${telnet}`);
+  for (const skipped of inventory.skippedDevices) writeLine(io.stderr, `warning: ${skipped}`);
   const began = performance.now();
   // Until the progress display exists, and after it ended, warnings are plain lines.
   const display: { progress?: BackupProgress } = {};
@@ -97,6 +99,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       devices: staticSource(inventory.devices),
+      collectors: inventory.collectors,
       credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,

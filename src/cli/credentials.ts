@@ -44,7 +44,9 @@ export function inventoryCredentials(
       };
       add('username', spec.username);
       let password: string | undefined;
-      if (spec.passwordEnv !== undefined) {
+      if (spec.password !== undefined) {
+        password = spec.password;
+      } else if (spec.passwordEnv !== undefined) {
         password = fromEnv(env, spec.passwordEnv, 'password_env');
       } else if (spec.passwordFile !== undefined) {
         password = await secretFile(spec.passwordFile, 'password_file', signal);
@@ -62,7 +64,10 @@ export function inventoryCredentials(
         if (passphrase !== undefined) add('passphrase', passphrase);
       }
       let enableSecret: string | undefined;
-      if (spec.enableSecretEnv !== undefined) {
+      if (spec.enableSecret !== undefined) {
+        enableSecret = spec.enableSecret;
+        add('enable', enableSecret);
+      } else if (spec.enableSecretEnv !== undefined) {
         enableSecret = fromEnv(env, spec.enableSecretEnv, 'enable_secret_env', {
           allowEmpty: true,
         });

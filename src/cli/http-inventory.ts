@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import {
   InventoryError,
@@ -9,6 +9,7 @@ import {
   parseInventory,
   type Inventory,
   type InventoryProblem,
+  type LoadInventoryOptions,
 } from './inventory.js';
 import { closestModels, vendorForModel } from './models.js';
 
@@ -51,7 +52,10 @@ export interface LoadedInventory {
 }
 
 /** Options of {@link loadInventoryWithSources}. */
-export interface LoadSourcesOptions {
+export interface LoadSourcesOptions extends Pick<
+  LoadInventoryOptions,
+  'format' | 'collectorFiles'
+> {
   readonly cwd?: string;
   /** Where `source.token_env` is read. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -83,10 +87,20 @@ export async function loadInventoryWithSources(
 ): Promise<LoadedInventory> {
   const path = resolve(options.cwd ?? process.cwd(), file);
   const shown = displayPath(path, options.cwd);
+  const { format, collectorFiles } = options;
+  const own = (): Promise<LoadedInventory> =>
+    loadInventory(file, {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(format === undefined ? {} : { format }),
+      ...(collectorFiles === undefined ? {} : { collectorFiles }),
+    }).then((inventory) => ({ inventory, skipped: [] }));
+  // An Oxidized router.db (`--format oxidized`, a .db file, or YAML with `format: oxidized` and
+  // its `source:` file) is the inventory loader's; only `source: { type: http }` is fetched here.
+  if (format === 'oxidized' || extname(path) === '.db') return own();
   const text = await readFile(path, 'utf8').catch(() => undefined);
   const root = text === undefined ? undefined : plainRoot(text);
-  if (root === undefined || !Object.hasOwn(root, 'source')) {
-    return { inventory: await loadInventory(file, { cwd: options.cwd }), skipped: [] };
+  if (root === undefined || !Object.hasOwn(root, 'source') || root.format === 'oxidized') {
+    return own();
   }
   const spec = parseHttpSource(root.source, shown, dirname(path));
   const records = await fetchRecords(spec, shown, options);

@@ -6,13 +6,24 @@ import {
   createCollectorRegistry,
   deviceIdProblem,
   DirectorySnapshotPublisher,
+  type CollectorOptionType,
+  type CollectorOptionValue,
   type CollectorRegistry,
+  type ConfigCollector,
   type Device,
   type DeviceSSHSettings,
   type DeviceTransport,
   type JumpHost,
 } from '../index.js';
 import { telnetRecordProblem } from '../telnet/record.js';
+import { loadCollectorFiles } from './inventory/collectors.js';
+import {
+  DEFAULT_ROUTER_DB_SETTINGS,
+  readRouterDb,
+  routerDbSettingsOf,
+  type RouterDbContent,
+  type RouterDbSecrets,
+} from './inventory/oxidized.js';
 
 /** The longest file name most file systems allow, in bytes. */
 const MAX_FILE_NAME_BYTES = 255;
@@ -36,6 +47,13 @@ export interface CredentialSpec {
    * at `>`); set but empty: an enable that asks for no password.
    */
   readonly enableSecretEnv?: string;
+  /**
+   * The password itself, only for an Oxidized router.db, which holds it (Oxidized's way). Never
+   * logged nor put in a message; a YAML inventory cannot set it.
+   */
+  readonly password?: string;
+  /** The enable secret itself (router.db's `enable` var; `''` for `enable: true`); as `password`. */
+  readonly enableSecret?: string;
 }
 
 /** A loaded, valid inventory. */
@@ -48,6 +66,13 @@ export interface Inventory {
   readonly credentials: ReadonlyMap<string, CredentialSpec>;
   /** The jump hosts of `jump_hosts:`, in the order of the file; devices name them in `via:`. */
   readonly jumpHosts: readonly JumpHost[];
+  /**
+   * One line for each device left out and why (a router.db model with no collector): the rest of
+   * the inventory is used, and these are shown as warnings.
+   */
+  readonly skippedDevices: readonly string[];
+  /** The vendors it may use: the built-in collectors and those of `collectors:` / `--collector`. */
+  readonly collectors: CollectorRegistry;
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -95,6 +120,27 @@ export interface LoadInventoryOptions {
   readonly cwd?: string;
   /** The vendors allowed. Default: the built-in collectors. */
   readonly collectors?: CollectorRegistry;
+  /**
+   * `oxidized`: the file is an Oxidized router.db (as is a `.db` file without this option). A YAML
+   * inventory says so itself with `format: oxidized` and `source:`.
+   */
+  readonly format?: 'oxidized';
+  /**
+   * Absolute paths of custom collector modules (`--collector FILE`), loaded after the inventory's
+   * own `collectors:`. Ignored when `collectors` is given.
+   */
+  readonly collectorFiles?: readonly string[];
+}
+
+/** The options of {@link loadInventory} that the command line's `--format` and `--collector` set. */
+export function inventoryOptionsOf(args: {
+  readonly inventoryFormat: 'oxidized' | undefined;
+  readonly collectorFiles: readonly string[];
+}): Pick<LoadInventoryOptions, 'format' | 'collectorFiles'> {
+  return {
+    ...(args.inventoryFormat === undefined ? {} : { format: args.inventoryFormat }),
+    collectorFiles: args.collectorFiles,
+  };
 }
 
 /**
@@ -107,6 +153,38 @@ export async function loadInventory(
   file: string,
   options: LoadInventoryOptions = {},
 ): Promise<Inventory> {
+  const read = await readInventorySource(file, options);
+  return validate(read.source, read.context, read.routerDb);
+}
+
+/**
+ * The devices of an Oxidized router.db inventory (a `.db` file, `format: 'oxidized'`, or a YAML
+ * file with `format: oxidized` and `source:`) as read, before validation: `sections` are the YAML
+ * file's other sections (`defaults`, `groups`, …), `routerDb` the rows with their secrets.
+ * `undefined` for confsnap's own inventory format. Used by `confsnap inventory convert`.
+ *
+ * @throws {InventoryError} when the file or its `source:` cannot be read.
+ */
+export async function readRouterDbInventory(
+  file: string,
+  options: LoadInventoryOptions = {},
+): Promise<{ sections: FieldMap; routerDb: RouterDbContent } | undefined> {
+  const read = await readInventorySource(file, options);
+  if (read.routerDb === undefined) return undefined;
+  const { devices: _devices, ...sections } = read.source.root as FieldMap;
+  return { sections, routerDb: read.routerDb };
+}
+
+interface ReadSource {
+  readonly source: Source;
+  readonly context: Context;
+  readonly routerDb?: RouterDbContent;
+}
+
+async function readInventorySource(
+  file: string,
+  options: LoadInventoryOptions,
+): Promise<ReadSource> {
   const path = resolve(options.cwd ?? process.cwd(), file);
   const shown = displayPath(path, options.cwd);
   let text: string;
@@ -122,7 +200,130 @@ export async function loadInventory(
           : `cannot be read (${code ?? 'error'})`;
     throw new InventoryError([{ file: shown, message }]);
   }
-  return parseInventory(text, { ...options, file: path, shownFile: shown });
+  const isRouterDb = options.format === 'oxidized' || extname(path).toLowerCase() === '.db';
+  const source = isRouterDb
+    ? undefined
+    : isJson(path, text)
+      ? parseJson(text, shown)
+      : parseYaml(text, shown);
+  const collectors =
+    options.collectors ??
+    (await customCollectors(source, path, shown, options.collectorFiles ?? [], options.cwd));
+  const context: Context = { file: path, shown, collectors };
+  if (source === undefined) {
+    const content = readRouterDb(text, DEFAULT_ROUTER_DB_SETTINGS, shown, collectors.vendors());
+    return { source: routerDbSource({}, undefined, content, shown), context, routerDb: content };
+  }
+  if (isRecord(source.root) && source.root.format !== undefined) {
+    return readWrappedRouterDb(source, context, options.cwd);
+  }
+  return { source, context };
+}
+
+/**
+ * The built-in collectors and the custom ones of the inventory's `collectors:` (paths relative to
+ * its directory) and of `--collector`, in that order. @throws {InventoryError} naming each module
+ * (or entry of `collectors:`) that cannot be used.
+ */
+async function customCollectors(
+  source: Source | undefined,
+  inventoryFile: string,
+  shown: string,
+  extraFiles: readonly string[],
+  cwd: string | undefined,
+): Promise<CollectorRegistry> {
+  const problems = new Problems(shown, source ?? { root: undefined, lineOf: () => undefined });
+  const listed = isRecord(source?.root) ? source.root.collectors : undefined;
+  const files: string[] = [];
+  if (listed !== undefined && listed !== '') {
+    const entries = Array.isArray(listed) ? (listed as unknown[]) : [listed];
+    entries.forEach((entry, index) => {
+      const text = scalar(entry)?.trim();
+      if (text === undefined || text === '') {
+        problems.add(['collectors', index], {
+          field: 'collectors',
+          message: 'must be a list of collector module files (e.g. ./acme.mjs)',
+        });
+      } else files.push(resolve(dirname(inventoryFile), text));
+    });
+  }
+  if (problems.list.length > 0) throw new InventoryError(problems.list);
+  const loaded = await loadCollectorFiles([...files, ...extraFiles], (file) =>
+    displayPath(file, cwd),
+  );
+  if (loaded.problems.length > 0) throw new InventoryError(loaded.problems);
+  return loaded.collectors;
+}
+
+/**
+ * A YAML inventory with `format: oxidized` and `source:` (Oxidized's `source.csv` settings): its
+ * `defaults:`, `groups:` and `jump_hosts:` over the devices of the router.db it names.
+ */
+async function readWrappedRouterDb(
+  source: Source,
+  context: Context,
+  cwd: string | undefined,
+): Promise<ReadSource> {
+  const root = source.root as FieldMap;
+  const problems = new Problems(context.shown, source);
+  if (root.format !== 'oxidized') {
+    problems.add(['format'], {
+      field: 'format',
+      message: `must be oxidized (with source:), or left out for confsnap's own inventory; got ${JSON.stringify(root.format)}`,
+    });
+  }
+  if (root.devices !== undefined) {
+    problems.add(['devices'], {
+      field: 'devices',
+      message: 'the devices come from the router.db of source:; give devices: or source:, not both',
+    });
+  }
+  const settings = routerDbSettingsOf(root.source, (field, message) =>
+    problems.add(['source', ...field.split('.').slice(1)], { field, message }),
+  );
+  if (problems.list.length > 0 || settings === undefined) throw new InventoryError(problems.list);
+  const dbPath = resolve(dirname(context.file), settings.file);
+  const dbShown = displayPath(dbPath, cwd);
+  let text: string;
+  try {
+    text = await readFile(dbPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    problems.add(['source', 'file'], {
+      field: 'source.file',
+      message: `${dbShown} cannot be read (${code === 'ENOENT' ? 'file not found' : code})`,
+    });
+    throw new InventoryError(problems.list);
+  }
+  const content = readRouterDb(text, settings.settings, dbShown, context.collectors.vendors());
+  return { source: routerDbSource(root, source, content, dbShown), context, routerDb: content };
+}
+
+/**
+ * The devices of a router.db as the `devices:` of an inventory whose other sections are those of
+ * `wrapper` (a YAML file's, or none); problems of a device point at its line of the router.db.
+ */
+function routerDbSource(
+  wrapper: FieldMap,
+  wrapperSource: Source | undefined,
+  content: RouterDbContent,
+  dbShown: string,
+): Source {
+  const rest = Object.fromEntries(
+    Object.entries(wrapper).filter(([key]) => key !== 'format' && key !== 'source'),
+  );
+  return {
+    root: { ...rest, devices: content.entries.map((entry) => entry.fields) },
+    lineOf(path) {
+      if (path[0] === 'devices' && typeof path[1] === 'number') {
+        return content.entries[path[1]]?.line;
+      }
+      return wrapperSource?.lineOf(path);
+    },
+    fileOf(path) {
+      return path[0] === 'devices' ? dbShown : undefined;
+    },
+  };
 }
 
 /** Options of {@link parseInventory}. */
@@ -158,6 +359,8 @@ interface Source {
   readonly root: unknown;
   /** The 1-based line of the value at `path`, when known. */
   lineOf(path: readonly (string | number)[]): number | undefined;
+  /** The file (as shown) the value at `path` is in, when not the inventory file itself. */
+  fileOf?(path: readonly (string | number)[]): string | undefined;
 }
 
 function isJson(file: string, text: string): boolean {
@@ -340,6 +543,10 @@ const DEVICE_FIELDS = [
   'ssh',
   // ssh (default) or telnet: never chosen by confsnap itself.
   'transport',
+  // The name of an entry of `groups:` whose fields the device inherits (defaults < group < device).
+  'group',
+  // Values of the options the device's collector declares, merged option by option.
+  'options',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -393,9 +600,11 @@ class Problems {
           ? 'defaults'
           : section === 'jump_hosts' && typeof index === 'string'
             ? `jump_hosts.${index}`
-            : undefined;
+            : section === 'groups' && typeof index === 'string'
+              ? `groups.${index}`
+              : undefined;
     this.list.push({
-      file: this.shown,
+      file: this.source.fileOf?.(path) ?? this.shown,
       ...(line === undefined ? {} : { line }),
       ...(position === undefined ? {} : { position }),
       ...problem,
@@ -406,14 +615,18 @@ class Problems {
   }
 }
 
-type FieldMap = Readonly<Record<string, unknown>>;
+/** An inventory record (a device, `defaults`, a group) as written. */
+export type FieldMap = Readonly<Record<string, unknown>>;
 
 function isRecord(value: unknown): value is FieldMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validate(source: Source, context: Context): Inventory {
+function validate(source: Source, context: Context, routerDb?: RouterDbContent): Inventory {
   const problems = new Problems(context.shown, source);
+  for (const { line, message } of routerDb?.problems ?? []) {
+    problems.list.push({ file: source.fileOf?.(['devices']) ?? context.shown, line, message });
+  }
   const root = source.root;
   if (!isRecord(root)) {
     problems.add([], {
@@ -425,10 +638,10 @@ function validate(source: Source, context: Context): Inventory {
     throw new InventoryError(problems.list);
   }
   for (const key of Object.keys(root)) {
-    if (key !== 'defaults' && key !== 'devices' && key !== 'jump_hosts') {
+    if (!TOP_LEVEL_KEYS.includes(key)) {
       problems.add([key], {
         field: key,
-        message: 'unknown top-level key; an inventory has jump_hosts:, defaults: and devices:',
+        message: `unknown top-level key; an inventory has ${TOP_LEVEL_KEYS.map((k) => `${k}:`).join(', ')}`,
       });
     }
   }
@@ -439,9 +652,10 @@ function validate(source: Source, context: Context): Inventory {
       problems.add(['defaults'], { field: 'defaults', message: 'must be a mapping of fields' });
     } else {
       defaults = root.defaults;
-      checkFieldNames(problems, ['defaults'], defaults, new Set(['id', 'host']));
+      checkFieldNames(problems, ['defaults'], defaults, new Set(['id', 'host', 'group']));
     }
   }
+  const groups = validateGroups(root.groups, problems);
   const list = root.devices;
   if (!Array.isArray(list) || list.length === 0) {
     problems.add(['devices'], {
@@ -462,10 +676,12 @@ function validate(source: Source, context: Context): Inventory {
   list.forEach((entry: unknown, index) => {
     const valid = validateDevice(entry, index, {
       defaults,
+      groups,
       context,
       problems,
       firstIndexOf,
       jumpHosts,
+      secrets: routerDb?.entries[index]?.secrets,
     });
     if (!valid) return;
     devices.push(valid.device);
@@ -486,6 +702,8 @@ function validate(source: Source, context: Context): Inventory {
     devices,
     credentials,
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
+    skippedDevices: routerDb?.skipped ?? [],
+    collectors: context.collectors,
   };
 }
 
@@ -597,21 +815,102 @@ function validateJumpHosts(section: unknown, context: Context, problems: Problem
   return valid;
 }
 
+/** The top-level keys of an inventory file. */
+const TOP_LEVEL_KEYS: readonly string[] = [
+  'collectors',
+  'jump_hosts',
+  'defaults',
+  'groups',
+  'devices',
+];
+
+/**
+ * Checks `groups:`, a mapping of group name → the fields a device may inherit (all but `id`,
+ * `host` and `group`); returns the groups as written, by name.
+ */
+function validateGroups(section: unknown, problems: Problems): ReadonlyMap<string, FieldMap> {
+  const groups = new Map<string, FieldMap>();
+  if (section === undefined || section === '') return groups;
+  if (!isRecord(section)) {
+    problems.add(['groups'], {
+      field: 'groups',
+      message: 'must be a mapping of group names to fields (username, vendor, ssh, …)',
+    });
+    return groups;
+  }
+  for (const [name, fields] of Object.entries(section)) {
+    if (fields === '' || fields === null) {
+      groups.set(name, {});
+      continue;
+    }
+    if (!isRecord(fields)) {
+      problems.add(['groups', name], { message: 'must be a mapping of fields' });
+      continue;
+    }
+    checkFieldNames(problems, ['groups', name], fields, new Set(['id', 'host', 'group']));
+    groups.set(name, fields);
+  }
+  return groups;
+}
+
+/** One level a device inherits fields from: `defaults`, or its group. */
+interface Layer {
+  readonly path: readonly (string | number)[];
+  readonly fields: FieldMap;
+  /** Whether this level has a secret source outside `fields` (a router.db password). */
+  readonly ownsSecrets?: boolean;
+}
+
+/**
+ * The fields of `layers` (lowest first) merged, each level over the one below. Secret sources are
+ * taken as a set: a level naming any of them replaces all of the lower levels' (a device with its
+ * own key file must not also get the group's password). Also says which level each field came
+ * from.
+ */
+function mergeLayers(layers: readonly Layer[]): {
+  merged: FieldMap;
+  originOf: ReadonlyMap<string, Layer>;
+} {
+  const merged: Record<string, unknown> = {};
+  const originOf = new Map<string, Layer>();
+  for (const layer of layers) {
+    if (
+      layer.ownsSecrets === true ||
+      SECRET_SOURCE_FIELDS.some((field) => layer.fields[field] !== undefined)
+    ) {
+      for (const field of SECRET_SOURCE_FIELDS) {
+        delete merged[field];
+        originOf.delete(field);
+      }
+    }
+    for (const [field, value] of Object.entries(layer.fields)) {
+      if (value === undefined) continue;
+      merged[field] = value;
+      originOf.set(field, layer);
+    }
+  }
+  return { merged, originOf };
+}
+
 interface DeviceContext {
   readonly defaults: FieldMap;
+  /** The entries of `groups:`, by name. */
+  readonly groups: ReadonlyMap<string, FieldMap>;
   readonly context: Context;
   readonly problems: Problems;
   /** Where each id was first seen, for duplicates. */
   readonly firstIndexOf: Map<string, number>;
   /** The entries of `jump_hosts:`, by name. */
   readonly jumpHosts: JumpHosts;
+  /** The secrets a router.db holds for this device. */
+  readonly secrets?: RouterDbSecrets | undefined;
 }
 
 /** Checks one entry of `devices` merged with the defaults; reports its problems. */
 function validateDevice(
   entry: unknown,
   index: number,
-  { defaults, context, problems, firstIndexOf, jumpHosts }: DeviceContext,
+  { defaults, groups, context, problems, firstIndexOf, jumpHosts, secrets }: DeviceContext,
 ): { device: Device; credentials: CredentialSpec } | undefined {
   const path = ['devices', index] as const;
   if (!isRecord(entry)) {
@@ -628,22 +927,32 @@ function validateDevice(
       message,
     });
   checkFieldNames(problems, path, entry, new Set(), deviceId);
-  // Secret sources are taken as a group: a device naming any of them does not inherit the
-  // defaults' (a device with its own key file must not also get the fleet's password).
+  const layers: Layer[] = [{ path: ['defaults'], fields: defaults }];
+  const groupName = scalar(entry.group)?.trim();
+  if (entry.group !== undefined) {
+    const group = groupName === undefined ? undefined : groups.get(groupName);
+    if (group !== undefined) layers.push({ path: ['groups', groupName!], fields: group });
+    else {
+      const declared = [...groups.keys()];
+      report(
+        'group',
+        groupName === undefined || groupName === ''
+          ? 'must be the name of a group of groups:'
+          : `names group ${JSON.stringify(groupName)}, which groups: does not declare` +
+              (declared.length > 0 ? ` (declared: ${declared.join(', ')})` : ''),
+      );
+    }
+  }
+  // A router.db password is the device's own secret source: none is inherited beside it.
+  const ownLayer: Layer = { path, fields: entry, ownsSecrets: secrets?.password !== undefined };
+  const { merged, originOf } = mergeLayers([...layers, ownLayer]);
+  // Secret sources are taken as a set (see mergeLayers): whether the device's own level names any.
   const ownsSecrets = SECRET_SOURCE_FIELDS.some((field) => entry[field] !== undefined);
-  const merged: FieldMap = {
-    ...Object.fromEntries(
-      Object.entries(defaults).filter(
-        ([field]) => !(ownsSecrets && SECRET_SOURCE_FIELDS.includes(field as Field)),
-      ),
-    ),
-    ...entry,
-  };
-  const fromDefaults = (field: string): boolean =>
-    entry[field] === undefined && defaults[field] !== undefined;
   const reportMerged = (field: string, message: string): void => {
-    if (fromDefaults(field)) problems.add(['defaults', field], { field, message });
-    else report(field, message);
+    const origin = originOf.get(field);
+    if (origin !== undefined && origin !== ownLayer) {
+      problems.add([...origin.path, field], { field, message });
+    } else report(field, message);
   };
   const text = (field: Field): string | undefined => {
     const value = merged[field];
@@ -707,21 +1016,41 @@ function validateDevice(
     reportMerged,
   );
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
-  const ssh = sshSettingsOf(defaults.ssh, entry.ssh, (fromDefault, key, message) => {
-    const at = key === '' ? ['ssh'] : ['ssh', key];
-    const field = at.join('.');
-    if (fromDefault) problems.add(['defaults', ...at], { field, message });
-    else
-      problems.add([...path, ...at], {
-        ...(deviceId === undefined ? {} : { deviceId }),
-        field,
-        message,
-      });
-  });
+  const ssh = sshSettingsOf(
+    [...layers, ownLayer].map((layer) => ({ block: layer.fields.ssh, level: layer })),
+    (level, key, message) => {
+      const at = key === '' ? ['ssh'] : ['ssh', key];
+      const field = at.join('.');
+      if (level !== ownLayer) problems.add([...level.path, ...at], { field, message });
+      else
+        problems.add([...path, ...at], {
+          ...(deviceId === undefined ? {} : { deviceId }),
+          field,
+          message,
+        });
+    },
+  );
+
+  const options = collectorOptionsOf(
+    [...layers, ownLayer],
+    vendor === undefined ? undefined : context.collectors.get(vendor),
+    context.collectors,
+    (level, name, message) => {
+      const at = name === '' ? ['options'] : ['options', name];
+      const field = at.join('.');
+      if (level !== ownLayer) problems.add([...level.path, ...at], { field, message });
+      else
+        problems.add([...path, ...at], {
+          ...(deviceId === undefined ? {} : { deviceId }),
+          field,
+          message,
+        });
+    },
+  );
 
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
-    report('username', 'is missing (set it on the device or in defaults)');
+    report('username', 'is missing (set it on the device, its group or in defaults)');
   }
   const passwordEnv = envName(text('password_env'), 'password_env', reportMerged);
   const passphraseEnv = envName(text('passphrase_env'), 'passphrase_env', reportMerged);
@@ -734,16 +1063,19 @@ function validateDevice(
   }
   // A secret written into the inventory (reported once, where it is) is why there are no
   // credentials: saying so again for every device would bury that one line.
-  const secretValueGiven = holdsSecretValue(entry) || (!ownsSecrets && holdsSecretValue(defaults));
+  const secretValueGiven =
+    holdsSecretValue(entry) ||
+    (!ownsSecrets && layers.some((layer) => holdsSecretValue(layer.fields)));
   if (
     merged.password_env === undefined &&
     merged.password_file === undefined &&
     merged.private_key_file === undefined &&
+    secrets?.password === undefined &&
     !secretValueGiven
   ) {
     report(
       'password_env',
-      'no credentials: set password_env, password_file or private_key_file (on the device or in defaults)',
+      'no credentials: set password_env, password_file or private_key_file (on the device, its group or in defaults)',
     );
   }
   if (merged.passphrase_env !== undefined && merged.private_key_file === undefined) {
@@ -761,6 +1093,7 @@ function validateDevice(
     ...(via === undefined || via.length === 0 ? {} : { via }),
     ...(ssh === undefined ? {} : { ssh }),
     ...(transport === undefined ? {} : { transport }),
+    ...(options === undefined ? {} : { options }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {
@@ -776,6 +1109,8 @@ function validateDevice(
       ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
       ...(passphraseEnv === undefined ? {} : { passphraseEnv }),
       ...(enableSecretEnv === undefined ? {} : { enableSecretEnv }),
+      ...(secrets?.password === undefined ? {} : { password: secrets.password }),
+      ...(secrets?.enableSecret === undefined ? {} : { enableSecret: secrets.enableSecret }),
     },
   };
 }
@@ -817,27 +1152,23 @@ function inventoryFieldName(field: string): string {
 }
 
 /**
- * `ssh:` of a device over that of `defaults` (setting by setting: a device's own
- * `connect_timeout_ms` leaves the defaults' `algorithms` in force) as the library's
- * `Device.ssh`; `undefined` when neither has one, or (after a report) when a value is wrong.
- * The library's record check then checks the algorithm names.
+ * `ssh:` of each level (lowest first: defaults, group, device) merged setting by setting — a
+ * device's own `connect_timeout_ms` leaves the group's `algorithms` in force — as the library's
+ * `Device.ssh`; `undefined` when no level has one, or (after a report naming the level) when a
+ * value is wrong. The library's record check then checks the algorithm names.
  */
-function sshSettingsOf(
-  fromDefaults: unknown,
-  own: unknown,
-  report: (fromDefault: boolean, key: string, message: string) => void,
+function sshSettingsOf<Level>(
+  levels: readonly { readonly block: unknown; readonly level: Level }[],
+  report: (level: Level, key: string, message: string) => void,
 ): DeviceSSHSettings | undefined {
-  if (fromDefaults === undefined && own === undefined) return undefined;
+  if (levels.every(({ block }) => block === undefined)) return undefined;
   const settings: Record<string, unknown> = {};
   let valid = true;
-  const fail = (fromDefault: boolean, key: string, message: string): void => {
+  const fail = (fromDefault: Level, key: string, message: string): void => {
     valid = false;
     report(fromDefault, key, message);
   };
-  for (const [fromDefault, block] of [
-    [true, fromDefaults],
-    [false, own],
-  ] as const) {
+  for (const { level: fromDefault, block } of levels) {
     if (block === undefined) continue;
     if (!isRecord(block)) {
       valid = false;
@@ -896,6 +1227,83 @@ function algorithmsOf(
     lists[libraryKind] = list as string[];
   }
   return lists;
+}
+
+/**
+ * `options:` of each level (lowest first) merged option by option, checked against the options
+ * the device's collector declares, as `Device.options`; `undefined` when none is given. A name
+ * written on the device must be declared by its collector; one from `defaults` or a group applies
+ * only to devices whose collector declares it, and is a mistake only when no collector does.
+ */
+function collectorOptionsOf(
+  levels: readonly Layer[],
+  collector: ConfigCollector | undefined,
+  collectors: CollectorRegistry,
+  report: (level: Layer, name: string, message: string) => void,
+): Record<string, CollectorOptionValue> | undefined {
+  const values: Record<string, CollectorOptionValue> = {};
+  const own = levels.at(-1);
+  for (const level of levels) {
+    const block = level.fields.options;
+    if (block === undefined || block === '') continue;
+    if (!isRecord(block)) {
+      report(level, '', 'must be a mapping of option names to values');
+      continue;
+    }
+    for (const [name, value] of Object.entries(block)) {
+      const declared = collector?.options?.find((option) => option.name === name);
+      if (declared === undefined) {
+        // The collector's own problems (an unknown vendor) are reported with the vendor.
+        if (collector === undefined) continue;
+        const anyCollector = [...collectors].some((c) => c.options?.some((o) => o.name === name));
+        if (level === own || !anyCollector) {
+          const names = (collector.options ?? []).map((option) => option.name);
+          report(
+            level,
+            name,
+            level === own
+              ? `is not an option of ${collector.vendor}; ${names.length === 0 ? `${collector.vendor} declares no options` : `its options: ${names.join(', ')}`}`
+              : "no collector declares this option; see the collectors' options in docs/cli.md",
+          );
+        }
+        continue;
+      }
+      const converted = optionValue(declared.type, value);
+      if (converted === undefined) {
+        report(level, name, `must be ${OPTION_TYPE_WORDS[declared.type]} (${declared.doc})`);
+        continue;
+      }
+      values[name] = converted;
+    }
+  }
+  return Object.keys(values).length === 0 ? undefined : values;
+}
+
+const OPTION_TYPE_WORDS: Readonly<Record<CollectorOptionType, string>> = {
+  string: 'a single value',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  strings: 'a list of values',
+};
+
+/** An inventory value (YAML scalars are strings) as the option type, or `undefined` if it is not. */
+function optionValue(type: CollectorOptionType, value: unknown): CollectorOptionValue | undefined {
+  if (typeof value === 'boolean') return type === 'boolean' ? value : undefined;
+  const text = scalar(value)?.trim();
+  switch (type) {
+    case 'string':
+      return text === '' ? undefined : text;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : undefined;
+    case 'integer':
+      return text !== undefined && /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))
+        ? Number(text)
+        : undefined;
+    case 'strings': {
+      const list = (Array.isArray(value) ? value : [value]).map((item) => scalar(item));
+      return list.every((item): item is string => item !== undefined) ? list : undefined;
+    }
+  }
 }
 
 /**
@@ -989,8 +1397,12 @@ function checkFieldNames(
     const known = (DEVICE_FIELDS as readonly string[]).includes(field);
     if (known && !excluded.has(field)) continue;
     let message: string;
-    if (known) message = `cannot be a default; set it on each device`;
-    else if (SECRET_VALUE_FIELD.test(field)) {
+    if (known) {
+      message =
+        path[0] === 'groups'
+          ? 'cannot be set on a group; set it on each device'
+          : 'cannot be a default; set it on each device';
+    } else if (SECRET_VALUE_FIELD.test(field)) {
       message =
         'secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env, enable_secret_env) or a file (password_file, private_key_file)';
     } else message = `unknown field; known fields: ${DEVICE_FIELDS.join(', ')}`;

@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { diffCommand } from './diff.js';
 import { EXIT, reportCliError } from './exit.js';
 import { hostkeysCommand } from './hostkeys.js';
+import { inventoryCommand } from './inventory-convert.js';
 import type { CliIO } from './io.js';
 import { credentialUrls, redactingIo } from './redact.js';
 import { runCommand } from './run.js';
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
     demo: demoCommand,
     show: showCommand,
     diff: diffCommand,
+    inventory: inventoryCommand,
   };
 
 /**
@@ -54,8 +56,8 @@ export async function runCli(argv: readonly string[], given: CliIO): Promise<num
     if (!run) {
       throw new UsageError(
         command.startsWith('-')
-          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, show, diff, demo)`
-          : `unknown command "${command}"; the commands are backup, run, hostkeys, show, diff and demo`,
+          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, show, diff, inventory, demo)`
+          : `unknown command "${command}"; the commands are backup, run, hostkeys, show, diff, inventory and demo`,
       );
     }
     return await run(rest, io);

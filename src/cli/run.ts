@@ -10,7 +10,12 @@ import { findSecretProblems, inventoryCredentials, requireSecrets } from './cred
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
 import { loadInventoryWithSources } from './http-inventory.js';
-import { InventoryError, type Inventory } from './inventory.js';
+import {
+  InventoryError,
+  inventoryOptionsOf,
+  type Inventory,
+  type LoadInventoryOptions,
+} from './inventory.js';
 import { formatDuration, writeLine, type CliIO } from './io.js';
 import { errorText } from '../core/errors.js';
 import { libraryLogger } from './library-log.js';
@@ -46,7 +51,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
  */
 export async function runDaemon(args: RunArgs, io: CliIO): Promise<number> {
   const log = (line: string): void => writeLine(io.stderr, `${new Date().toISOString()} ${line}`);
-  const source = new InventorySource(args.inventory, io.cwd, log, io.env);
+  const source = new InventorySource(args.inventory, io.cwd, log, io.env, inventoryOptionsOf(args));
   // Subscribed first, so that a SIGHUP during start-up does not end the daemon.
   let reload: (() => Promise<void>) | undefined;
   let reloading = Promise.resolve();
@@ -109,6 +114,7 @@ async function runScheduler(
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
       devices: source,
+      collectors: source.current.collectors,
       credentials: inventoryCredentials((id) => source.current.credentials.get(id), io.env),
       publisher: opened.publisher,
       hostKeys,
@@ -262,6 +268,8 @@ export class InventorySource implements DeviceSource {
     readonly cwd: string,
     readonly log: (line: string) => void,
     readonly env: Readonly<Record<string, string | undefined>> = {},
+    /** `--format` and `--collector`. */
+    readonly options: Pick<LoadInventoryOptions, 'format' | 'collectorFiles'> = {},
   ) {}
 
   /** The inventory in use. */
@@ -329,6 +337,7 @@ export class InventorySource implements DeviceSource {
   /** The inventory, with the devices of its HTTP source (records that cannot be used are logged). */
   async #read(): Promise<Inventory> {
     const { inventory, skipped } = await loadInventoryWithSources(this.file, {
+      ...this.options,
       cwd: this.cwd,
       env: this.env,
     });
@@ -341,6 +350,7 @@ export class InventorySource implements DeviceSource {
     this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
     this.#stamp = stamp;
     this.#badStamp = '';
+    for (const skipped of inventory.skippedDevices) this.log(`warning ${skipped}`);
   }
 
   async #stampNow(): Promise<string> {

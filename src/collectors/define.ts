@@ -1,6 +1,8 @@
 import type {
   CollectorContext,
   CollectorMode,
+  CollectorOption,
+  CollectorOptionType,
   CommandPlan,
   ConfigCollector,
   ExitStatusPolicy,
@@ -8,6 +10,7 @@ import type {
   PrivilegeStep,
 } from './types.js';
 import type { SecretRule } from './secrets.js';
+import type { CollectorOptionValue } from '../core/device.js';
 
 /**
  * What a vendor declares; {@link defineCollector} fills in the rest. Only `vendor` and `commands`
@@ -68,6 +71,18 @@ export interface CollectorDefinition {
    * `CollectResult.deviceVersion`. Default: none.
    */
   readonly detectVersion?: (outputHead: string) => string | undefined;
+  /**
+   * Options a device may set (`device.options`, an inventory's `options:`), each with its type,
+   * default and a one-line doc; the functions of the definition see them as `context.options`,
+   * defaults filled in. Default none.
+   *
+   * @example
+   * ```ts
+   * options: [{ name: 'show_all', type: 'boolean', default: false, doc: 'Also back up defaults.' }],
+   * commands: ({ options }) => [options?.show_all === true ? 'show config all' : 'show config'],
+   * ```
+   */
+  readonly options?: readonly CollectorOption[];
 }
 
 /**
@@ -198,6 +213,12 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     throw new TypeError(`${where}: isComplete must be a function of the normalized text`);
   }
 
+  const options = checkOptions(where, definition.options ?? []);
+  const withOptions = (context: CollectorContext): CollectorContext =>
+    options.length === 0
+      ? context
+      : { ...context, options: optionValues(options, context.device.options) };
+
   const detectVersion = definition.detectVersion;
   if (detectVersion !== undefined && typeof detectVersion !== 'function') {
     throw new TypeError(`${where}: detectVersion must be a function of the output's start`);
@@ -210,11 +231,13 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     exitStatus,
     setupCommands(context: CollectorContext): readonly string[] {
       if (staticSetup !== undefined) return staticSetup;
-      const list = (setupCommands as (context: CollectorContext) => readonly string[])(context);
+      const list = (setupCommands as (context: CollectorContext) => readonly string[])(
+        withOptions(context),
+      );
       return checkCommandList(where, 'setupCommands', list, { allowEmpty: true });
     },
     commands(context: CollectorContext): CommandPlan {
-      return staticPlan ?? checkPlan(where, (commands as PlanFunction)(context));
+      return staticPlan ?? checkPlan(where, (commands as PlanFunction)(withOptions(context)));
     },
     promptPattern,
     ...(privilege === undefined ? {} : { privilege }),
@@ -227,7 +250,70 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     normalization,
     secrets,
     ...(detectVersion ? { detectVersion } : {}),
+    options,
   });
+}
+
+const OPTION_NAME = /^[a-z][a-z0-9_]*$/;
+const OPTION_TYPES: readonly CollectorOptionType[] = ['string', 'boolean', 'integer', 'strings'];
+
+/** Whether `value` is of the option type `type`. */
+export function isCollectorOptionValue(type: CollectorOptionType, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'strings':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  }
+}
+
+function checkOptions(where: string, options: unknown): readonly CollectorOption[] {
+  if (!Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be a list of { name, type, default?, doc }`);
+  }
+  const seen = new Set<string>();
+  return Object.freeze(
+    options.map((option: Partial<CollectorOption> | undefined) => {
+      const name = option?.name;
+      if (typeof name !== 'string' || !OPTION_NAME.test(name)) {
+        throw new TypeError(
+          `${where}: an option's name must be lowercase letters, digits and _ (e.g. "hide_sensitive")`,
+        );
+      }
+      if (seen.has(name)) throw new TypeError(`${where}: option ${name} is declared twice`);
+      seen.add(name);
+      const type = option!.type;
+      if (type === undefined || !OPTION_TYPES.includes(type)) {
+        throw new TypeError(
+          `${where}: option ${name}: type must be one of ${OPTION_TYPES.join(', ')}`,
+        );
+      }
+      if (option!.default !== undefined && !isCollectorOptionValue(type, option!.default)) {
+        throw new TypeError(`${where}: option ${name}: the default is not of type ${type}`);
+      }
+      if (typeof option!.doc !== 'string' || option!.doc.trim() === '') {
+        throw new TypeError(`${where}: option ${name}: doc must say what the option does`);
+      }
+      return Object.freeze({ ...option, name, type, doc: option!.doc });
+    }),
+  );
+}
+
+/** The device's option values over the declared defaults (undeclared names are left out). */
+function optionValues(
+  options: readonly CollectorOption[],
+  given: Readonly<Record<string, CollectorOptionValue>> | undefined,
+): Readonly<Record<string, CollectorOptionValue>> {
+  const values: Record<string, CollectorOptionValue> = {};
+  for (const option of options) {
+    const value = given?.[option.name] ?? option.default;
+    if (value !== undefined) values[option.name] = value;
+  }
+  return Object.freeze(values);
 }
 
 type PlanFunction = (context: CollectorContext) => readonly string[] | CommandPlan;

@@ -7,6 +7,8 @@
 export type {
   CollectorContext,
   CollectorMode,
+  CollectorOption,
+  CollectorOptionType,
   CommandPlan,
   ConfigCollector,
   ExitStatusPolicy,
@@ -15,6 +17,7 @@ export type {
 } from './types.js';
 export {
   defineCollector,
+  isCollectorOptionValue,
   DEFAULT_PROMPT_PATTERN,
   DEFAULT_ENABLE_PASSWORD_PROMPT,
   type CollectorDefinition,

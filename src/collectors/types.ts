@@ -1,4 +1,4 @@
-import type { Device } from '../core/device.js';
+import type { CollectorOptionValue, Device } from '../core/device.js';
 import type { SecretRule } from './secrets.js';
 
 /** How a collector talks to the device: one exec channel per command, or an interactive shell. */
@@ -78,6 +78,29 @@ export interface CollectorContext {
    * itself (RouterOS `hide-sensitive`) asks it to.
    */
   readonly maskSecrets?: boolean;
+  /**
+   * The device's collector options (`device.options`) over the defaults the collector declares;
+   * set by `defineCollector` for the functions of a definition.
+   */
+  readonly options?: Readonly<Record<string, CollectorOptionValue>>;
+}
+
+/** The type of a collector option: what an inventory may give for it. */
+export type CollectorOptionType = 'string' | 'boolean' | 'integer' | 'strings';
+
+/**
+ * An option a collector declares (`CollectorDefinition.options`): the inventory checks the
+ * values given for it, and `--help`/docs list it.
+ */
+export interface CollectorOption {
+  /** Lowercase letters, digits and `_`, e.g. `hide_sensitive`. */
+  readonly name: string;
+  /** `strings`: a list of strings (one string is a list of one). */
+  readonly type: CollectorOptionType;
+  /** The value when the device gives none. Absent: no value (`context.options[name]` undefined). */
+  readonly default?: CollectorOptionValue;
+  /** One sentence for the documentation and error messages. */
+  readonly doc: string;
 }
 
 /**
@@ -94,6 +117,8 @@ export interface ConfigCollector {
   readonly vendor: string;
   /** Human name for messages, e.g. `MikroTik RouterOS`. */
   readonly displayName: string;
+  /** The options it declares (see {@link CollectorOption}); empty when none. */
+  readonly options?: readonly CollectorOption[];
   /** `exec`: one exec channel per command. `shell`: one interactive shell, prompt by prompt. */
   readonly mode: CollectorMode;
   /**

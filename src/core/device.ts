@@ -1,5 +1,8 @@
 import type { DeviceAlgorithmsOption } from '../ssh/algorithms.js';
 
+/** The value of a collector option (see `CollectorOption`): as its declared type. */
+export type CollectorOptionValue = string | boolean | number | readonly string[];
+
 /**
  * One network device as confsnap sees it. Read fresh from the `DeviceSource` before every attempt.
  */
@@ -40,6 +43,11 @@ export interface Device {
    * device behind it.
    */
   readonly via?: JumpHost | readonly JumpHost[];
+  /**
+   * Values of the options its collector declares (`CollectorDefinition.options`), by name; the
+   * collector's functions see them, with the declared defaults filled in, as `context.options`.
+   */
+  readonly options?: Readonly<Record<string, CollectorOptionValue>>;
   /**
    * This device's own SSH settings, each overriding the scheduler's (or `collectConfig`'s) option
    * of the same name for this device only (SPEC §8), e.g. `{ algorithms: 'legacy' }` for the one

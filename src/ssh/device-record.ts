@@ -81,6 +81,12 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
       message: `must be true or false, got ${JSON.stringify(device.maskSecrets)}`,
     };
   }
+  if (
+    device.options !== undefined &&
+    (typeof device.options !== 'object' || device.options === null || Array.isArray(device.options))
+  ) {
+    return { field: 'options', message: 'must be an object of collector option values by name' };
+  }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
   return checkVia(device.via) ?? checkSSHSettings(device.ssh);

@@ -25,6 +25,8 @@ const args = (extra: Partial<PipelineArgs> = {}): PipelineArgs => ({
   timeoutMs: undefined,
   legacySsh: false,
   maskSecrets: true,
+  inventoryFormat: undefined,
+  collectorFiles: [],
   ...extra,
 });
 

@@ -310,7 +310,7 @@ describe('one mistake is one problem', () => {
       `defaults:\n  password_env: P\n  vendor: routeros\ndevices:\n${fleet(7)}\n`,
     );
     expect(await problemsOf(path)).toBe(
-      'inventory.yaml:5: 7 devices (r1, r2, r3, r4, r5, …): username: is missing (set it on the device or in defaults)',
+      'inventory.yaml:5: 7 devices (r1, r2, r3, r4, r5, …): username: is missing (set it on the device, its group or in defaults)',
     );
   });
 });
