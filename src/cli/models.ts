@@ -1,5 +1,6 @@
 /**
- * Oxidized's (and NetBox platform slugs') model names, as confsnap vendor ids. Inventories taken
+ * Oxidized's (and NetBox platform slugs') model names, as confsnap vendor ids — one table for
+ * router.db and the HTTP source. Inventories taken
  * from Oxidized, RANCID or NetBox name the platform their way; this table says which built-in
  * collector backs each up. Keys are lower case.
  */
@@ -48,22 +49,31 @@ export function vendorForModel(model: string): string | undefined {
 
 /** Up to three known model names closest to `model` (by edit distance), nearest first. */
 export function closestModels(model: string): string[] {
-  const key = model.trim().toLowerCase();
-  return Object.keys(MODEL_VENDORS)
-    .map((name) => ({ name, distance: editDistance(key, name) }))
-    .filter((entry) => entry.distance <= Math.max(2, Math.floor(key.length / 3)))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+  return closestNames(model.trim(), Object.keys(MODEL_VENDORS));
+}
+
+/** Up to three of `names` nearest to `name` by edit distance (case-insensitive), nearest first. */
+export function closestNames(name: string, names: readonly string[]): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(lower.length / 2));
+  return [...new Set(names)]
+    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, 3)
-    .map((entry) => entry.name);
+    .map(({ candidate }) => candidate);
 }
 
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InventoryError, loadInventory } from '../../src/cli/inventory.js';
-import { closestNames, vendorOfModel } from '../../src/cli/inventory/oxidized.js';
+import { vendorOfModel } from '../../src/cli/inventory/oxidized.js';
+import { closestNames } from '../../src/cli/models.js';
 import { createCollectorRegistry } from '../../src/index.js';
 import { cli, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
 

@@ -2,27 +2,7 @@
  * Oxidized's CSV source (`router.db`) read as inventory entries: the delimiter, the `map` of field
  * positions and the `vars_map` of Oxidized, and its model names turned into confsnap vendor ids.
  */
-
-/**
- * Oxidized model names (lower case, as in router.db) and the confsnap vendor id each one is backed
- * up with. A confsnap vendor id is accepted as a model too.
- */
-export const OXIDIZED_MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
-  ios: 'cisco-ios',
-  iosxe: 'cisco-ios',
-  nxos: 'cisco-nxos',
-  iosxr: 'cisco-iosxr',
-  asa: 'cisco-asa',
-  junos: 'junos',
-  eos: 'arista-eos',
-  vrp: 'huawei-vrp',
-  fortios: 'fortios',
-  vyatta: 'vyos',
-  vyos: 'vyos',
-  edgeos: 'vyos',
-  routeros: 'routeros',
-  linuxgeneric: 'linux',
-});
+import { closestNames, MODEL_VENDORS, vendorForModel } from '../models.js';
 
 /** The node fields Oxidized's `map` may place, and the inventory field each one fills. */
 export const ROUTER_DB_FIELDS = ['name', 'ip', 'model', 'group', 'username', 'password'] as const;
@@ -113,10 +93,7 @@ export function readRouterDb(
     if (model !== undefined) {
       const vendor = vendorOfModel(model, knownVendors);
       if (vendor === undefined) {
-        const closest = closestNames(model, [
-          ...Object.keys(OXIDIZED_MODEL_VENDORS),
-          ...knownVendors,
-        ]);
+        const closest = closestNames(model, [...Object.keys(MODEL_VENDORS), ...knownVendors]);
         skipped.push(
           `${shownFile}:${line}: ${name}: model ${JSON.stringify(model)} is not known` +
             (closest.length > 0 ? ` (closest: ${closest.join(', ')})` : '') +
@@ -154,9 +131,8 @@ export function readRouterDb(
 
 /** The vendor id of an Oxidized model name (or of a vendor id given as the model). */
 export function vendorOfModel(model: string, knownVendors: readonly string[]): string | undefined {
-  const lower = model.toLowerCase();
   if (knownVendors.includes(model)) return model;
-  const mapped = OXIDIZED_MODEL_VENDORS[lower];
+  const mapped = vendorForModel(model);
   return mapped !== undefined && knownVendors.includes(mapped) ? mapped : undefined;
 }
 
@@ -177,34 +153,6 @@ function splitLine(line: string, delimiter: string | RegExp): string[] {
   }
   columns.push(current);
   return columns;
-}
-
-/** Up to three of `names` nearest to `name` by edit distance, nearest first. */
-export function closestNames(name: string, names: readonly string[]): string[] {
-  const lower = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(lower.length / 2));
-  return [...new Set(names)]
-    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
-    .filter(({ distance }) => distance <= limit)
-    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
