@@ -1,21 +1,5 @@
 import { execFile } from 'node:child_process';
-
-// Variables that would point git at another repository or index than the output directory's, or
-// change how it reads the paths it is given.
-const GIT_LOCATION_VARIABLES = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_CEILING_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_COMMON_DIR',
-  'GIT_GLOB_PATHSPECS',
-  'GIT_NOGLOB_PATHSPECS',
-  'GIT_ICASE_PATHSPECS',
-  'GIT_LITERAL_PATHSPECS',
-];
+import { gitEnvironment } from '../publish/git-env.js';
 
 /** What one git command came to. */
 export interface GitResult {
@@ -47,9 +31,7 @@ export function runGit(
   args: readonly string[],
   options: RunGitOptions = {},
 ): Promise<GitResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of GIT_LOCATION_VARIABLES) delete env[name];
-  Object.assign(env, { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_ASKPASS: '', SSH_ASKPASS: '' });
+  const env = gitEnvironment({ GIT_ASKPASS: '', SSH_ASKPASS: '' });
   return new Promise((resolve, reject) => {
     execFile(
       options.gitBinary ?? 'git',

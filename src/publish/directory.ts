@@ -8,6 +8,7 @@ import { abortReason, linkedAbortController } from '../core/abort.js';
 import { BackupError } from '../core/errors.js';
 import { Semaphore } from '../core/semaphore.js';
 import { encodeFileName } from './device-id.js';
+import { gitEnvironment } from './git-env.js';
 import {
   validateSnapshot,
   type PublishOptions,
@@ -47,23 +48,6 @@ export interface DirectorySnapshotPublisherOptions {
 }
 
 const DEFAULT_AUTHOR: GitAuthor = Object.freeze({ name: 'confsnap', email: 'confsnap@localhost' });
-
-// Variables that would point git at some other repository or index than `dir`'s (e.g. when the
-// service itself runs inside a git hook), or change how it reads the paths it is given.
-const GIT_LOCATION_VARIABLES = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_CEILING_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_COMMON_DIR',
-  'GIT_GLOB_PATHSPECS',
-  'GIT_NOGLOB_PATHSPECS',
-  'GIT_ICASE_PATHSPECS',
-  'GIT_LITERAL_PATHSPECS',
-];
 
 /** The longest file name most file systems allow, in bytes. */
 const MAX_FILE_NAME_BYTES = 255;
@@ -372,15 +356,11 @@ export class DirectorySnapshotPublisher implements SnapshotPublisher {
     extraEnv: Record<string, string>,
   ): Promise<{ code: number; stdout: string }> {
     const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of GIT_LOCATION_VARIABLES) delete env[name];
-    Object.assign(env, {
+    const env = gitEnvironment({
       GIT_AUTHOR_NAME: this.#author.name,
       GIT_AUTHOR_EMAIL: this.#author.email,
       GIT_COMMITTER_NAME: this.#author.name,
       GIT_COMMITTER_EMAIL: this.#author.email,
-      GIT_TERMINAL_PROMPT: '0',
-      LC_ALL: 'C',
       ...extraEnv,
     });
     return new Promise((resolvePromise, reject) => {
