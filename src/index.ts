@@ -81,6 +81,11 @@ export {
   type SSHCipherAlgorithm,
   type SSHMacAlgorithm,
   type SSHCompressionAlgorithm,
+  SSH_KEX_ALGORITHMS,
+  SSH_SERVER_HOST_KEY_ALGORITHMS,
+  SSH_CIPHER_ALGORITHMS,
+  SSH_MAC_ALGORITHMS,
+  SSH_COMPRESSION_ALGORITHMS,
   LEGACY_ALGORITHMS,
 } from './ssh/index.js';
 

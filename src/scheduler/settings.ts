@@ -86,7 +86,7 @@ export interface BackupSchedulerOptions {
    * waiting for a slot or for another instance's lock does not count. It also bounds each read of
    * the device list. Default 300 s. The lock's TTL is this plus 30 s. A device's own
    * `ssh.timeLimitMs` replaces it for that device's attempts (its lock TTL and trigger lock wait
-   * follow; see {@link attemptLimitsOf}).
+   * follow).
    */
   timeLimitMs?: number;
   maxOutputBytes?: number;
@@ -146,7 +146,7 @@ export interface SchedulerSettings {
   /** Whether devices without their own `maskSecrets` are masked. */
   readonly maskSecrets: boolean;
   readonly onLockUnavailable: 'proceed' | 'skip';
-  /** The lock TTL of a device without its own time limit (see {@link attemptLimitsOf}). */
+  /** The lock TTL of a device without its own time limit (see `attemptLimitsOf`). */
   readonly lockTtlMs: number;
   /** `lockTtlMs` as given, when it was: it then holds for every device. */
   readonly lockTtlMsGiven: number | undefined;

@@ -34,5 +34,10 @@ export {
   type SSHCipherAlgorithm,
   type SSHMacAlgorithm,
   type SSHCompressionAlgorithm,
+  SSH_KEX_ALGORITHMS,
+  SSH_SERVER_HOST_KEY_ALGORITHMS,
+  SSH_CIPHER_ALGORITHMS,
+  SSH_MAC_ALGORITHMS,
+  SSH_COMPRESSION_ALGORITHMS,
   LEGACY_ALGORITHMS,
 } from './algorithms.js';

@@ -171,7 +171,10 @@ describe("docs/migrating.md's walk-through from Oxidized", () => {
   it('maps every setting of the Oxidized config it starts from', () => {
     const table = doc.slice(doc.indexOf('### Every Oxidized setting'));
     // The first column of every row, and what the second says of it.
-    const rows = [...table.matchAll(/^\| (.+?) +\| (.+?) +\|$/gm)].map((m) => [m[1]!, m[2]!]);
+    const rows = [...table.matchAll(/^\| (.+?) +\| (.+?) +\|$/gm)].map((m): [string, string] => [
+      m[1]!,
+      m[2]!,
+    ]);
     for (const setting of [
       'interval',
       'threads',
