@@ -35,20 +35,38 @@ export function linuxCollector(options: LinuxCollectorOptions = {}): ConfigColle
   if (files.length === 0) {
     throw new TypeError('linuxCollector: files must list at least one absolute path');
   }
-  files.forEach((file: unknown, index) => {
-    if (typeof file !== 'string' || !file.startsWith('/') || /[\0\r\n]/.test(file)) {
-      throw new TypeError(
-        `linuxCollector: files[${index}] must be an absolute path on one line (it starts with "/")`,
-      );
-    }
-  });
+  checkFiles(files, 'linuxCollector: files');
   return defineCollector({
     vendor: 'linux',
     displayName: 'Linux',
     mode: 'exec',
-    commands: files.map((file) => `cat -- ${quoteForShell(file)}`),
+    options: [
+      {
+        name: 'files',
+        type: 'strings',
+        default: files,
+        doc: 'Absolute paths of the files to back up, in order.',
+      },
+    ],
+    commands: (context) => {
+      const chosen = context.options?.files;
+      const list = Array.isArray(chosen) ? (chosen as readonly string[]) : files;
+      checkFiles(list, `linux: device ${context.device.id}: option files`);
+      return list.map((file) => `cat -- ${quoteForShell(file)}`);
+    },
     errorPatterns: [/^cat: .*(?:No such file or directory|Permission denied|Is a directory)/m],
     secrets: [PRIVATE_KEY_BLOCK],
+  });
+}
+
+function checkFiles(files: readonly unknown[], what: string): void {
+  if (files.length === 0) throw new TypeError(`${what} must list at least one absolute path`);
+  files.forEach((file, index) => {
+    if (typeof file !== 'string' || !file.startsWith('/') || /[\0\r\n]/.test(file)) {
+      throw new TypeError(
+        `${what}[${index}] must be an absolute path on one line (it starts with "/")`,
+      );
+    }
   });
 }
 

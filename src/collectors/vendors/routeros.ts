@@ -43,10 +43,18 @@ export function routerosCollector(options: RouterosCollectorOptions = {}): Confi
     vendor: 'routeros',
     displayName: 'MikroTik RouterOS',
     mode: 'exec',
+    options: [
+      {
+        name: 'hide_sensitive',
+        type: 'boolean',
+        default: hideSensitive,
+        doc: 'Leave passwords, keys and secrets out of the export (/export hide-sensitive); masking secrets implies it.',
+      },
+    ],
     // Masking asks the device itself to leave secrets out; the secret rules then mask what
     // `hide-sensitive` still prints (SNMP community names) and what an old export shows anyway.
     commands: (context) =>
-      hideSensitive || context.maskSecrets === true
+      context.options?.hide_sensitive === true || context.maskSecrets === true
         ? hiddenSecretsPlan(context)
         : fullExportPlan(context),
     errorPatterns: [
