@@ -3,41 +3,20 @@
  * the checkout and run as a child process, as a shell or a service manager runs it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'tsup';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildCli } from './built-cli.js';
 import { entry, Lab, tempDir, USERNAME, writeInventory } from './helpers.js';
 
 const PASSWORD = 'pw-signals-62f0';
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let buildDir: string;
 let main: string;
+let removeBuild: (() => void) | undefined;
 
 beforeAll(async () => {
-  // Inside the checkout, so that the program finds node_modules as the installed one does.
-  const results = join(root, '.test-results');
-  mkdirSync(results, { recursive: true });
-  buildDir = mkdtempSync(join(results, 'signals-'));
-  await build({
-    entry: { main: join(root, 'src/cli/main.ts') },
-    outDir: buildDir,
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    silent: true,
-    config: false,
-    tsconfig: join(root, 'tsconfig.build.json'),
-  });
-  main = join(buildDir, 'main.js');
+  ({ main, remove: removeBuild } = await buildCli('signals'));
 }, 120_000);
-afterAll(() => {
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => removeBuild?.());
 
 let dir: string;
 let cleanup: () => void;
