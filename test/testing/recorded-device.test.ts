@@ -101,4 +101,26 @@ describe('startRecordedDevice', () => {
       await connected.end();
     }
   });
+
+  it('replays a real H3C Comware recording, init prompt and pager-less display included', async () => {
+    const yaml = readFileSync(`${fixtures}h3c#5130-48G_7.1.070#simulation.yaml`, 'utf8');
+    const recording = parseOxidizedSimulation(yaml);
+    device = await startRecordedDevice(yaml);
+    const connected = await connect(device);
+    try {
+      const shell = await openShell(connected.client);
+      await shell.waitFor(recording.initPrompt);
+      for (const command of ['screen-length disable\n', 'display current-configuration\n']) {
+        const reply = recording.commands.get(command)!;
+        expect(reply).toContain(command.trim());
+        shell.clear();
+        shell.send(command);
+        await shell.waitFor(reply);
+        expect(shell.output).toBe(reply);
+      }
+      expect(device.unknownCommands).toEqual([]);
+    } finally {
+      await connected.end();
+    }
+  });
 });

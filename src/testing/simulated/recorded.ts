@@ -51,7 +51,13 @@ export function parseOxidizedSimulation(yamlText: string): RecordedSession {
     throw new Error('simulation: commands must be a mapping');
   }
   const map = new Map<string, string>();
-  for (const [command, reply] of Object.entries(commands as Record<string, unknown>)) {
+  // `commands` is a mapping, or (in some recordings) a list of one-entry mappings.
+  const entries = Array.isArray(commands)
+    ? commands.flatMap((item: unknown) =>
+        typeof item === 'object' && item !== null ? Object.entries(item) : [],
+      )
+    : Object.entries(commands as Record<string, unknown>);
+  for (const [command, reply] of entries) {
     if (typeof reply !== 'string')
       throw new Error(`simulation: reply to ${JSON.stringify(command)} is not a string`);
     map.set(command, unescapeRubyString(reply));
