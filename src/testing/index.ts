@@ -36,4 +36,10 @@ export {
   type SimulatedTelnetLogin,
   type SimulatedVendorId,
   type SlowDripSettings,
+  startRecordedDevice,
+  parseOxidizedSimulation,
+  unescapeRubyString,
+  type RecordedDevice,
+  type RecordedDeviceOptions,
+  type RecordedSession,
 } from './simulated/index.js';

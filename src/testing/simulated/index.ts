@@ -31,3 +31,11 @@ export type {
   SimulatedVendorId,
   SlowDripSettings,
 } from './types.js';
+export {
+  startRecordedDevice,
+  parseOxidizedSimulation,
+  unescapeRubyString,
+  type RecordedDevice,
+  type RecordedDeviceOptions,
+  type RecordedSession,
+} from './recorded.js';
