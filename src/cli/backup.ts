@@ -133,7 +133,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
         out: args.out,
         elapsedMs: performance.now() - began,
         explain,
-        secretsMasked: args.maskSecrets,
+        secretsMasked: secretsMaskedOf(inventory.devices, args.maskSecrets),
       }),
     );
   }
@@ -312,4 +312,19 @@ function toResult(
       : message),
     ...duration,
   };
+}
+
+/**
+ * Whether the devices' secrets are masked: each device's own `mask_secrets` (the inventory's),
+ * else the command line's default; `{ masked, total }` when only some are.
+ */
+export function secretsMaskedOf(
+  devices: readonly Device[],
+  byDefault: boolean,
+): boolean | { masked: number; total: number } {
+  const masked = devices.filter((device) => device.maskSecrets ?? byDefault).length;
+  if (masked === devices.length) return devices.length > 0 || byDefault;
+  // Masking turned off by the inventory itself: not said to be `--no-mask-secrets`.
+  if (masked === 0 && !byDefault) return false;
+  return { masked, total: devices.length };
 }

@@ -543,6 +543,8 @@ const DEVICE_FIELDS = [
   'ssh',
   // ssh (default) or telnet: never chosen by confsnap itself.
   'transport',
+  // true / false: mask secrets in this device's saved configs, over the CLI's default (masked).
+  'mask_secrets',
   // The name of an entry of `groups:` whose fields the device inherits (defaults < group < device).
   'group',
   // Values of the options the device's collector declares, merged option by option.
@@ -1015,6 +1017,11 @@ function validateDevice(
     context,
     reportMerged,
   );
+  const maskText = merged.mask_secrets === undefined ? undefined : scalar(merged.mask_secrets);
+  const maskSecrets = maskText === 'true' ? true : maskText === 'false' ? false : undefined;
+  if (merged.mask_secrets !== undefined && maskSecrets === undefined) {
+    reportMerged('mask_secrets', 'must be true or false');
+  }
   const via = viaOf(merged.via, jumpHosts, (message) => reportMerged('via', message));
   const ssh = sshSettingsOf(
     [...layers, ownLayer].map((layer) => ({ block: layer.fields.ssh, level: layer })),
@@ -1094,6 +1101,7 @@ function validateDevice(
     ...(ssh === undefined ? {} : { ssh }),
     ...(transport === undefined ? {} : { transport }),
     ...(options === undefined ? {} : { options }),
+    ...(maskSecrets === undefined ? {} : { maskSecrets }),
   };
   const libraryProblem = checkDeviceRecord(device);
   if (libraryProblem) {

@@ -98,8 +98,11 @@ export function formatReport(
     out: string;
     elapsedMs: number;
     explain: (device: DeviceResult) => ExplainedFailure;
-    /** Whether secrets were masked (`--no-mask-secrets` turns it off); absent: not said. */
-    secretsMasked?: boolean;
+    /**
+     * Whether secrets were masked (`--no-mask-secrets` turns it off); `{ masked, total }` when the
+     * inventory's `mask_secrets` masks some devices only; absent: not said.
+     */
+    secretsMasked?: boolean | { readonly masked: number; readonly total: number };
   },
 ): string {
   const skipped = summary.total - summary.succeeded - summary.failed;
@@ -110,7 +113,13 @@ export function formatReport(
       (skipped > 0 ? `, ${skipped} skipped` : '') +
       (telnet > 0 ? `, ${telnet} over telnet (password in clear text).` : '.'),
   ];
-  if (options.secretsMasked === true) {
+  const mixed = typeof options.secretsMasked === 'object' ? options.secretsMasked : undefined;
+  if (mixed !== undefined) {
+    lines.push(
+      `Secrets masked for ${mixed.masked} of ${mixed.total} devices (mask_secrets in the inventory): ` +
+        'the configs saved for the others hold passwords and keys; keep them private.',
+    );
+  } else if (options.secretsMasked === true) {
     lines.push('Secrets masked: passwords, keys and communities read <secret hidden>.');
   } else if (options.secretsMasked === false) {
     lines.push(
