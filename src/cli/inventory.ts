@@ -1017,8 +1017,10 @@ function validateDevice(
     context,
     reportMerged,
   );
-  const maskText = merged.mask_secrets === undefined ? undefined : scalar(merged.mask_secrets);
-  const maskSecrets = maskText === 'true' ? true : maskText === 'false' ? false : undefined;
+  const maskSecrets =
+    merged.mask_secrets === undefined
+      ? undefined
+      : (optionValue('boolean', merged.mask_secrets) as boolean | undefined);
   if (merged.mask_secrets !== undefined && maskSecrets === undefined) {
     reportMerged('mask_secrets', 'must be true or false');
   }
