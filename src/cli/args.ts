@@ -75,6 +75,7 @@ Commands:
   show       print the latest config of a device
   diff       show how a device's config changed (git output)
   inventory  convert an Oxidized router.db to a YAML inventory
+  record     record a session with one device as a replayable test case
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
