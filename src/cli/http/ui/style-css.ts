@@ -65,6 +65,7 @@ caption { text-align: left; color: var(--muted); padding: 4px 0; }
 th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--panel); white-space: nowrap; }
 tbody th { font-weight: 600; white-space: nowrap; }
+tbody td:nth-child(-n + 5) { white-space: nowrap; }
 .state { display: inline-block; padding: 0 8px; border-radius: 10px; border: 1px solid currentColor; font-size: 0.85rem; }
 .state-idle, .state-waiting, .state-running { color: var(--ok); }
 .state-backoff, .state-offline { color: var(--warn); }
