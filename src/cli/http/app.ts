@@ -315,8 +315,12 @@ function guard(options: HttpApiOptions): MiddlewareHandler {
     }
     const origin = c.req.header('origin');
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && origin !== undefined) {
-      const host = c.req.header('host');
-      if (origin !== `http://${host}` && origin !== `https://${host}`) {
+      // Behind a reverse proxy the page's origin is the proxy's host. A cross-site request cannot
+      // carry X-Forwarded-Host without a CORS preflight, which this server never grants.
+      const hosts = [c.req.header('host'), c.req.header('x-forwarded-host')?.split(',')[0]?.trim()];
+      if (
+        !hosts.some((host) => host && (origin === `http://${host}` || origin === `https://${host}`))
+      ) {
         return problem(c, 403, 'forbidden', `requests from ${origin} may not change anything here`);
       }
     }

@@ -260,6 +260,19 @@ describe('the HTTP API without a token (loopback)', () => {
     });
     expect(response.status).toBe(403);
     expect(response.body.message).toContain('https://evil.example');
+    const own = await getJson(lab, '/api/reload', {
+      method: 'POST',
+      headers: { Origin: lab.api.url.replace(/\/$/, '') },
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('accepts a change from the origin of a reverse proxy that says so (X-Forwarded-Host)', async () => {
+    const proxied = await getJson(lab, '/api/reload', {
+      method: 'POST',
+      headers: { Origin: 'https://backups.example.net', 'X-Forwarded-Host': 'backups.example.net' },
+    });
+    expect(proxied.status).toBe(200);
   });
 
   it('serves the web UI from this process with a strict Content-Security-Policy', async () => {

@@ -78,6 +78,13 @@ describe('confsnap run --http', () => {
     expect(await reload.json()).toEqual({ ok: true, devices: 1 });
     expect((await fetch(new URL('/readyz', base))).status).toBe(200);
 
+    writeInventory(dir, { devices: [{ id: 'r1', vendor: 'routeros' }] });
+    const broken = await fetch(new URL('/api/reload', base), { method: 'POST' });
+    expect(broken.status).toBe(422);
+    const refused = (await broken.json()) as { ok: boolean; devices: number; problems: string[] };
+    expect(refused).toMatchObject({ ok: false, devices: 1 });
+    expect(refused.problems.join('\n')).toContain('host: is missing');
+
     expect(await run.stop()).toBe(0);
     expect(run.log()).toContain('POST /api/reload: re-reading the inventory');
     expect(run.log()).toMatch(/stopped\n$/);
