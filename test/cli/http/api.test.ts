@@ -131,6 +131,12 @@ describe('the HTTP API without a token (loopback)', () => {
     }
   });
 
+  it('decodes a URL-encoded id before looking it up', async () => {
+    const { status, body } = await getJson(lab, `/api/devices/${encodeURIComponent('a%b c/d')}`);
+    expect(status).toBe(404);
+    expect(body.message).toBe('no device "a%b c/d" in the inventory');
+  });
+
   it('refuses a device id with a control character with 400', async () => {
     const { status, body } = await getJson(lab, '/api/devices/a%07b');
     expect(status).toBe(400);

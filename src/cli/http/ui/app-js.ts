@@ -69,13 +69,15 @@ export const APP_JS = String.raw`// confsnap web UI: a device table and a device
     const date = new Date(iso);
     const seconds = Math.round((date.getTime() - Date.now()) / 1000);
     const abs = Math.abs(seconds);
+    const minutes = Math.round(abs / 60);
+    const hours = Math.round(abs / 3600);
     const amount =
       abs < 60
         ? abs + ' s'
-        : abs < 3600
-          ? Math.round(abs / 60) + ' min'
-          : abs < 172800
-            ? Math.round(abs / 3600) + ' h'
+        : minutes < 60
+          ? minutes + ' min'
+          : hours < 48
+            ? hours + ' h'
             : Math.round(abs / 86400) + ' d';
     const text = abs < 2 ? 'now' : seconds < 0 ? amount + ' ago' : 'in ' + amount;
     return el('time', { datetime: iso, title: date.toLocaleString() }, text);
