@@ -1,4 +1,5 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { bodyLimit } from 'hono/body-limit';
 import type { AttemptOutcome, BackupScheduler, DeviceState, DeviceStatus } from '../../index.js';
 import { isValidDeviceId } from '../../scheduler/validate.js';
 import { isExpectedHost, SESSION_COOKIE, type AccessRule } from './auth.js';
@@ -95,16 +96,33 @@ function problem(c: Context, status: number, error: ErrorCode, message: string):
 
 class BadRequest extends Error {}
 
+/** The parts of hono the API is built of: loaded only when `--http` is given. */
+export interface HonoModules {
+  readonly Hono: typeof Hono;
+  readonly bodyLimit: typeof bodyLimit;
+}
+
+/** The largest request body taken (the login form); no route needs more. */
+const MAX_BODY_BYTES = 8 * 1024;
+
 /**
- * The routes of `confsnap run --http` on a new app of `HonoClass` (hono is loaded only when
- * `--http` is given). Every parameter is checked; an unknown device is a 404 with a JSON body.
+ * The routes of `confsnap run --http` on a new hono app. Every parameter is checked; an unknown
+ * device is a 404 with a JSON body.
  */
-export function buildHttpApp(HonoClass: typeof Hono, options: HttpApiOptions): Hono {
-  const app = new HonoClass({ strict: true });
+export function buildHttpApp(hono: HonoModules, options: HttpApiOptions): Hono {
+  const app = new hono.Hono({ strict: true });
   const { scheduler, history, access } = options;
 
   app.use('*', securityHeaders());
   app.use('*', guard(options));
+  app.use(
+    '*',
+    hono.bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problem(c, 413, 'bad-request', `the request body is over ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
 
   app.onError((error, c) => {
     if (error instanceof BadRequest) return problem(c, 400, 'bad-request', error.message);

@@ -1,10 +1,9 @@
 import type { createAdaptorServer as CreateAdaptorServer } from '@hono/node-server';
-import type { Hono as HonoClass } from 'hono';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SetupError } from '../publishers.js';
 import { authorityOf, type HttpAddress } from './address.js';
-import { buildHttpApp, type HttpApiOptions } from './app.js';
+import { buildHttpApp, type HonoModules, type HttpApiOptions } from './app.js';
 
 /** A running HTTP API; `close()` it. */
 export interface RunningHttpApi {
@@ -28,15 +27,19 @@ export async function startHttpApi(
   address: HttpAddress,
   options: Omit<HttpApiOptions, 'listenHost'>,
 ): Promise<RunningHttpApi> {
-  let Hono: typeof HonoClass;
+  let hono: HonoModules;
   let createAdaptorServer: typeof CreateAdaptorServer;
   try {
-    ({ Hono } = await import('hono'));
+    const [{ Hono }, { bodyLimit }] = await Promise.all([
+      import('hono'),
+      import('hono/body-limit'),
+    ]);
+    hono = { Hono, bodyLimit };
     ({ createAdaptorServer } = await import('@hono/node-server'));
   } catch {
     throw new SetupError(HONO_ADVICE, 1);
   }
-  const app = buildHttpApp(Hono, { ...options, listenHost: address.host });
+  const app = buildHttpApp(hono, { ...options, listenHost: address.host });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {

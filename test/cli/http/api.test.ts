@@ -273,6 +273,14 @@ describe('the HTTP API without a token (loopback)', () => {
     expect(own.status).toBe(200);
   });
 
+  it('refuses a request body over 8 KiB with 413', async () => {
+    const response = await getJson(lab, '/api/reload', {
+      method: 'POST',
+      body: 'x'.repeat(9 * 1024),
+    });
+    expect(response.status).toBe(413);
+  });
+
   it('accepts a change from the origin of a reverse proxy that says so (X-Forwarded-Host)', async () => {
     const proxied = await getJson(lab, '/api/reload', {
       method: 'POST',
