@@ -77,6 +77,12 @@ describe('confsnap run --http', () => {
     const reload = await fetch(new URL('/api/reload', base), { method: 'POST' });
     expect(await reload.json()).toEqual({ ok: true, devices: 1 });
     expect((await fetch(new URL('/readyz', base))).status).toBe(200);
+    const metrics = await fetch(new URL('/metrics', base));
+    expect(metrics.status).toBe(404);
+    expect(await metrics.json()).toEqual({
+      error: 'not-found',
+      message: 'metrics are not enabled in this confsnap run',
+    });
 
     writeInventory(dir, { devices: [{ id: 'r1', vendor: 'routeros' }] });
     const broken = await fetch(new URL('/api/reload', base), { method: 'POST' });
