@@ -73,6 +73,8 @@ export interface Inventory {
   readonly skippedDevices: readonly string[];
   /** The vendors it may use: the built-in collectors and those of `collectors:` / `--collector`. */
   readonly collectors: CollectorRegistry;
+  /** The `group:` of each device that names one, by device id. */
+  readonly deviceGroups?: ReadonlyMap<string, string>;
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -674,6 +676,7 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
 
   const devices: Device[] = [];
   const credentials = new Map<string, CredentialSpec>();
+  const deviceGroups = new Map<string, string>();
   const firstIndexOf = new Map<string, number>();
   list.forEach((entry: unknown, index) => {
     const valid = validateDevice(entry, index, {
@@ -688,6 +691,8 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     if (!valid) return;
     devices.push(valid.device);
     credentials.set(valid.device.id, valid.credentials);
+    const group = isRecord(entry) ? scalar(entry.group)?.trim() : undefined;
+    if (group) deviceGroups.set(valid.device.id, group);
   });
   for (const [name, hop] of jumpHosts) {
     if (firstIndexOf.has(name)) {
@@ -706,6 +711,7 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
     skippedDevices: routerDb?.skipped ?? [],
     collectors: context.collectors,
+    deviceGroups,
   };
 }
 
