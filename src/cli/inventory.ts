@@ -256,6 +256,29 @@ async function customCollectors(
 }
 
 /**
+ * The collectors an inventory may use: the built-in ones, those of its `collectors:` (`root` is the
+ * file's top level as read, paths relative to `file`'s directory) and `collectorFiles`
+ * (`--collector`). Used by inventories read otherwise than by {@link loadInventory} (an HTTP
+ * `source:`), so that their records are checked against the same vendors.
+ *
+ * @throws {InventoryError} naming each module (or entry of `collectors:`) that cannot be used.
+ */
+export function loadInventoryCollectors(
+  root: unknown,
+  file: string,
+  options: Pick<LoadInventoryOptions, 'cwd' | 'collectorFiles'> = {},
+): Promise<CollectorRegistry> {
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  return customCollectors(
+    { root, lineOf: () => undefined },
+    path,
+    displayPath(path, options.cwd),
+    options.collectorFiles ?? [],
+    options.cwd,
+  );
+}
+
+/**
  * A YAML inventory with `format: oxidized` and `source:` (Oxidized's `source.csv` settings): its
  * `defaults:`, `groups:` and `jump_hosts:` over the devices of the router.db it names.
  */
