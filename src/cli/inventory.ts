@@ -15,6 +15,7 @@ import {
   type DeviceTransport,
   type JumpHost,
 } from '../index.js';
+import { collectorOptionProblem } from '../collectors/define.js';
 import { telnetRecordProblem } from '../telnet/record.js';
 import { loadCollectorFiles } from './inventory/collectors.js';
 import {
@@ -1319,6 +1320,11 @@ function collectorOptionsOf(
       const converted = optionValue(declared.type, value);
       if (converted === undefined) {
         report(level, name, `must be ${OPTION_TYPE_WORDS[declared.type]} (${declared.doc})`);
+        continue;
+      }
+      const problem = collectorOptionProblem(declared, converted);
+      if (problem !== undefined) {
+        report(level, name, `${problem} (${collector!.vendor}: ${declared.doc})`);
         continue;
       }
       values[name] = converted;
