@@ -160,6 +160,20 @@ export async function loadInventoryWithSources(
     seen.set(id, index);
     accepted.push(mapped);
   }
+  if (base.devices.length === 0 && accepted.length === 0) {
+    // Said of the source, with each record's reason: "devices: is empty" would point at the file.
+    throw new InventoryError([
+      {
+        file: shown,
+        field: 'source.url',
+        message:
+          records.length === 0
+            ? `${listUrl} lists no devices, and the file has none of its own; check the URL's filters`
+            : `${listUrl} lists ${records.length} record${records.length === 1 ? '' : 's'}, none of which can be used:`,
+      },
+      ...skipped.map((line) => ({ file: shown, message: `  ${line}` })),
+    ]);
+  }
   const inventory = parseInventory(
     JSON.stringify({ ...base, devices: [...base.devices, ...accepted] }),
     { file: path, shownFile: shown, collectors },

@@ -241,3 +241,26 @@ describe('custom collectors', () => {
     expect(run.all()).not.toContain(TOKEN);
   }, 30_000);
 });
+
+describe('a source with no usable record', () => {
+  it('is an error of the source that lists each record and why', async () => {
+    records = [{ name: 'edge-1', address: '192.0.2.5/24', platform: 'acme-os' }];
+    const error = await loadInventoryWithSources(inventoryFile(), { cwd: dir, env }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InventoryError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /inventory\.yaml: source\.url: http:\/\/127\.0\.0\.1:\d+\/api\/dcim\/devices\/ lists 1 record, none of which can be used:/,
+    );
+    expect(message).toMatch(/record 1 \(edge-1\) model "acme-os" is not known/);
+    expect(message).not.toMatch(/devices: is empty/);
+  });
+
+  it('says so when the API lists no device at all', async () => {
+    records = [];
+    await expect(loadInventoryWithSources(inventoryFile(), { cwd: dir, env })).rejects.toThrow(
+      /lists no devices, and the file has none of its own/,
+    );
+  });
+});
