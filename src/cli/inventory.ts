@@ -1388,7 +1388,9 @@ function deviceVarsOf(
         );
       } else {
         const text = typeof value === 'boolean' ? String(value) : scalar(value);
-        if (text === undefined) {
+        if (text?.trim() === '') {
+          report(level, name, 'is empty; give a value or remove the var');
+        } else if (text === undefined) {
           report(
             level,
             name,

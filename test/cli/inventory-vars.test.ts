@@ -92,6 +92,16 @@ describe('vars: in the inventory', () => {
     );
   });
 
+  it('names a var written without a value', async () => {
+    const message = await problemsOf(
+      'defaults: { username: backup, password_env: R_PASSWORD, vendor: routeros }\n' +
+        'devices:\n  - id: r1\n    host: 192.0.2.1\n    vars:\n      site:\n',
+    );
+    expect(message).toBe(
+      'inventory.yaml:6: devices[0] (r1): vars.site: is empty; give a value or remove the var',
+    );
+  });
+
   it('names the group or defaults level a bad var comes from', async () => {
     const message = await problemsOf({
       defaults: { ...base.defaults, vars: 'ams1' },
