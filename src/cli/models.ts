@@ -30,6 +30,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'mikrotik-routeros': 'routeros',
   linuxgeneric: 'linux',
   linux: 'linux',
+  ironware: 'ruckus-icx',
+  fastiron: 'ruckus-icx',
+  'ruckus-icx': 'ruckus-icx',
 });
 
 /**

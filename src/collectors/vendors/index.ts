@@ -17,6 +17,7 @@ import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
+import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 
 /**
@@ -42,6 +43,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'fortios',
   'vyos',
   'linux',
+  'ruckus-icx',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -61,4 +63,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     fortios,
     vyos,
     linux,
+    'ruckus-icx': ruckusIcx,
   });

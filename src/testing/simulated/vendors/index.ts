@@ -11,6 +11,7 @@ import { junos } from './junos.js';
 import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
+import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 
 export type { PersonalitySettings } from './kit.js';
@@ -30,6 +31,7 @@ const FACTORIES: Readonly<
   fortios,
   vyos,
   linux,
+  'ruckus-icx': ruckusIcx,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
