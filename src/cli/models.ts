@@ -33,6 +33,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   ironware: 'ruckus-icx',
   fastiron: 'ruckus-icx',
   'ruckus-icx': 'ruckus-icx',
+  aoscx: 'aruba-aoscx',
+  'arubaos-cx': 'aruba-aoscx',
+  'aruba-aoscx': 'aruba-aoscx',
 });
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { ConfigCollector } from '../types.js';
 import { aristaEos } from './arista-eos.js';
+import { arubaAoscx } from './aruba-aoscx.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -44,6 +45,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'vyos',
   'linux',
   'ruckus-icx',
+  'aruba-aoscx',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -64,4 +66,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     vyos,
     linux,
     'ruckus-icx': ruckusIcx,
+    'aruba-aoscx': arubaAoscx,
   });

@@ -1,6 +1,7 @@
 import { BUILT_IN_VENDORS } from '../../../collectors/vendors/index.js';
 import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
 import { aristaEos } from './arista-eos.js';
+import { arubaAoscx } from './aruba-aoscx.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -32,6 +33,7 @@ const FACTORIES: Readonly<
   vyos,
   linux,
   'ruckus-icx': ruckusIcx,
+  'aruba-aoscx': arubaAoscx,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
