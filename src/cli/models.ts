@@ -36,6 +36,10 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   aoscx: 'aruba-aoscx',
   'arubaos-cx': 'aruba-aoscx',
   'aruba-aoscx': 'aruba-aoscx',
+  comware: 'hpe-comware',
+  h3c: 'hpe-comware',
+  'hp-comware': 'hpe-comware',
+  'hpe-comware': 'hpe-comware',
 });
 
 /**

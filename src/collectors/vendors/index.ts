@@ -14,6 +14,7 @@ import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
 import { ciscoNxos } from './cisco-nxos.js';
 import { fortios } from './fortios.js';
+import { hpeComware } from './hpe-comware.js';
 import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
 import { linux } from './linux.js';
@@ -46,6 +47,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'linux',
   'ruckus-icx',
   'aruba-aoscx',
+  'hpe-comware',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -67,4 +69,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     linux,
     'ruckus-icx': ruckusIcx,
     'aruba-aoscx': arubaAoscx,
+    'hpe-comware': hpeComware,
   });

@@ -7,6 +7,7 @@ import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
 import { ciscoNxos } from './cisco-nxos.js';
 import { fortios } from './fortios.js';
+import { hpeComware } from './hpe-comware.js';
 import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
 import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
@@ -34,6 +35,7 @@ const FACTORIES: Readonly<
   linux,
   'ruckus-icx': ruckusIcx,
   'aruba-aoscx': arubaAoscx,
+  'hpe-comware': hpeComware,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
