@@ -40,6 +40,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   h3c: 'hpe-comware',
   'hp-comware': 'hpe-comware',
   'hpe-comware': 'hpe-comware',
+  aosw: 'aruba-aosw',
+  arubaos: 'aruba-aosw',
+  'aruba-aosw': 'aruba-aosw',
 });
 
 /**

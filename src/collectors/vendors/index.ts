@@ -9,6 +9,7 @@
 import type { ConfigCollector } from '../types.js';
 import { aristaEos } from './arista-eos.js';
 import { arubaAoscx } from './aruba-aoscx.js';
+import { arubaAosw } from './aruba-aosw.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -48,6 +49,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'ruckus-icx',
   'aruba-aoscx',
   'hpe-comware',
+  'aruba-aosw',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -70,4 +72,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'ruckus-icx': ruckusIcx,
     'aruba-aoscx': arubaAoscx,
     'hpe-comware': hpeComware,
+    'aruba-aosw': arubaAosw,
   });

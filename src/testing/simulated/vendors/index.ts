@@ -2,6 +2,7 @@ import { BUILT_IN_VENDORS } from '../../../collectors/vendors/index.js';
 import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
 import { aristaEos } from './arista-eos.js';
 import { arubaAoscx } from './aruba-aoscx.js';
+import { arubaAosw } from './aruba-aosw.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -36,6 +37,7 @@ const FACTORIES: Readonly<
   'ruckus-icx': ruckusIcx,
   'aruba-aoscx': arubaAoscx,
   'hpe-comware': hpeComware,
+  'aruba-aosw': arubaAosw,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
