@@ -41,8 +41,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'hp-comware': 'hpe-comware',
   'hpe-comware': 'hpe-comware',
   aosw: 'aruba-aosw',
-  arubaos: 'aruba-aosw',
   'aruba-aosw': 'aruba-aosw',
+  arubainstant: 'aruba-instant',
+  'aruba-instant': 'aruba-instant',
 });
 
 /**

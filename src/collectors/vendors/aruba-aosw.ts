@@ -54,7 +54,7 @@ export const arubaAosw: ConfigCollector = defineCollector({
       name: 'encrypt_disable',
       type: 'boolean',
       default: true,
-      doc: 'Send `encrypt disable` first, so keys show as configured rather than encrypted anew on every read; mask_secrets then masks them.',
+      doc: "Send `encrypt disable` first, so keys show as configured rather than in the controller's encrypted form; mask_secrets then masks them.",
     },
   ],
   setupCommands: ({ options }) =>

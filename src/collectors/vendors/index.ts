@@ -10,6 +10,7 @@ import type { ConfigCollector } from '../types.js';
 import { aristaEos } from './arista-eos.js';
 import { arubaAoscx } from './aruba-aoscx.js';
 import { arubaAosw } from './aruba-aosw.js';
+import { arubaInstant } from './aruba-instant.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -50,6 +51,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'aruba-aoscx',
   'hpe-comware',
   'aruba-aosw',
+  'aruba-instant',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -73,4 +75,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'aruba-aoscx': arubaAoscx,
     'hpe-comware': hpeComware,
     'aruba-aosw': arubaAosw,
+    'aruba-instant': arubaInstant,
   });

@@ -3,6 +3,7 @@ import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
 import { aristaEos } from './arista-eos.js';
 import { arubaAoscx } from './aruba-aoscx.js';
 import { arubaAosw } from './aruba-aosw.js';
+import { arubaInstant } from './aruba-instant.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
@@ -38,6 +39,7 @@ const FACTORIES: Readonly<
   'aruba-aoscx': arubaAoscx,
   'hpe-comware': hpeComware,
   'aruba-aosw': arubaAosw,
+  'aruba-instant': arubaInstant,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
