@@ -56,4 +56,6 @@ export const arubaAoscx: ConfigCollector = defineCollector({
     dropLines: [/^Current configuration:$/],
   },
   secrets: AOSCX_SECRETS,
+  // `!Version ArubaOS-CX FL.10.13.1101`
+  detectVersion: (head) => /^!Version (?:AOS-CX|ArubaOS-CX) (\S+)/m.exec(head)?.[1],
 });

@@ -78,4 +78,6 @@ export const arubaAosw: ConfigCollector = defineCollector({
     dropLines: [/^Building Configuration\.\.\.$/, /^controller config \d+$/],
   },
   secrets: AOSW_SECRETS,
+  // `version 8.10` after `Building Configuration...`
+  detectVersion: (head) => /^version (\S+)/m.exec(head)?.[1],
 });

@@ -57,4 +57,6 @@ export const arubaInstant: ConfigCollector = defineCollector({
   ],
   isComplete: (text) => /^version \S/.test(firstNonBlankLine(text)),
   secrets: INSTANT_SECRETS,
+  // `version 8.10.0.0-8.10.0`, the first line
+  detectVersion: (head) => /^version (\S+)/m.exec(head)?.[1],
 });

@@ -45,4 +45,6 @@ export const hpeComware: ConfigCollector = defineCollector({
   ],
   isComplete: endsWithLine('return'),
   secrets: COMWARE_SECRETS,
+  // ` version 7.1.070, Release 3507P18`
+  detectVersion: (head) => /^ version (\S+(?: Release \S+)?)/m.exec(head)?.[1],
 });

@@ -66,4 +66,6 @@ export const ruckusIcx: ConfigCollector = defineCollector({
     dropLines: [/^Current configuration:$/],
   },
   secrets: ICX_SECRETS,
+  // `ver 08.0.95jT211` near the top of the configuration
+  detectVersion: (head) => /^ver (\S+)/m.exec(head)?.[1],
 });

@@ -14,9 +14,9 @@ const PAGER = /-- MORE --/;
 
 /** Recordings whose `show running-config` holds a configuration, and their prompts. */
 const WITH_CONFIG = [
-  ['aoscx#6000-48G_PL.10.13.0005', 'TEST_SW123# '],
-  ['aoscx#6300M-48G-4SFP56_10.13.1101', 'loc0-ms-sw1# '],
-  ['aoscx#8325H_HL.10.15.1020', 'xx-xxxx-sw01# '],
+  ['aoscx#6000-48G_PL.10.13.0005', 'TEST_SW123# ', 'PL.10.13.0005'],
+  ['aoscx#6300M-48G-4SFP56_10.13.1101', 'loc0-ms-sw1# ', 'FL.10.13.1101'],
+  ['aoscx#8325H_HL.10.15.1020', 'xx-xxxx-sw01# ', 'HL.10.15.1020'],
 ] as const;
 
 /**
@@ -33,7 +33,7 @@ const CONFIG_STRIPPED = [
 describe('aruba-aoscx backs up real AOS-CX recordings', () => {
   it.each(WITH_CONFIG)(
     '%s: every configuration line in order, no echo, prompt or pager left',
-    async (name, prompt) => {
+    async (name, prompt, version) => {
       const recording = readRecording(name);
       const { result, unknownCommands } = await backupRecording(recording, arubaAoscx);
       expect(unknownCommands).toEqual([]);
@@ -45,6 +45,7 @@ describe('aruba-aoscx backs up real AOS-CX recordings', () => {
       });
       expect(result.text).not.toContain('show running-config');
       expect(result.text).not.toContain('\r');
+      expect(result.deviceVersion).toBe(version);
       expect(result.text).toMatch(/^!\n!Version (?:AOS-CX|ArubaOS-CX) /);
 
       // The one dropped line is the header: without it the hash is the same, any other change is

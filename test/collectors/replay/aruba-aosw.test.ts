@@ -29,6 +29,7 @@ describe(`aruba-aosw backs up ${NAME}`, () => {
     expect(result.text.startsWith('version 8.10\nhostname "OXID-IZE01"\n')).toBe(true);
     expect(result.text.endsWith('\nend\n')).toBe(true);
     expect(result.text).not.toContain('\r');
+    expect(result.deviceVersion).toBe('8.10');
   });
 
   it('drops the volatile lines: Building Configuration... and the controller config counter', async () => {

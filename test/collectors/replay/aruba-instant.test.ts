@@ -33,6 +33,7 @@ describe(`aruba-instant backs up ${NAME}`, () => {
     expect(result.text.startsWith('version 8.10.0.0-8.10.0\nsyslocation OXIDIZED\n')).toBe(true);
     expect(result.text).not.toContain('show tech-support');
     expect(result.text).not.toContain('no-encrypt');
+    expect(result.deviceVersion).toBe('8.10.0.0-8.10.0');
     // Instant prints no volatile line: nothing is dropped, any change is seen.
     const raw = recordedReply(recording, COMMAND);
     expect(normalizeConfig(arubaInstant, raw).sha256).toBe(result.sha256);

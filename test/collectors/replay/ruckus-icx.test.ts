@@ -30,6 +30,7 @@ describe(`ruckus-icx backs up ${NAME}`, () => {
     expect(result.text).not.toContain('show running-config');
     expect(result.text.startsWith('!\nver 08.0.95jT211\n')).toBe(true);
     expect(result.text.endsWith('\nend\n')).toBe(true);
+    expect(result.deviceVersion).toBe('08.0.95jT211');
   });
 
   // FastIron prints no change time or uptime in its configuration: the only line dropped is the

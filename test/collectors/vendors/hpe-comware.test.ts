@@ -53,3 +53,15 @@ describe('hpe-comware', () => {
     expect(hpeComware.isComplete('#\n sysname a\n#\n')).toBe(false);
   });
 });
+
+describe('hpe-comware version', () => {
+  it('reads the software version from the version line', () => {
+    expect(hpeComware.detectVersion?.('#\r\n version 7.1.070, Release 3507P18\r\n#\r\n')).toBe(
+      '7.1.070, Release 3507P18',
+    );
+    expect(hpeComware.detectVersion?.('#\r\n version 5.20.99, Release 1115\r\n')).toBe(
+      '5.20.99, Release 1115',
+    );
+    expect(hpeComware.detectVersion?.('#\r\n sysname A\r\n')).toBeUndefined();
+  });
+});
