@@ -45,4 +45,14 @@ describe(`ruckus-icx backs up ${NAME}`, () => {
       result.sha256,
     );
   });
+
+  it('masks the TACACS+ key and the passwords and communities the switch printed', async () => {
+    const { result } = await backupRecording(recording, ruckusIcx, { maskSecrets: true });
+    expect(result.text).not.toContain('$byFkfW9uLW8=');
+    expect(result.text).not.toContain('.....');
+    expect(result.text).toContain('tacacs-server key 2 <secret hidden>\n');
+    expect(result.text).toContain('username admin password <secret hidden>\n');
+    expect(result.text).toContain('snmp-server community <secret hidden> ro\n');
+    expect(result.secretsMasked).toBe(true);
+  });
 });
