@@ -70,4 +70,17 @@ describe('aruba-aoscx backs up real AOS-CX recordings', () => {
       expect(error.kind).toBe('truncated-output');
     },
   );
+
+  it('masks the keys and communities of the 6000 recording', async () => {
+    const recording = readRecording('aoscx#6000-48G_PL.10.13.0005');
+    const { result } = await backupRecording(recording, arubaAoscx, { maskSecrets: true });
+    expect(result.text).not.toContain('AAAAAAAAAABBBBBBBBBB');
+    expect(result.text).toContain(
+      'tacacs-server host 192.168.0.1 key ciphertext <secret hidden>\n',
+    );
+    expect(result.text).toContain(
+      'snmp-server host 192.168.0.1 trap version v2c community <secret hidden>\n',
+    );
+    expect(result.secretsMasked).toBe(true);
+  });
 });
