@@ -27,6 +27,13 @@ const CASES: readonly (readonly [ConfigCollector, readonly Case[]])[] = [
     ciscoIos,
     [
       {
+        // Every type 7 key and encrypted password of a line, not only the first.
+        raw: ' key 7 0822AB key 7 1511CD password 7 AAA1 password 5 BBB2',
+        masked:
+          ' key 7 <secret hidden> key 7 <secret hidden> password 7 <secret hidden> password 5 <secret hidden>',
+        secret: '1511CD',
+      },
+      {
         raw: ' pre-shared-key address 192.0.2.1 key Kr1ngK3y',
         masked: ' pre-shared-key address 192.0.2.1 key <secret hidden>',
         secret: 'Kr1ngK3y',

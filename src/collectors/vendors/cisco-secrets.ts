@@ -51,8 +51,8 @@ export const CISCO_STYLE_SECRETS: readonly SecretRule[] = Object.freeze([
   { line: /^ntp authentication-key \d+ md5 (\S+)/ },
   // As Oxidized's IOS model: a type 7 key anywhere (`… key 7 0822455D0A16`), and an encrypted
   // password anywhere (NX-OS `ldap-server host … password 7 …`), whichever command it is in.
-  { line: /(?:^|\s)(?:\S+-)?key 7 ([0-9A-Fa-f]{4,})(?=\s|$)/ },
-  { line: /(?:^|\s)password \d+ (\S+)/ },
+  { line: /(?:^|\s)(?:\S+-)?key 7 ([0-9A-Fa-f]{4,})(?=\s|$)/g },
+  { line: /(?:^|\s)password \d+ (\S+)/g },
   // ASA: the LDAP bind password of an aaa-server, and the failover link's key.
   { line: /^\s+ldap-login-password (\S+)/ },
   { line: /^failover key(?: [08])? (\S+)/ },
