@@ -44,6 +44,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'aruba-aosw': 'aruba-aosw',
   arubainstant: 'aruba-instant',
   'aruba-instant': 'aruba-instant',
+  panos: 'panos',
+  'paloalto-panos': 'panos',
 });
 
 /**

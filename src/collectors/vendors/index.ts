@@ -23,6 +23,7 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
+import { panos } from './panos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -52,6 +53,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'hpe-comware',
   'aruba-aosw',
   'aruba-instant',
+  'panos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -76,4 +78,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'hpe-comware': hpeComware,
     'aruba-aosw': arubaAosw,
     'aruba-instant': arubaInstant,
+    panos,
   });

@@ -17,6 +17,7 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
+import { panos } from './panos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -40,6 +41,7 @@ const FACTORIES: Readonly<
   'hpe-comware': hpeComware,
   'aruba-aosw': arubaAosw,
   'aruba-instant': arubaInstant,
+  panos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
