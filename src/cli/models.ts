@@ -46,6 +46,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'aruba-instant': 'aruba-instant',
   panos: 'panos',
   'paloalto-panos': 'panos',
+  tmos: 'tmos',
+  'f5-tmos': 'tmos',
+  'f5-bigip': 'tmos',
 });
 
 /**

@@ -24,6 +24,7 @@ import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { panos } from './panos.js';
+import { tmos } from './tmos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -54,6 +55,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'aruba-aosw',
   'aruba-instant',
   'panos',
+  'tmos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -79,4 +81,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'aruba-aosw': arubaAosw,
     'aruba-instant': arubaInstant,
     panos,
+    tmos,
   });

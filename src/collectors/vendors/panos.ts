@@ -1,7 +1,7 @@
-import { lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
 import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+import { bracesCloseAtEnd } from './braces.js';
 
 /** The PAN-OS keywords whose value is a secret, in both output formats. */
 const SECRET_WORDS = [
@@ -34,20 +34,11 @@ const PANOS_SECRETS: readonly SecretRule[] = [
   PRIVATE_KEY_BLOCK,
 ];
 
-// Quoted strings (with \" escapes) hold braces that are not structure.
-const QUOTED = /"(?:[^"\\\n]|\\.)*"/g;
-
 /** Brace format: braces balance and the last line is `}`; set format: `set …` lines only. */
 function isCompletePanosConfiguration(normalizedText: string): boolean {
   const lines = normalizedText.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length === 0) return false;
-  if (lines.every((line) => line.startsWith('set '))) return true;
-  let depth = 0;
-  for (const character of normalizedText.replace(QUOTED, '')) {
-    if (character === '{') depth++;
-    else if (character === '}' && --depth < 0) return false;
-  }
-  return depth === 0 && lastNonBlankLine(normalizedText) === '}';
+  if (lines.length > 0 && lines.every((line) => line.startsWith('set '))) return true;
+  return bracesCloseAtEnd(normalizedText);
 }
 
 /**

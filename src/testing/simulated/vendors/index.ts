@@ -18,6 +18,7 @@ import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { panos } from './panos.js';
+import { tmos } from './tmos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -42,6 +43,7 @@ const FACTORIES: Readonly<
   'aruba-aosw': arubaAosw,
   'aruba-instant': arubaInstant,
   panos,
+  tmos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
