@@ -49,6 +49,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   tmos: 'tmos',
   'f5-tmos': 'tmos',
   'f5-bigip': 'tmos',
+  acos: 'acos',
+  'a10-acos': 'acos',
 });
 
 /**

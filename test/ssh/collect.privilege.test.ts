@@ -24,6 +24,7 @@ const PRIVILEGED_VENDORS = [
   'aruba-aoscx',
   'aruba-aosw',
   'aruba-instant',
+  'acos',
 ] as const;
 
 const lines: string[] = [];

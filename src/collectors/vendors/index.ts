@@ -25,6 +25,7 @@ import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
+import { acos } from './acos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -56,6 +57,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'aruba-instant',
   'panos',
   'tmos',
+  'acos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -82,4 +84,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'aruba-instant': arubaInstant,
     panos,
     tmos,
+    acos,
   });

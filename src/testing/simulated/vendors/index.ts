@@ -19,6 +19,7 @@ import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
+import { acos } from './acos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -44,6 +45,7 @@ const FACTORIES: Readonly<
   'aruba-instant': arubaInstant,
   panos,
   tmos,
+  acos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
