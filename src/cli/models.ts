@@ -51,6 +51,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'f5-bigip': 'tmos',
   acos: 'acos',
   'a10-acos': 'acos',
+  netscaler: 'netscaler',
+  'citrix-netscaler': 'netscaler',
 });
 
 /**

@@ -26,6 +26,7 @@ import { vyos } from './vyos.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
+import { netscaler } from './netscaler.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -58,6 +59,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'panos',
   'tmos',
   'acos',
+  'netscaler',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -85,4 +87,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     panos,
     tmos,
     acos,
+    netscaler,
   });

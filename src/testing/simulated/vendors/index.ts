@@ -20,6 +20,7 @@ import { vyos } from './vyos.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
+import { netscaler } from './netscaler.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -46,6 +47,7 @@ const FACTORIES: Readonly<
   panos,
   tmos,
   acos,
+  netscaler,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
