@@ -53,6 +53,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'a10-acos': 'acos',
   netscaler: 'netscaler',
   'citrix-netscaler': 'netscaler',
+  firewareos: 'firewareos',
+  'watchguard-fireware': 'firewareos',
 });
 
 /**

@@ -27,6 +27,7 @@ import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
+import { firewareos } from './firewareos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -60,6 +61,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'tmos',
   'acos',
   'netscaler',
+  'firewareos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -88,4 +90,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     tmos,
     acos,
     netscaler,
+    firewareos,
   });

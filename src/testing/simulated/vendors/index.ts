@@ -21,6 +21,7 @@ import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
+import { firewareos } from './firewareos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -48,6 +49,7 @@ const FACTORIES: Readonly<
   tmos,
   acos,
   netscaler,
+  firewareos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
