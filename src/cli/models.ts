@@ -55,6 +55,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'citrix-netscaler': 'netscaler',
   firewareos: 'firewareos',
   'watchguard-fireware': 'firewareos',
+  zynos: 'zynos',
+  zyxel: 'zynos',
 });
 
 /**

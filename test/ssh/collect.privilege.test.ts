@@ -25,6 +25,7 @@ const PRIVILEGED_VENDORS = [
   'aruba-aosw',
   'aruba-instant',
   'acos',
+  'zynos',
 ] as const;
 
 const lines: string[] = [];

@@ -28,6 +28,7 @@ import { tmos } from './tmos.js';
 import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
+import { zynos } from './zynos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -62,6 +63,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'acos',
   'netscaler',
   'firewareos',
+  'zynos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -91,4 +93,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     acos,
     netscaler,
     firewareos,
+    zynos,
   });

@@ -22,6 +22,7 @@ import { tmos } from './tmos.js';
 import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
+import { zynos } from './zynos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -50,6 +51,7 @@ const FACTORIES: Readonly<
   acos,
   netscaler,
   firewareos,
+  zynos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
