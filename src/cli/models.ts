@@ -57,6 +57,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'watchguard-fireware': 'firewareos',
   zynos: 'zynos',
   zyxel: 'zynos',
+  dlink: 'dlink',
+  'd-link': 'dlink',
 });
 
 /**

@@ -29,6 +29,7 @@ import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
+import { dlink } from './dlink.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -64,6 +65,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'netscaler',
   'firewareos',
   'zynos',
+  'dlink',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -94,4 +96,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     netscaler,
     firewareos,
     zynos,
+    dlink,
   });

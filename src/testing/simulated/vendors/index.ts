@@ -23,6 +23,7 @@ import { acos } from './acos.js';
 import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
+import { dlink } from './dlink.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -52,6 +53,7 @@ const FACTORIES: Readonly<
   netscaler,
   firewareos,
   zynos,
+  dlink,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
