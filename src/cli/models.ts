@@ -59,6 +59,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   zyxel: 'zynos',
   dlink: 'dlink',
   'd-link': 'dlink',
+  opengear: 'opengear',
 });
 
 /**

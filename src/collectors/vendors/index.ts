@@ -30,6 +30,7 @@ import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
+import { opengear } from './opengear.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -66,6 +67,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'firewareos',
   'zynos',
   'dlink',
+  'opengear',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -97,4 +99,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     firewareos,
     zynos,
     dlink,
+    opengear,
   });

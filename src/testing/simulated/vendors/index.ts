@@ -24,6 +24,7 @@ import { netscaler } from './netscaler.js';
 import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
+import { opengear } from './opengear.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -54,6 +55,7 @@ const FACTORIES: Readonly<
   firewareos,
   zynos,
   dlink,
+  opengear,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
