@@ -60,6 +60,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   dlink: 'dlink',
   'd-link': 'dlink',
   opengear: 'opengear',
+  edgecos: 'edgecos',
+  edgecore: 'edgecos',
 });
 
 /**

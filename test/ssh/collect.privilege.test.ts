@@ -26,6 +26,7 @@ const PRIVILEGED_VENDORS = [
   'aruba-instant',
   'acos',
   'zynos',
+  'edgecos',
 ] as const;
 
 const lines: string[] = [];

@@ -31,6 +31,7 @@ import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
 import { opengear } from './opengear.js';
+import { edgecos } from './edgecos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -68,6 +69,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'zynos',
   'dlink',
   'opengear',
+  'edgecos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -100,4 +102,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     zynos,
     dlink,
     opengear,
+    edgecos,
   });

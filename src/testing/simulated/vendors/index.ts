@@ -25,6 +25,7 @@ import { firewareos } from './firewareos.js';
 import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
 import { opengear } from './opengear.js';
+import { edgecos } from './edgecos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -56,6 +57,7 @@ const FACTORIES: Readonly<
   zynos,
   dlink,
   opengear,
+  edgecos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
