@@ -41,7 +41,6 @@ export const dlink: ConfigCollector = defineCollector({
   commands: ['show config current'],
   promptPattern: /^\r*[\w.@()/-]+:[\w-]+[#>] ?$/,
   pagerPattern: /^\s*CTRL\+C ESC q Quit SPACE n Next Page ENTER Next Entry a All\s*$/,
-  pagerResponse: 'a',
   exitCommand: 'logout',
   errorPatterns: [
     /^[ \t]*Available commands:/m,

@@ -69,7 +69,7 @@ export const panos: ConfigCollector = defineCollector({
       : ['set cli pager off'],
   commands: ['show config running'],
   promptPattern: /^[\w.@:-]+(?:\([\w-]+\))?[>#] ?$/,
-  pagerPattern: /^\s*lines \d+-\d+(?:\/\d+)?(?: \(END\))?\s*$/,
+  pagerPattern: /^\s*--More--\s*$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*Unknown command: /m,

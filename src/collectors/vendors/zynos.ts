@@ -40,7 +40,8 @@ export const zynos: ConfigCollector = defineCollector({
     privilegedPrompt: /#$/,
     failurePatterns: [/^[ \t]*%? ?(?:Invalid|Wrong|Incorrect) password/im],
   },
-  pagerPattern: /^\s*-- more --.*$/i,
+  // The whole line, so that a pager prompt cut off by a packet boundary is not answered twice.
+  pagerPattern: /^\s*-- more --, next page: Space, continue: c, quit: ESC\s*$/,
   exitCommand: 'exit',
   errorPatterns: [
     /^[ \t]*%? ?(?:Invalid (?:command|input)|Unknown command|Incomplete command)/im,

@@ -30,7 +30,9 @@ describe('dlink', () => {
     expect(dlink.commands({ device })).toEqual({ commands: ['show config current'] });
     expect(dlink.privilege).toBeUndefined();
     expect(dlink.exitCommand).toBe('logout');
-    expect(dlink.pagerResponse).toBe('a');
+    expect(
+      dlink.pagerPattern?.test('CTRL+C ESC q Quit SPACE n Next Page ENTER Next Entry a All'),
+    ).toBe(true);
   });
 
   it('recognises its error texts', () => {

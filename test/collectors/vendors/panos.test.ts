@@ -35,8 +35,7 @@ describe('panos', () => {
     ]);
     expect(panos.commands({ device })).toEqual({ commands: ['show config running'] });
     expect(panos.privilege).toBeUndefined();
-    expect(panos.pagerPattern?.test('lines 1-24 ')).toBe(true);
-    expect(panos.pagerPattern?.test('lines 25-48/120 (END) ')).toBe(true);
+    expect(panos.pagerPattern?.test('--More--')).toBe(true);
   });
 
   it('recognises its error texts', () => {

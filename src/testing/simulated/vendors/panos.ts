@@ -14,7 +14,7 @@ const COMMANDS: Readonly<Record<string, PanosCommand>> = {
   quit: 'exit',
 };
 
-const PAGER = 'lines 1-24 ';
+const PAGER = '--More--';
 
 /**
  * A brace-format configuration as PAN-OS prints it in the set format: one `set <path> <value>`
@@ -34,8 +34,7 @@ export function panosSetFormat(config: string): string {
 }
 
 /**
- * Palo Alto PAN-OS 10/11, operational mode: prompt `admin@PA-220> `; a `less`-style pager
- * (`lines 1-24 `) that `set cli pager off` turns off; `set cli config-output-format set` switches
+ * Palo Alto PAN-OS 10/11, operational mode: prompt `admin@PA-220> `; a pager (`--More--`) that `set cli pager off` turns off; `set cli config-output-format set` switches
  * `show config running` from the brace format to the set format. Commands must be typed in full:
  * anything else is `Unknown command: <word>` (an unknown first word) or `Invalid syntax.`.
  */
