@@ -30,6 +30,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'mikrotik-routeros': 'routeros',
   linuxgeneric: 'linux',
   linux: 'linux',
+  pfsense: 'pfsense',
 });
 
 /**
