@@ -31,6 +31,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   linuxgeneric: 'linux',
   linux: 'linux',
   pfsense: 'pfsense',
+  opnsense: 'opnsense',
 });
 
 /**

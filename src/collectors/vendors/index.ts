@@ -19,6 +19,7 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
+import { opnsense } from './opnsense.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -44,6 +45,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'vyos',
   'linux',
   'pfsense',
+  'opnsense',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -64,4 +66,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     vyos,
     linux,
     pfsense,
+    opnsense,
   });
