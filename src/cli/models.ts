@@ -32,6 +32,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   linux: 'linux',
   pfsense: 'pfsense',
   opnsense: 'opnsense',
+  mlnxos: 'mlnxos',
+  onyx: 'mlnxos',
 });
 
 /**

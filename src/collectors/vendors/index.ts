@@ -20,6 +20,7 @@ import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
+import { mlnxos } from './mlnxos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -46,6 +47,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'linux',
   'pfsense',
   'opnsense',
+  'mlnxos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -67,4 +69,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     linux,
     pfsense,
     opnsense,
+    mlnxos,
   });

@@ -114,6 +114,8 @@ export async function startRecordedDevice(
     const reply = session.commands.get(input);
     if (reply !== undefined) return reply;
     const command = input.replace(/\r?\n$/, '');
+    // An empty line the recording lacks gets what every CLI answers: a new line and the prompt.
+    if (command === '') return `\r\n${prompt}`;
     unknownCommands.push(command);
     return `${command}\r\n${unknownReply(command)}${prompt}`;
   };

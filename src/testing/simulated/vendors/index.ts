@@ -14,6 +14,7 @@ import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
+import { mlnxos } from './mlnxos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -34,6 +35,7 @@ const FACTORIES: Readonly<
   linux,
   pfsense,
   opnsense,
+  mlnxos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
