@@ -34,6 +34,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   opnsense: 'opnsense',
   mlnxos: 'mlnxos',
   onyx: 'mlnxos',
+  sonicos: 'sonicos',
 });
 
 /**

@@ -21,6 +21,7 @@ import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
+import { sonicos } from './sonicos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -48,6 +49,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'pfsense',
   'opnsense',
   'mlnxos',
+  'sonicos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -70,4 +72,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     pfsense,
     opnsense,
     mlnxos,
+    sonicos,
   });

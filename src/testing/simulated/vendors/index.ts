@@ -15,6 +15,7 @@ import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
+import { sonicos } from './sonicos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -36,6 +37,7 @@ const FACTORIES: Readonly<
   pfsense,
   opnsense,
   mlnxos,
+  sonicos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
