@@ -35,6 +35,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   mlnxos: 'mlnxos',
   onyx: 'mlnxos',
   sonicos: 'sonicos',
+  netgear: 'netgear',
 });
 
 /**

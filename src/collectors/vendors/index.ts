@@ -22,6 +22,7 @@ import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
+import { netgear } from './netgear.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -50,6 +51,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'opnsense',
   'mlnxos',
   'sonicos',
+  'netgear',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -73,4 +75,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     opnsense,
     mlnxos,
     sonicos,
+    netgear,
   });

@@ -16,6 +16,7 @@ import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
+import { netgear } from './netgear.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -38,6 +39,7 @@ const FACTORIES: Readonly<
   opnsense,
   mlnxos,
   sonicos,
+  netgear,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
