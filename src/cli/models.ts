@@ -36,6 +36,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   onyx: 'mlnxos',
   sonicos: 'sonicos',
   netgear: 'netgear',
+  tplink: 'tplink',
 });
 
 /**

@@ -23,6 +23,7 @@ import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
+import { tplink } from './tplink.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -52,6 +53,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'mlnxos',
   'sonicos',
   'netgear',
+  'tplink',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -76,4 +78,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     mlnxos,
     sonicos,
     netgear,
+    tplink,
   });

@@ -17,6 +17,7 @@ import { opnsense } from './opnsense.js';
 import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
+import { tplink } from './tplink.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -40,6 +41,7 @@ const FACTORIES: Readonly<
   mlnxos,
   sonicos,
   netgear,
+  tplink,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
