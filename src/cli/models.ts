@@ -37,6 +37,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   sonicos: 'sonicos',
   netgear: 'netgear',
   tplink: 'tplink',
+  firelinuxos: 'firelinuxos',
+  ftd: 'firelinuxos',
 });
 
 /**

@@ -24,6 +24,7 @@ import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
+import { firelinuxos } from './firelinuxos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -54,6 +55,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'sonicos',
   'netgear',
   'tplink',
+  'firelinuxos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -79,4 +81,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     sonicos,
     netgear,
     tplink,
+    firelinuxos,
   });

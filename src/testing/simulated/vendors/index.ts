@@ -18,6 +18,7 @@ import { mlnxos } from './mlnxos.js';
 import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
+import { firelinuxos } from './firelinuxos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -42,6 +43,7 @@ const FACTORIES: Readonly<
   sonicos,
   netgear,
   tplink,
+  firelinuxos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
