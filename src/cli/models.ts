@@ -39,6 +39,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   tplink: 'tplink',
   firelinuxos: 'firelinuxos',
   ftd: 'firelinuxos',
+  efos: 'efos',
 });
 
 /**

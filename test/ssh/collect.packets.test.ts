@@ -63,7 +63,8 @@ function longConfig(vendor: SimulatedVendorId): string {
       );
       extra.push(
         `  ip address 198.51.100.${n} 255.255.255.255`,
-        vendor === 'huawei-vrp' ? '#' : '!',
+        // EFOS closes every interface block with `exit`, and counts them to tell a whole output.
+        vendor === 'huawei-vrp' ? '#' : vendor === 'efos' ? 'exit' : '!',
       );
     }
   }

@@ -25,6 +25,7 @@ import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
+import { efos } from './efos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -56,6 +57,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'netgear',
   'tplink',
   'firelinuxos',
+  'efos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -82,4 +84,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     netgear,
     tplink,
     firelinuxos,
+    efos,
   });

@@ -19,6 +19,7 @@ import { sonicos } from './sonicos.js';
 import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
+import { efos } from './efos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -44,6 +45,7 @@ const FACTORIES: Readonly<
   netgear,
   tplink,
   firelinuxos,
+  efos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
