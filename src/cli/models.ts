@@ -40,6 +40,7 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   firelinuxos: 'firelinuxos',
   ftd: 'firelinuxos',
   efos: 'efos',
+  cumulus: 'cumulus',
 });
 
 /**

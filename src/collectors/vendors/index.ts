@@ -26,6 +26,7 @@ import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
+import { cumulus } from './cumulus.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -58,6 +59,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'tplink',
   'firelinuxos',
   'efos',
+  'cumulus',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -85,4 +87,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     tplink,
     firelinuxos,
     efos,
+    cumulus,
   });

@@ -20,6 +20,7 @@ import { netgear } from './netgear.js';
 import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
+import { cumulus } from './cumulus.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -46,6 +47,7 @@ const FACTORIES: Readonly<
   tplink,
   firelinuxos,
   efos,
+  cumulus,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
