@@ -1,6 +1,7 @@
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
 import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+import { isWholeFastpathConfig } from './fastpath.js';
 
 /**
  * EFOS secrets: `password <value>` of local users and `enable`, SNMP communities, RADIUS and
@@ -12,13 +13,6 @@ const EFOS_SECRETS: readonly SecretRule[] = [
   { line: /^\s*(?:radius-server|tacacs-server) .*\bkey (?:\d+ )?("[^"]*"|\S+)/ },
   PRIVATE_KEY_BLOCK,
 ];
-
-/**
- * Lines that open a block closed by `exit`. One missing here only makes the check more lenient:
- * its `exit` takes the count below zero, which still reads as closed.
- */
-const BLOCK_OPENER =
-  /^(?:configure|vlan database|line \S+|interface \S+|(?:ipv6 )?router \S+(?: \S+)?|policy-map .+|class-map .+|class \S+)$/;
 
 /**
  * Broadcom EFOS (Enhanced Fabric OS, FASTPATH's successor: NetApp BES/Cluster switches, Edgecore
@@ -50,13 +44,7 @@ export const efos: ConfigCollector = defineCollector({
     /^[ \t]*% (?:Incomplete|Ambiguous) command/m,
     /^[ \t]*(?:Error: )?Command authorization failed/m,
   ],
-  isComplete: (text) =>
-    /^!Current Configuration:$/m.test(text) &&
-    text.split('\n').reduce((depth, raw) => {
-      const line = raw.trim();
-      if (line === 'exit') return depth - 1;
-      return BLOCK_OPENER.test(line) ? depth + 1 : depth;
-    }, 0) <= 0,
+  isComplete: isWholeFastpathConfig,
   normalization: {
     dropLines: [
       /^!System Up Time\b/,

@@ -2,6 +2,7 @@ import { lastNonBlankLine } from '../config-text.js';
 import { defineCollector } from '../define.js';
 import type { ConfigCollector } from '../types.js';
 import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
+import { isWholeFastpathConfig } from './fastpath.js';
 
 /**
  * Netgear secrets: every `encrypted <value>` (user secrets, SNMPv3 keys), `password <value>`,
@@ -22,8 +23,9 @@ const NETGEAR_SECRETS: readonly SecretRule[] = [
  * the smart pro series) over an interactive shell: `enable` where the account lands at `>`,
  * `terminal length 0`, then `show running-config`.
  *
- * Complete when the configuration header is there (`SYSTEM CONFIG FILE ::= BEGIN` or
- * `!Current Configuration:`) and the last line closes a block (`!`, `exit` or `end`).
+ * Complete: on the smart managed pro CLI, `SYSTEM CONFIG FILE ::= BEGIN` and a last line `!`; on
+ * FASTPATH, the `!Current Configuration:` header and every block closed by its `exit` (the output
+ * has no end marker).
  * Normalization drops `! System Up Time …` and `Current SNTP Synchronized Time: …`.
  */
 export const netgear: ConfigCollector = defineCollector({
@@ -48,8 +50,9 @@ export const netgear: ConfigCollector = defineCollector({
     /^[ \t]*Command not found/m,
   ],
   isComplete: (text) =>
-    /^(?:SYSTEM CONFIG FILE ::= BEGIN|!Current Configuration:)$/m.test(text) &&
-    /^(?:!|exit|end)$/.test(lastNonBlankLine(text)),
+    /^SYSTEM CONFIG FILE ::= BEGIN$/m.test(text)
+      ? lastNonBlankLine(text) === '!'
+      : isWholeFastpathConfig(text),
   normalization: {
     dropLines: [/^!\s*System Up Time\b/, /^!?\s*Current SNTP Synchronized Time:/],
   },
