@@ -16,6 +16,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'nats/index': 'src/nats/index.ts',
+      'prometheus/index': 'src/prometheus/index.ts',
       'redis/index': 'src/redis/index.ts',
       'testing/index': 'src/testing/index.ts',
     },
