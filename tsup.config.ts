@@ -15,6 +15,7 @@ export default defineConfig([
     ...common,
     entry: {
       index: 'src/index.ts',
+      'hooks/index': 'src/hooks/index.ts',
       'nats/index': 'src/nats/index.ts',
       'prometheus/index': 'src/prometheus/index.ts',
       'redis/index': 'src/redis/index.ts',
