@@ -57,9 +57,10 @@ export interface Notification {
   diff?: string;
   /**
    * Why `diff` is absent although diffs were asked for: `secrets-not-masked`, `no-previous`
-   * (the notifier has not seen the previous text), `too-large`.
+   * (the notifier has not seen the previous text), `too-large`, `diff-unavailable` (the optional
+   * package `diff` is not installed).
    */
-  diffOmitted?: 'secrets-not-masked' | 'no-previous' | 'too-large';
+  diffOmitted?: 'secrets-not-masked' | 'no-previous' | 'too-large' | 'diff-unavailable';
   /** The error kind (`backup-failed`, `device-blocked`). */
   kind?: string;
   /** The scheduler's message about the failure: names the device and what to do, no secrets. */

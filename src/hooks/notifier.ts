@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createTwoFilesPatch } from 'diff';
+import type { createTwoFilesPatch as CreateTwoFilesPatch } from 'diff';
 import { ExponentialBackoff, type BackoffPolicy } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -81,7 +81,7 @@ export interface Notifier {
 
 interface Job {
   readonly target: HookTarget;
-  readonly notification: () => Notification;
+  readonly notification: () => Promise<Notification>;
 }
 
 /**
@@ -140,12 +140,12 @@ export function createNotifier(scheduler: BackupScheduler, options: NotifierOpti
     for (const wake of waiters) wake();
   };
 
-  const enqueue = (event: NotificationEvent, build: () => Notification) => {
+  const enqueue = (event: NotificationEvent, build: () => Notification | Promise<Notification>) => {
     if (closed) return;
     // Built once, at its first delivery, and shared by every target: a diff is computed off the
     // backup's path, and only once.
-    let built: Notification | undefined;
-    const notification = () => (built ??= build());
+    let built: Promise<Notification> | undefined;
+    const notification = () => (built ??= Promise.resolve().then(build));
     for (const target of targets) {
       if (target.events && !target.events.includes(event)) continue;
       if (waiting.length >= queueSize) {
@@ -174,7 +174,14 @@ export function createNotifier(scheduler: BackupScheduler, options: NotifierOpti
   };
 
   const run = async (job: Job) => {
-    const notification = job.notification();
+    let notification: Notification;
+    try {
+      notification = await job.notification();
+    } catch {
+      counts.failed++;
+      logger.error({ target: describeTarget(job.target) }, 'notification could not be built');
+      return;
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         await deliver(job.target, notification, clock, closing.signal);
@@ -277,7 +284,7 @@ interface ListenContext {
   maxDiffInputBytes: number;
   snapshots: SnapshotTap | undefined;
   now: () => string;
-  enqueue: (event: NotificationEvent, build: () => Notification) => void;
+  enqueue: (event: NotificationEvent, build: () => Notification | Promise<Notification>) => void;
 }
 
 interface Published {
@@ -328,28 +335,32 @@ function listen(scheduler: BackupScheduler, ctx: ListenContext): () => void {
       }
     }
     const at = ctx.now();
+    const who = device(deviceId);
     if (event.changed) {
       const fromStore = published?.previous;
-      const sha256Before =
-        before ??
-        (fromStore ? createHash('sha256').update(fromStore.text).digest('hex') : undefined);
-      ctx.enqueue('config-changed', () => ({
-        event: 'config-changed',
-        at,
-        ...device(deviceId),
-        ...(sha256Before !== undefined ? { sha256Before } : {}),
-        sha256After: sha256,
-        ...(snapshot ? { collectedAt: snapshot.collectedAt.toISOString() } : {}),
-        ...(ctx.includeDiff
-          ? diffPart(deviceId, snapshot, previousText, fromStore, before, ctx.maxDiffInputBytes)
-          : {}),
-      }));
+      ctx.enqueue('config-changed', async () => {
+        // Off the backup's path: at the first delivery, once for every target.
+        const sha256Before =
+          before ??
+          (fromStore ? createHash('sha256').update(fromStore.text).digest('hex') : undefined);
+        return {
+          event: 'config-changed',
+          at,
+          ...who,
+          ...(sha256Before !== undefined ? { sha256Before } : {}),
+          sha256After: sha256,
+          ...(snapshot ? { collectedAt: snapshot.collectedAt.toISOString() } : {}),
+          ...(ctx.includeDiff
+            ? await diffPart(deviceId, snapshot, previousText, fromStore, ctx.maxDiffInputBytes)
+            : {}),
+        };
+      });
     }
     if (unhealthy.delete(deviceId)) {
       ctx.enqueue('device-healthy', () => ({
         event: 'device-healthy',
         at,
-        ...device(deviceId),
+        ...who,
         sha256After: sha256,
       }));
     }
@@ -360,24 +371,27 @@ function listen(scheduler: BackupScheduler, ctx: ListenContext): () => void {
     if (event.consecutiveFailures < ctx.failureThreshold || unhealthy.has(event.deviceId)) return;
     unhealthy.add(event.deviceId);
     const at = ctx.now();
+    const who = device(event.deviceId);
+    const sha256Before = lastSha.get(event.deviceId);
     ctx.enqueue('backup-failed', () => ({
       event: 'backup-failed',
       at,
-      ...device(event.deviceId),
+      ...who,
       kind: event.kind,
       message: event.message,
       consecutiveFailures: event.consecutiveFailures,
-      ...(lastSha.has(event.deviceId) ? { sha256Before: lastSha.get(event.deviceId)! } : {}),
+      ...(sha256Before !== undefined ? { sha256Before } : {}),
     }));
   };
 
   const onBlocked = (event: Payload<'device:blocked'>) => {
     unhealthy.add(event.deviceId);
     const at = ctx.now();
+    const who = device(event.deviceId);
     ctx.enqueue('device-blocked', () => ({
       event: 'device-blocked',
       at,
-      ...device(event.deviceId),
+      ...who,
       kind: event.kind,
       message: event.message,
     }));
@@ -407,14 +421,13 @@ function listen(scheduler: BackupScheduler, ctx: ListenContext): () => void {
 }
 
 /** The `diff` or `diffOmitted` of a change, and the previous hash from the store when known. */
-function diffPart(
+async function diffPart(
   deviceId: string,
   snapshot: Snapshot | undefined,
   previousText: string | undefined,
   fromStore: PreviousConfig | undefined,
-  before: string | undefined,
   maxBytes: number,
-): Pick<Notification, 'diff' | 'diffOmitted'> {
+): Promise<Pick<Notification, 'diff' | 'diffOmitted'>> {
   if (!snapshot) return { diffOmitted: 'no-previous' };
   if (!snapshot.secretsMasked) return { diffOmitted: 'secrets-not-masked' };
   let oldText = previousText;
@@ -426,13 +439,20 @@ function diffPart(
   if (Buffer.byteLength(oldText) > maxBytes || Buffer.byteLength(snapshot.configText) > maxBytes) {
     return { diffOmitted: 'too-large' };
   }
+  let createTwoFilesPatch: typeof CreateTwoFilesPatch;
+  try {
+    // An optional peer dependency: needed only for diffs.
+    ({ createTwoFilesPatch } = await import('diff'));
+  } catch {
+    return { diffOmitted: 'diff-unavailable' };
+  }
   const diff = createTwoFilesPatch(
     `a/${deviceId}`,
     `b/${deviceId}`,
     oldText,
     snapshot.configText,
-    before,
-    snapshot.sha256,
+    undefined,
+    undefined,
     { context: 3, maxEditLength: 20_000 },
   );
   return diff === undefined ? { diffOmitted: 'too-large' } : { diff };
