@@ -135,6 +135,32 @@ describe('hooks: in the inventory', () => {
     });
   });
 
+  it('takes the example of docs/cli.md as written', () => {
+    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('\n## Hooks\n'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const inventory = parseInventory(
+      `${yaml}devices:\n  - { id: r1, host: 192.0.2.1, vendor: routeros, username: u, password_env: PW }\n`,
+      { file: join(dir, 'devices.yaml') },
+    );
+    expect(inventory.hooks).toMatchObject({
+      failureThreshold: 3,
+      includeDiff: true,
+      webhooks: [
+        { urlEnv: 'CHAT_WEBHOOK_URL', headersEnv: { Authorization: 'CHAT_AUTH_HEADER' } },
+        { url: 'http://127.0.0.1:8080/confsnap', headers: { 'X-Source': 'confsnap' } },
+      ],
+      execs: [
+        {
+          command: join(dir, 'hooks/on-change.sh'),
+          args: ['--channel', 'network-ops'],
+          passEnv: ['SLACK_TOKEN'],
+          timeoutMs: 30_000,
+        },
+      ],
+    });
+  });
+
   it('has no hooks when the section is absent', () => {
     expect(parse(undefined).hooks).toBeUndefined();
   });
