@@ -401,12 +401,20 @@ function webhookUrls(command: string, values: Values): string[] {
     let ok = false;
     try {
       const parsed = new URL(url);
-      ok = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+      ok =
+        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+        parsed.username === '' &&
+        parsed.password === '';
     } catch {
       ok = false;
     }
     // The URL may hold a token: the message does not repeat it.
-    if (!ok) throw new UsageError('--webhook must be an http:// or https:// URL', command);
+    if (!ok) {
+      throw new UsageError(
+        "--webhook must be an http:// or https:// URL without user:password@ (put a token in the inventory's hooks: headers_env)",
+        command,
+      );
+    }
   }
   return urls;
 }

@@ -9,7 +9,7 @@ import type { SnapshotPublisher } from '../core/ports.js';
 import type { Logger } from '../core/logger.js';
 import type { Notifier, NotifierOptions, PreviousConfig } from '../hooks/index.js';
 import type { Inventory } from './inventory.js';
-import type { ExecSpec, WebhookSpec } from './inventory/hooks.js';
+import { isHttpUrl, type ExecSpec, type WebhookSpec } from './inventory/hooks.js';
 import { SetupError } from './publishers.js';
 
 /** How long the CLI waits for deliveries still queued when it ends. */
@@ -107,8 +107,11 @@ function required(env: PrepareHooksOptions['env'], name: string, where: string):
 function webhookOf(spec: WebhookSpec, index: number, env: PrepareHooksOptions['env']) {
   const where = `hooks.webhooks[${index}]`;
   const url = spec.url ?? required(env, spec.urlEnv!, `${where}.url_env`);
-  if (!/^https?:\/\//i.test(url)) {
-    throw new SetupError(`${where}.url_env: ${spec.urlEnv} must hold an http(s) URL`, 2);
+  if (!isHttpUrl(url)) {
+    throw new SetupError(
+      `${where}.url_env: ${spec.urlEnv} must hold an http(s) URL without user:password@`,
+      2,
+    );
   }
   const headers: Record<string, string> = { ...spec.headers };
   for (const [header, name] of Object.entries(spec.headersEnv)) {

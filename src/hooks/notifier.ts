@@ -470,6 +470,12 @@ function checkTargets(options: NotifierOptions): HookTarget[] {
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new TypeError(`createNotifier: webhooks[${index}].url must be an http(s) URL`);
     }
+    if (url.username !== '' || url.password !== '') {
+      // fetch refuses such URLs; and the credentials belong in a header, which is never logged.
+      throw new TypeError(
+        `createNotifier: webhooks[${index}].url must not hold credentials (user:password@); send them in headers (authorization)`,
+      );
+    }
     checkEvents(`webhooks[${index}]`, webhook.events);
     checkTimeout(`webhooks[${index}]`, webhook.timeoutMs);
     targets.push({ type: 'webhook', ...webhook });

@@ -76,8 +76,12 @@ describe('--webhook', () => {
     const call = () =>
       parseBackupArgs(['--inventory', 'i', '--out', 'o', '--webhook', 'ftp://tok3n@x/'], dir);
     expect(call).toThrow(UsageError);
-    expect(call).toThrow('--webhook must be an http:// or https:// URL');
+    expect(call).toThrow(/--webhook must be an http:\/\/ or https:\/\/ URL/);
     expect(call).not.toThrow(/tok3n/);
+    const withCredentials = () =>
+      parseBackupArgs(['--inventory', 'i', '--out', 'o', '--webhook', 'https://u:s3cret@x/'], dir);
+    expect(withCredentials).toThrow(/without user:password@/);
+    expect(withCredentials).not.toThrow(/s3cret/);
   });
 });
 
@@ -184,7 +188,7 @@ describe('hooks: in the inventory', () => {
         'hooks.failure_threshold: must be a whole number from 1 to 1000',
         'hooks.include_diff: must be true or false',
         expect.stringMatching(/^hooks\.webhook: unknown key/),
-        'hooks.webhooks[0].url: must be an http:// or https:// URL',
+        'hooks.webhooks[0].url: must be an http:// or https:// URL without user:password@ (use headers_env)',
         expect.stringMatching(/^hooks\.webhooks\[1\]\.url: give url: or url_env:/),
         expect.stringMatching(/^hooks\.webhooks\[2\]\.events: must be a list of events out of/),
         expect.stringMatching(/^hooks\.webhooks\[2\]\.timeout: must be a duration/),

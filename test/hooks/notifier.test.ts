@@ -482,6 +482,7 @@ describe('createNotifier options', () => {
   it.each([
     [{ webhooks: [{ url: 'ftp://x' }] }, /webhooks\[0\]\.url must be an http\(s\) URL/],
     [{ webhooks: [{ url: 'not a url' }] }, /webhooks\[0\]\.url/],
+    [{ webhooks: [{ url: 'https://u:p@x/' }] }, /must not hold credentials/],
     [{ execs: [{ command: '' }] }, /execs\[0\]\.command/],
     [{ failureThreshold: 0 }, /failureThreshold must be an integer >= 1/],
     [{ queueSize: 1.5 }, /queueSize/],

@@ -178,7 +178,7 @@ function validateWebhook(
   if ((url === undefined) === (urlEnv === undefined)) {
     fail('url', 'give url: or url_env: (the environment variable holding the URL), one of them');
   } else if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) {
-    fail('url', 'must be an http:// or https:// URL');
+    fail('url', 'must be an http:// or https:// URL without user:password@ (use headers_env)');
   } else if (urlEnv !== undefined && (typeof urlEnv !== 'string' || !ENV_NAME.test(urlEnv))) {
     fail('url_env', 'must be the name of an environment variable');
   }
@@ -270,10 +270,15 @@ function validateExec(
   };
 }
 
-function isHttpUrl(text: string): boolean {
+/** An http(s) URL without credentials (fetch refuses those; a token goes in `headers_env`). */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.username === '' &&
+      url.password === ''
+    );
   } catch {
     return false;
   }
