@@ -318,6 +318,37 @@ writeFileSync(process.argv[2], JSON.stringify(Object.fromEntries(Object.entries(
     }
   });
 
+  it('run posts changes and blocks as they happen, and stops cleanly', async () => {
+    const good = await lab.start(PASSWORD, { vendor: 'routeros', config: CONFIG });
+    const locked = await lab.start('another-password', { vendor: 'routeros', config: CONFIG });
+    const inventory = writeInventory(dir, {
+      defaults: { username: USERNAME, password_env: 'ROUTER_PASSWORD' },
+      devices: [entry('r1', good), entry('r2', locked)],
+    });
+    const controller = new AbortController();
+    const running = cli(
+      [
+        'run',
+        ...['--inventory', inventory, '--out', join(dir, 'out'), '--interval', '1s'],
+        ...['--webhook', `${receiver.origin}/run`],
+      ],
+      { env: { ROUTER_PASSWORD: PASSWORD }, cwd: dir, signal: controller.signal },
+    );
+    await receiver.waitForRequests(2, 20_000);
+    controller.abort(new Error('SIGTERM'));
+    const run = await running;
+    expect(run.code, run.all()).toBe(0);
+    const events = receiver.requests.map((r) => r.body as Notification);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'config-changed', deviceId: 'r1' }),
+        expect.objectContaining({ event: 'device-blocked', deviceId: 'r2', kind: 'auth-failed' }),
+      ]),
+    );
+    expect(events.some((e) => e.event === 'run-finished')).toBe(false);
+    expect(receiver.requests.some((r) => r.rawBody.includes('another-password'))).toBe(false);
+  });
+
   it('says so, and still exits 0, when a webhook cannot be reached', async () => {
     const router = await lab.start(PASSWORD, { vendor: 'routeros', config: CONFIG });
     const inventory = writeInventory(dir, {
