@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_HTTP_TOKEN_ENV, parseHttpAddress, type HttpAddress } from './http/address.js';
 
 /** Bad usage: an unknown command or option, a missing or malformed value. Exit code 2. */
 export class UsageError extends Error {
@@ -59,6 +60,10 @@ export interface BackupArgs extends PipelineArgs {
 export interface RunArgs extends PipelineArgs {
   readonly intervalMs: number;
   readonly redisUrl: string | undefined;
+  /** `--http ADDR`: serve the HTTP API and web UI there. */
+  readonly http?: HttpAddress;
+  /** `--http-token-env NAME`: the variable holding the bearer token (default CONFSNAP_HTTP_TOKEN). */
+  readonly httpTokenEnv?: string;
 }
 
 /** `confsnap hostkeys`. */
@@ -77,6 +82,7 @@ Commands:
   show       print the latest config of a device
   diff       show how a device's config changed (git output)
   inventory  convert an Oxidized router.db to a YAML inventory
+  record     record a session with one device as a replayable test case
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
@@ -139,6 +145,11 @@ ${PIPELINE_HELP}
   --redis URL          share locks and last-success times with other instances through Redis,
                        and skip devices whose device:<id>:status key is not "online"
                        (--nats also answers manual triggers on config.backup.trigger)
+  --http ADDR          serve the HTTP API and web UI on ADDR: PORT (on 127.0.0.1), HOST:PORT or
+                       [IPv6]:PORT; beyond loopback only with a token (--http-token-env)
+  --http-token-env NAME
+                       the environment variable holding the HTTP bearer token (default
+                       ${DEFAULT_HTTP_TOKEN_ENV}); when set, every route but /healthz needs it
 
 Exit codes: 0 stopped cleanly, 1 could not start (e.g. NATS unreachable), 2 bad usage, inventory
 or setup (a secret, --out or the pin file).
@@ -195,6 +206,8 @@ const RUN_OPTIONS: Options = {
   ...PIPELINE_OPTIONS,
   interval: { type: 'string' },
   redis: { type: 'string' },
+  http: { type: 'string' },
+  'http-token-env': { type: 'string' },
 };
 const HOSTKEYS_OPTIONS: Options = {
   ...HELP_OPTION,
@@ -456,10 +469,25 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs | 'h
     }
     intervalMs = parsedMs;
   }
+  const httpText = optionalString('run', parsed.values, 'http');
+  const http = httpText === undefined ? undefined : parseHttpAddress(httpText);
+  if (typeof http === 'string') throw new UsageError(`--http: ${http}`, 'run');
+  const httpTokenEnv = optionalString('run', parsed.values, 'http-token-env');
+  if (httpTokenEnv !== undefined && http === undefined) {
+    throw new UsageError('--http-token-env applies to --http ADDR only', 'run');
+  }
+  if (httpTokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(httpTokenEnv)) {
+    throw new UsageError(
+      `--http-token-env must name an environment variable (letters, digits, _); got "${httpTokenEnv}"`,
+      'run',
+    );
+  }
   return {
     ...base,
     intervalMs,
     redisUrl: urlOption('run', parsed.values, 'redis', ['redis', 'rediss']),
+    ...(http === undefined ? {} : { http }),
+    ...(httpTokenEnv === undefined ? {} : { httpTokenEnv }),
   };
 }
 

@@ -30,6 +30,20 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'mikrotik-routeros': 'routeros',
   linuxgeneric: 'linux',
   linux: 'linux',
+  ironware: 'ruckus-icx',
+  fastiron: 'ruckus-icx',
+  'ruckus-icx': 'ruckus-icx',
+  aoscx: 'aruba-aoscx',
+  'arubaos-cx': 'aruba-aoscx',
+  'aruba-aoscx': 'aruba-aoscx',
+  comware: 'hpe-comware',
+  h3c: 'hpe-comware',
+  'hp-comware': 'hpe-comware',
+  'hpe-comware': 'hpe-comware',
+  aosw: 'aruba-aosw',
+  'aruba-aosw': 'aruba-aosw',
+  arubainstant: 'aruba-instant',
+  'aruba-instant': 'aruba-instant',
 });
 
 /**
