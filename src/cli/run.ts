@@ -10,6 +10,7 @@ import { findSecretProblems, inventoryCredentials, requireSecrets } from './cred
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
 import { closeHooks, prepareHooks } from './hooks.js';
+import { schedulerMetricsText } from './metrics.js';
 import type { Notifier } from '../hooks/index.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import {
@@ -180,8 +181,12 @@ async function runScheduler(
     if (args.http !== undefined && access !== undefined) {
       const { ConfigHistory } = await import('./http/history.js');
       const { startHttpApi } = await import('./http/server.js');
+      const metrics = await schedulerMetricsText(scheduler, notifier, (line) =>
+        log(`note: ${line}`),
+      );
       httpApi = await startHttpApi(args.http, {
         scheduler,
+        ...(metrics ? { metrics } : {}),
         history: new ConfigHistory(args.out),
         access,
         groupOf: (id) => source.current.deviceGroups?.get(id),
