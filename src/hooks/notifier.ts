@@ -265,11 +265,9 @@ export function createNotifier(scheduler: BackupScheduler, options: NotifierOpti
 
   return {
     runFinished(summary) {
-      enqueue('run-finished', () => ({
-        event: 'run-finished',
-        at: new Date(clock.now()).toISOString(),
-        summary: { ...summary },
-      }));
+      const at = new Date(clock.now()).toISOString();
+      const counted = { ...summary };
+      enqueue('run-finished', () => ({ event: 'run-finished', at, summary: counted }));
     },
     stats: () => ({ ...counts, queued: waiting.length + running }),
     flush,

@@ -1,15 +1,18 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../src/core/device.js';
 import type { Logger } from '../../src/core/logger.js';
 import { createNotifier, SnapshotTap, type Notification } from '../../src/hooks/index.js';
+import { registerSchedulerMetrics } from '../../src/prometheus/index.js';
 import { BackupScheduler } from '../../src/scheduler/scheduler.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { FakeCollector } from '../../src/testing/fake-collector.js';
 import { MemorySnapshotPublisher } from '../../src/testing/memory-publisher.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../harness/webhook-receiver.js';
+import { parseExposition } from '../prometheus/exposition.js';
 
 const SECOND = 1_000;
 const INTERVAL = 6 * 3_600_000;
@@ -377,6 +380,26 @@ describe('createNotifier delivery', () => {
     receiver.release();
     await notifier.flush();
     await scheduler.stop();
+    await notifier.close();
+  });
+});
+
+describe('createNotifier with metrics', () => {
+  it('exposes its delivered, failed and dropped counts through registerSchedulerMetrics', async () => {
+    const { scheduler } = fleet([]);
+    receiver.respondWith(200, 404);
+    const notifier = createNotifier(scheduler, { webhooks: [{ url: receiver.origin }] });
+    const registry = new Registry();
+    registerSchedulerMetrics(scheduler, { registry, notifier });
+    notifier.runFinished({ devices: 0, succeeded: 0, failed: 0, changed: 0 });
+    await notifier.flush();
+    notifier.runFinished({ devices: 0, succeeded: 0, failed: 0, changed: 0 });
+    await notifier.flush();
+    const m = parseExposition(await registry.metrics());
+    expect(m.value('confsnap_notifications_total', { result: 'delivered' })).toBe(1);
+    expect(m.value('confsnap_notifications_total', { result: 'failed' })).toBe(1);
+    expect(m.value('confsnap_notifications_total', { result: 'dropped' })).toBe(0);
+    expect(m.value('confsnap_notification_queue')).toBe(0);
     await notifier.close();
   });
 });
