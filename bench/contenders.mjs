@@ -242,8 +242,10 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
     for (const device of devices) statuses.set(`device:${device.id}:status`, 'online');
     await statuses.exec();
     options.onlineGate = new RedisOnlineGate({ redis });
-    options.locker = new RedisLocker({ redis });
-    if (scheduled) options.lastSuccess = new RedisLastSuccessStore({ redis });
+    // Scheduled: the lock is taken and the last success read in one round trip.
+    const lastSuccess = scheduled ? new RedisLastSuccessStore({ redis }) : undefined;
+    options.locker = new RedisLocker({ redis, ...(lastSuccess ? { lastSuccess } : {}) });
+    if (lastSuccess) options.lastSuccess = lastSuccess;
   }
   let stream;
   if (nats) {

@@ -87,6 +87,8 @@ export {
   SSH_MAC_ALGORITHMS,
   SSH_COMPRESSION_ALGORITHMS,
   LEGACY_ALGORITHMS,
+  type TranscriptEvent,
+  type TranscriptListener,
 } from './ssh/index.js';
 
 // Collectors: the contract, the registry, normalization and the built-in vendors.

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_HTTP_TOKEN_ENV, parseHttpAddress, type HttpAddress } from './http/address.js';
 
 /** Bad usage: an unknown command or option, a missing or malformed value. Exit code 2. */
 export class UsageError extends Error {
@@ -46,6 +47,8 @@ export interface PipelineArgs {
   readonly inventoryFormat: 'oxidized' | undefined;
   /** Absolute paths of the `--collector FILE` modules, in the order given. */
   readonly collectorFiles: readonly string[];
+  /** `--webhook URL`s: every hook event is POSTed to each (see the inventory's `hooks:`). */
+  readonly webhooks?: readonly string[];
 }
 
 /** `confsnap backup`. */
@@ -57,6 +60,10 @@ export interface BackupArgs extends PipelineArgs {
 export interface RunArgs extends PipelineArgs {
   readonly intervalMs: number;
   readonly redisUrl: string | undefined;
+  /** `--http ADDR`: serve the HTTP API and web UI there. */
+  readonly http?: HttpAddress;
+  /** `--http-token-env NAME`: the variable holding the bearer token (default CONFSNAP_HTTP_TOKEN). */
+  readonly httpTokenEnv?: string;
 }
 
 /** `confsnap hostkeys`. */
@@ -75,6 +82,7 @@ Commands:
   show       print the latest config of a device
   diff       show how a device's config changed (git output)
   inventory  convert an Oxidized router.db to a YAML inventory
+  record     record a session with one device as a replayable test case
   demo       back up a simulated fleet of 50 devices (no network needed)
 
 Options:
@@ -107,6 +115,9 @@ const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, 
                        file with format: oxidized and source:)
   --collector FILE     load a custom collector (a module whose default export is a
                        defineCollector result); may be repeated
+  --webhook URL        POST a JSON notification to URL on each config change, repeated
+                       failure, blocked or recovered device, and finished backup; may be
+                       repeated (more in the inventory's hooks:, see docs/cli.md)
   -h, --help           show this help`;
 
 export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
@@ -134,6 +145,11 @@ ${PIPELINE_HELP}
   --redis URL          share locks and last-success times with other instances through Redis,
                        and skip devices whose device:<id>:status key is not "online"
                        (--nats also answers manual triggers on config.backup.trigger)
+  --http ADDR          serve the HTTP API and web UI on ADDR: PORT (on 127.0.0.1), HOST:PORT or
+                       [IPv6]:PORT; beyond loopback only with a token (--http-token-env)
+  --http-token-env NAME
+                       the environment variable holding the HTTP bearer token (default
+                       ${DEFAULT_HTTP_TOKEN_ENV}); when set, every route but /healthz needs it
 
 Exit codes: 0 stopped cleanly, 1 could not start (e.g. NATS unreachable), 2 bad usage, inventory
 or setup (a secret, --out or the pin file).
@@ -182,6 +198,7 @@ const PIPELINE_OPTIONS: Options = {
   'no-mask-secrets': { type: 'boolean' },
   format: { type: 'string' },
   collector: { type: 'string', multiple: true },
+  webhook: { type: 'string', multiple: true },
 };
 
 const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
@@ -189,6 +206,8 @@ const RUN_OPTIONS: Options = {
   ...PIPELINE_OPTIONS,
   interval: { type: 'string' },
   redis: { type: 'string' },
+  http: { type: 'string' },
+  'http-token-env': { type: 'string' },
 };
 const HOSTKEYS_OPTIONS: Options = {
   ...HELP_OPTION,
@@ -384,7 +403,33 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
     collectorFiles: ((values.collector as string[] | undefined) ?? []).map((file) =>
       resolve(cwd, file),
     ),
+    webhooks: webhookUrls(command, values),
   };
+}
+
+/** `--webhook URL`, each an http(s) URL. */
+function webhookUrls(command: string, values: Values): string[] {
+  const urls = (values.webhook as string[] | undefined) ?? [];
+  for (const url of urls) {
+    let ok = false;
+    try {
+      const parsed = new URL(url);
+      ok =
+        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+        parsed.username === '' &&
+        parsed.password === '';
+    } catch {
+      ok = false;
+    }
+    // The URL may hold a token: the message does not repeat it.
+    if (!ok) {
+      throw new UsageError(
+        "--webhook must be an http:// or https:// URL without user:password@ (put a token in the inventory's hooks: headers_env)",
+        command,
+      );
+    }
+  }
+  return urls;
 }
 
 /** `--format`: only `oxidized` (confsnap's own YAML/JSON needs no flag). */
@@ -424,10 +469,25 @@ export function parseRunArgs(argv: readonly string[], cwd: string): RunArgs | 'h
     }
     intervalMs = parsedMs;
   }
+  const httpText = optionalString('run', parsed.values, 'http');
+  const http = httpText === undefined ? undefined : parseHttpAddress(httpText);
+  if (typeof http === 'string') throw new UsageError(`--http: ${http}`, 'run');
+  const httpTokenEnv = optionalString('run', parsed.values, 'http-token-env');
+  if (httpTokenEnv !== undefined && http === undefined) {
+    throw new UsageError('--http-token-env applies to --http ADDR only', 'run');
+  }
+  if (httpTokenEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(httpTokenEnv)) {
+    throw new UsageError(
+      `--http-token-env must name an environment variable (letters, digits, _); got "${httpTokenEnv}"`,
+      'run',
+    );
+  }
   return {
     ...base,
     intervalMs,
     redisUrl: urlOption('run', parsed.values, 'redis', ['redis', 'rediss']),
+    ...(http === undefined ? {} : { http }),
+    ...(httpTokenEnv === undefined ? {} : { httpTokenEnv }),
   };
 }
 

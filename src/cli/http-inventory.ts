@@ -6,12 +6,15 @@ import { parseDocument } from 'yaml';
 import {
   InventoryError,
   loadInventory,
+  loadInventoryCollectors,
   parseInventory,
   type Inventory,
   type InventoryProblem,
   type LoadInventoryOptions,
 } from './inventory.js';
-import { closestModels, vendorForModel } from './models.js';
+import type { CollectorRegistry } from '../index.js';
+import { vendorOfModel } from './inventory/oxidized.js';
+import { closestNames, MODEL_VENDORS } from './models.js';
 
 /** How long one page may take unless `source.timeout_ms` says otherwise. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -38,9 +41,15 @@ export interface HttpSourceSpec {
   readonly hostsLocation?: string;
   /** Dotted path of the next page's URL in each page (NetBox: `next`); `false` for no paging. */
   readonly pagination: string | false;
-  /** Inventory field (`name`, `ip`, `model`) → dotted path in a record. */
-  readonly map: Readonly<Record<'name' | 'ip' | 'model', string>>;
-  /** More inventory fields (`port`, `tenant`, `version`, `username`, …) → dotted path in a record. */
+  /**
+   * Inventory field (`name`, `ip`, `model`; `group`, the name of an entry of the file's `groups:`,
+   * when mapped) → dotted path in a record.
+   */
+  readonly map: Readonly<Record<'name' | 'ip' | 'model', string>> & { readonly group?: string };
+  /**
+   * More inventory fields (`port`, `tenant`, `version`, `username`, …; `vars.NAME` for one of the
+   * device's free-form vars) → dotted path in a record.
+   */
   readonly varsMap: Readonly<Record<string, string>>;
 }
 
@@ -103,6 +112,11 @@ export async function loadInventoryWithSources(
     return own();
   }
   const spec = parseHttpSource(root.source, shown, dirname(path));
+  // The file's `collectors:` and `--collector`: records are checked against these vendors too.
+  const collectors = await loadInventoryCollectors(root, file, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(collectorFiles === undefined ? {} : { collectorFiles }),
+  });
   const records = await fetchRecords(spec, shown, options);
   const { source: _source, ...rest } = root;
   const base = {
@@ -116,7 +130,7 @@ export async function loadInventoryWithSources(
   const seen = new Map<string, number>();
   for (const [index, record] of records.entries()) {
     const label = `${listUrl} record ${index + 1}`;
-    const mapped = mapRecord(record, spec);
+    const mapped = mapRecord(record, spec, collectors);
     if (typeof mapped === 'string') {
       skipped.push(mapped.startsWith('(') ? `${label} ${mapped}` : `${label}: ${mapped}`);
       continue;
@@ -133,6 +147,7 @@ export async function loadInventoryWithSources(
       parseInventory(JSON.stringify({ ...base, devices: [mapped] }), {
         file: path,
         shownFile: shown,
+        collectors,
       });
     } catch (error) {
       if (!(error instanceof InventoryError)) throw error;
@@ -145,9 +160,23 @@ export async function loadInventoryWithSources(
     seen.set(id, index);
     accepted.push(mapped);
   }
+  if (base.devices.length === 0 && accepted.length === 0) {
+    // Said of the source, with each record's reason: "devices: is empty" would point at the file.
+    throw new InventoryError([
+      {
+        file: shown,
+        field: 'source.url',
+        message:
+          records.length === 0
+            ? `${listUrl} lists no devices, and the file has none of its own; check the URL's filters`
+            : `${listUrl} lists ${records.length} record${records.length === 1 ? '' : 's'}, none of which can be used:`,
+      },
+      ...skipped.map((line) => ({ file: shown, message: `  ${line}` })),
+    ]);
+  }
   const inventory = parseInventory(
     JSON.stringify({ ...base, devices: [...base.devices, ...accepted] }),
-    { file: path, shownFile: shown },
+    { file: path, shownFile: shown, collectors },
   );
   return { inventory, skipped };
 }
@@ -284,17 +313,25 @@ export function parseHttpSource(value: unknown, shown: string, baseDir: string):
   }
   const map = stringMap(source.map, 'map', report);
   for (const key of Object.keys(map)) {
-    if (!['name', 'ip', 'model'].includes(key)) {
+    if (!['name', 'ip', 'model', 'group'].includes(key)) {
       report(
         `map.${key}`,
-        `unknown field; map takes name, ip and model${VARS_FIELDS.has(key) ? ` (put ${key} in vars_map)` : ''}`,
+        `unknown field; map takes name, ip, model and group${VARS_FIELDS.has(key) ? ` (put ${key} in vars_map)` : ''}`,
       );
     }
   }
   const varsMap = stringMap(source.vars_map, 'vars_map', report);
   for (const key of Object.keys(varsMap)) {
-    if (!VARS_FIELDS.has(key)) {
-      report(`vars_map.${key}`, `unknown field; vars_map takes ${[...VARS_FIELDS].join(', ')}`);
+    const varName = /^vars\.(.+)$/.exec(key)?.[1];
+    if (varName !== undefined) {
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(varName)) {
+        report(`vars_map.${key}`, 'a var name is letters, digits, _ and -');
+      }
+    } else if (!VARS_FIELDS.has(key)) {
+      report(
+        `vars_map.${key}`,
+        `unknown field; vars_map takes ${[...VARS_FIELDS].join(', ')}, or vars.NAME for a free-form var`,
+      );
     }
   }
   const pagination =
@@ -313,7 +350,12 @@ export function parseHttpSource(value: unknown, shown: string, baseDir: string):
     maxBytes: whole('max_bytes', DEFAULT_HTTP_MAX_BYTES, 1024 * 1024 * 1024),
     ...(source.hosts_location === undefined ? {} : { hostsLocation: text('hosts_location') }),
     pagination,
-    map: { name: map.name ?? 'name', ip: map.ip ?? 'ip', model: map.model ?? 'model' },
+    map: {
+      name: map.name ?? 'name',
+      ip: map.ip ?? 'ip',
+      model: map.model ?? 'model',
+      ...(map.group === undefined ? {} : { group: map.group }),
+    },
     varsMap,
   };
 }
@@ -507,8 +549,15 @@ export function valueAt(value: unknown, path: string): unknown {
   return current;
 }
 
-/** A record as an inventory device entry, or why it cannot be one. */
-function mapRecord(record: unknown, spec: HttpSourceSpec): Record<string, unknown> | string {
+/**
+ * A record as an inventory device entry, or why it cannot be one. A model is a name of the model
+ * table or the id of one of `collectors` (built-in or custom).
+ */
+function mapRecord(
+  record: unknown,
+  spec: HttpSourceSpec,
+  collectors: CollectorRegistry,
+): Record<string, unknown> | string {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
     return 'is not a JSON object';
   }
@@ -521,15 +570,25 @@ function mapRecord(record: unknown, spec: HttpSourceSpec): Record<string, unknow
   // NetBox gives addresses with their prefix length: 192.0.2.1/24.
   const host = ipValue.replace(/\/\d{1,3}$/, '');
   const entry: Record<string, unknown> = { id: name, host };
+  const vars: Record<string, string> = {};
   for (const [field, path] of Object.entries(spec.varsMap)) {
     const v = scalar(valueAt(record, path));
-    if (v !== undefined) entry[field] = field === 'port' && /^\d+$/.test(v) ? Number(v) : v;
+    if (v === undefined) continue;
+    if (field.startsWith('vars.')) vars[field.slice('vars.'.length)] = v;
+    else entry[field] = field === 'port' && /^\d+$/.test(v) ? Number(v) : v;
+  }
+  if (Object.keys(vars).length > 0) entry.vars = vars;
+  if (spec.map.group !== undefined) {
+    // No group in the record: the file's defaults alone apply.
+    const group = scalar(valueAt(record, spec.map.group));
+    if (group !== undefined) entry.group = group;
   }
   const model = scalar(valueAt(record, spec.map.model));
   if (model !== undefined) {
-    const vendor = vendorForModel(model);
+    const vendors = collectors.vendors();
+    const vendor = vendorOfModel(model, vendors);
     if (vendor === undefined) {
-      const closest = closestModels(model);
+      const closest = closestNames(model, [...Object.keys(MODEL_VENDORS), ...vendors]);
       return `(${name}) model "${model.slice(0, 60)}" is not known${closest.length > 0 ? `; closest: ${closest.join(', ')}` : ''} (see the model table in docs/cli.md)`;
     }
     entry.vendor ??= vendor;

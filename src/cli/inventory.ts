@@ -15,8 +15,10 @@ import {
   type DeviceTransport,
   type JumpHost,
 } from '../index.js';
+import { collectorOptionProblem } from '../collectors/define.js';
 import { telnetRecordProblem } from '../telnet/record.js';
 import { loadCollectorFiles } from './inventory/collectors.js';
+import { validateHooks, type HooksSpec } from './inventory/hooks.js';
 import {
   DEFAULT_ROUTER_DB_SETTINGS,
   readRouterDb,
@@ -73,6 +75,10 @@ export interface Inventory {
   readonly skippedDevices: readonly string[];
   /** The vendors it may use: the built-in collectors and those of `collectors:` / `--collector`. */
   readonly collectors: CollectorRegistry;
+  /** The `hooks:` section: webhooks and commands to notify. Absent when the file has none. */
+  readonly hooks?: HooksSpec;
+  /** The `group:` of each device that names one, by device id. */
+  readonly deviceGroups?: ReadonlyMap<string, string>;
 }
 
 /** One problem of an inventory: where it is (file, line, device position, field) and what. */
@@ -253,6 +259,29 @@ async function customCollectors(
   );
   if (loaded.problems.length > 0) throw new InventoryError(loaded.problems);
   return loaded.collectors;
+}
+
+/**
+ * The collectors an inventory may use: the built-in ones, those of its `collectors:` (`root` is the
+ * file's top level as read, paths relative to `file`'s directory) and `collectorFiles`
+ * (`--collector`). Used by inventories read otherwise than by {@link loadInventory} (an HTTP
+ * `source:`), so that their records are checked against the same vendors.
+ *
+ * @throws {InventoryError} naming each module (or entry of `collectors:`) that cannot be used.
+ */
+export function loadInventoryCollectors(
+  root: unknown,
+  file: string,
+  options: Pick<LoadInventoryOptions, 'cwd' | 'collectorFiles'> = {},
+): Promise<CollectorRegistry> {
+  const path = resolve(options.cwd ?? process.cwd(), file);
+  return customCollectors(
+    { root, lineOf: () => undefined },
+    path,
+    displayPath(path, options.cwd),
+    options.collectorFiles ?? [],
+    options.cwd,
+  );
 }
 
 /**
@@ -549,6 +578,8 @@ const DEVICE_FIELDS = [
   'group',
   // Values of the options the device's collector declares, merged option by option.
   'options',
+  // Free-form text for collectors (Oxidized's vars), merged var by var: defaults < group < device.
+  'vars',
 ] as const;
 
 type Field = (typeof DEVICE_FIELDS)[number];
@@ -658,6 +689,9 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     }
   }
   const groups = validateGroups(root.groups, problems);
+  const hooks = validateHooks(root.hooks, context.file, (path, problem) =>
+    problems.add(path, problem),
+  );
   const list = root.devices;
   if (!Array.isArray(list) || list.length === 0) {
     problems.add(['devices'], {
@@ -674,6 +708,7 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
 
   const devices: Device[] = [];
   const credentials = new Map<string, CredentialSpec>();
+  const deviceGroups = new Map<string, string>();
   const firstIndexOf = new Map<string, number>();
   list.forEach((entry: unknown, index) => {
     const valid = validateDevice(entry, index, {
@@ -688,6 +723,8 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     if (!valid) return;
     devices.push(valid.device);
     credentials.set(valid.device.id, valid.credentials);
+    const group = isRecord(entry) ? scalar(entry.group)?.trim() : undefined;
+    if (group) deviceGroups.set(valid.device.id, group);
   });
   for (const [name, hop] of jumpHosts) {
     if (firstIndexOf.has(name)) {
@@ -706,6 +743,8 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
     skippedDevices: routerDb?.skipped ?? [],
     collectors: context.collectors,
+    ...(hooks ? { hooks } : {}),
+    deviceGroups,
   };
 }
 
@@ -824,6 +863,7 @@ const TOP_LEVEL_KEYS: readonly string[] = [
   'defaults',
   'groups',
   'devices',
+  'hooks',
 ];
 
 /**
@@ -1057,6 +1097,18 @@ function validateDevice(
     },
   );
 
+  const vars = deviceVarsOf([...layers, ownLayer], (level, name, message) => {
+    const at = name === '' ? ['vars'] : ['vars', name];
+    const field = at.join('.');
+    if (level !== ownLayer) problems.add([...level.path, ...at], { field, message });
+    else
+      problems.add([...path, ...at], {
+        ...(deviceId === undefined ? {} : { deviceId }),
+        field,
+        message,
+      });
+  });
+
   const username = text('username');
   if (username === undefined && merged.username === undefined) {
     report('username', 'is missing (set it on the device, its group or in defaults)');
@@ -1103,6 +1155,7 @@ function validateDevice(
     ...(ssh === undefined ? {} : { ssh }),
     ...(transport === undefined ? {} : { transport }),
     ...(options === undefined ? {} : { options }),
+    ...(vars === undefined ? {} : { vars }),
     ...(maskSecrets === undefined ? {} : { maskSecrets }),
   };
   const libraryProblem = checkDeviceRecord(device);
@@ -1283,7 +1336,82 @@ function collectorOptionsOf(
         report(level, name, `must be ${OPTION_TYPE_WORDS[declared.type]} (${declared.doc})`);
         continue;
       }
+      const problem = collectorOptionProblem(declared, converted);
+      if (problem !== undefined) {
+        report(level, name, `${problem} (${collector!.vendor}: ${declared.doc})`);
+        continue;
+      }
       values[name] = converted;
+    }
+  }
+  return Object.keys(values).length === 0 ? undefined : values;
+}
+
+/** A var's name: letters, digits, `_` and `-`, as Oxidized's vars are named. */
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * Oxidized vars that are settings of their own here: a var of that name would do nothing, so it
+ * is refused with the setting to use instead.
+ */
+const OXIDIZED_SETTING_VARS: Readonly<Record<string, string>> = Object.freeze({
+  enable:
+    "is Oxidized's enable secret; here name the environment variable holding it in enable_secret_env",
+  ssh_port: "is Oxidized's port; here it is port:",
+  telnet_port: "is Oxidized's telnet port; here it is port: with transport: telnet",
+  input: "is Oxidized's ssh or telnet choice; here it is transport:",
+  remove_secret: "is Oxidized's secret masking; here it is mask_secrets: (on by default)",
+  ssh_kex: "is one of Oxidized's SSH algorithm settings; here it is ssh: { algorithms: … }",
+  ssh_encryption: "is one of Oxidized's SSH algorithm settings; here it is ssh: { algorithms: … }",
+  ssh_hmac: "is one of Oxidized's SSH algorithm settings; here it is ssh: { algorithms: … }",
+  ssh_host_key: "is one of Oxidized's SSH algorithm settings; here it is ssh: { algorithms: … }",
+  ssh_proxy: "is Oxidized's SSH proxy; here it is a jump host of jump_hosts: named in via:",
+  ssh_proxy_port: "is Oxidized's SSH proxy; here it is a jump host of jump_hosts: named in via:",
+});
+
+/**
+ * `vars:` of each level (lowest first: defaults, group, device) merged var by var, as
+ * `Device.vars`: free-form text for collectors, as Oxidized's vars. Values are single scalars
+ * (numbers and true/false are kept as their text); a name that would hold a secret, or that is a
+ * setting of its own (`enable`, `ssh_port`, …), is reported at its level — never with its value.
+ * `undefined` when no level gives one.
+ */
+function deviceVarsOf(
+  levels: readonly Layer[],
+  report: (level: Layer, name: string, message: string) => void,
+): Record<string, string> | undefined {
+  const values: Record<string, string> = {};
+  for (const level of levels) {
+    const block = level.fields.vars;
+    if (block === undefined || block === '') continue;
+    if (!isRecord(block)) {
+      report(level, '', 'must be a mapping of names to values, e.g. { site: ams1 }');
+      continue;
+    }
+    for (const [name, value] of Object.entries(block)) {
+      const setting = OXIDIZED_SETTING_VARS[name];
+      if (!VAR_NAME.test(name)) {
+        report(level, name, 'a var name is letters, digits, _ and -, starting with a letter or _');
+      } else if (setting !== undefined) {
+        report(level, name, setting);
+      } else if (SECRET_VALUE_FIELD.test(name)) {
+        report(
+          level,
+          name,
+          'looks like a secret, and secrets do not belong in the inventory: name an environment variable (password_env, passphrase_env, enable_secret_env) or a file (password_file, private_key_file)',
+        );
+      } else {
+        const text = typeof value === 'boolean' ? String(value) : scalar(value);
+        if (text?.trim() === '') {
+          report(level, name, 'is empty; give a value or remove the var');
+        } else if (text === undefined) {
+          report(
+            level,
+            name,
+            `must be a single value (text, a number or true/false), got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : 'a mapping'}`,
+          );
+        } else values[name] = text;
+      }
     }
   }
   return Object.keys(values).length === 0 ? undefined : values;

@@ -8,6 +8,7 @@ import { hostkeysCommand } from './hostkeys.js';
 import { inventoryCommand } from './inventory-convert.js';
 import type { CliIO } from './io.js';
 import { credentialUrls, redactingIo } from './redact.js';
+import { recordCommand } from './record.js';
 import { runCommand } from './run.js';
 import { showCommand } from './show.js';
 
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIO) => 
     show: showCommand,
     diff: diffCommand,
     inventory: inventoryCommand,
+    record: recordCommand,
   };
 
 /**
@@ -56,8 +58,8 @@ export async function runCli(argv: readonly string[], given: CliIO): Promise<num
     if (!run) {
       throw new UsageError(
         command.startsWith('-')
-          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, show, diff, inventory, demo)`
-          : `unknown command "${command}"; the commands are backup, run, hostkeys, show, diff, inventory and demo`,
+          ? `unknown option ${command}; a command comes first (backup, run, hostkeys, show, diff, inventory, record, demo)`
+          : `unknown command "${command}"; the commands are backup, run, hostkeys, show, diff, inventory, record and demo`,
       );
     }
     return await run(rest, io);

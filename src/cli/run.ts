@@ -9,6 +9,9 @@ import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
+import { closeHooks, prepareHooks } from './hooks.js';
+import { schedulerMetricsText } from './metrics.js';
+import type { Notifier } from '../hooks/index.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import {
   InventoryError,
@@ -24,6 +27,10 @@ import { NATS_PUBLISH_DEADLINE_MS, openPublisher, SetupError } from './publisher
 import { requireTelnetLibrary, telnetLibraryProblem } from './telnet-preflight.js';
 import { telnetWarning, transportNote } from './telnet-warning.js';
 import { redactUrl } from './redact.js';
+import { DEFAULT_HTTP_TOKEN_ENV } from './http/address.js';
+import type { ReloadResult } from './http/app.js';
+import { AccessRule } from './http/auth.js';
+import type { RunningHttpApi } from './http/server.js';
 
 /** How long `run` lets backups in progress finish after SIGINT/SIGTERM before aborting them. */
 export const RUN_STOP_GRACE_MS = 10_000;
@@ -80,6 +87,8 @@ async function runScheduler(
   source: InventorySource,
   onReloadReady: (reload: () => Promise<void>) => void,
 ): Promise<number> {
+  // Before anything is read or opened: an HTTP API that may not start is a setup mistake.
+  const access = args.http === undefined ? undefined : httpAccess(args, io.env);
   await source.load();
   await requireSecrets(source.current, io.env);
   await requireTelnetLibrary(source.current.devices);
@@ -96,6 +105,8 @@ async function runScheduler(
   }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
+  let notifier: Notifier | undefined;
+  let httpApi: RunningHttpApi | undefined;
   const pusher =
     args.gitPush === undefined
       ? undefined
@@ -110,39 +121,93 @@ async function runScheduler(
       redisUrl === undefined
         ? undefined
         : await withCreatedOutDir(createdOut, () => openRedis(redisUrl, log));
+    const hooks = await prepareHooks({
+      inventory: source.current,
+      current: () => source.current,
+      webhookUrls: args.webhooks ?? [],
+      env: io.env,
+      out: args.out,
+      maskSecrets: args.maskSecrets,
+      publisher: opened.publisher,
+      logger: libraryLogger((line) => log(`warning ${line}`)),
+    });
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
       devices: source,
       collectors: source.current.collectors,
       credentials: inventoryCredentials((id) => source.current.credentials.get(id), io.env),
-      publisher: opened.publisher,
+      publisher: hooks?.publisher ?? opened.publisher,
       hostKeys,
       intervalMs: args.intervalMs,
       initialJitterMs: [0, Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS)],
       stopGraceMs: RUN_STOP_GRACE_MS,
       logger: libraryLogger((line) => log(`warning ${line}`)),
     });
+    notifier = hooks?.attach(scheduler);
     const telnet = telnetWarning(source.current.devices);
     if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
+    let stopping = false;
     logEvents(scheduler, log, args, source, () => started);
     // A changed config is committed by the time its success is told; pushes run beside the
     // backups and never delay them.
     if (pusher) scheduler.on('backup:success', (e) => e.changed && pusher.request());
+    // One reload at a time, whether SIGHUP or POST /api/reload asked for it.
+    let reloads: Promise<unknown> = Promise.resolve();
+    const reloadInventory = (why: string): Promise<ReloadResult> => {
+      const next = reloads.then(async (): Promise<ReloadResult> => {
+        log(`${why}: re-reading the inventory ${args.inventory}`);
+        source.rereadOnNextList();
+        const listed = await scheduler.refresh();
+        const secretProblems = await findSecretProblems(
+          source.current.devices,
+          (id) => source.current.credentials.get(id),
+          io.env,
+        );
+        for (const problem of secretProblems) log(`warning ${problem}`);
+        const problems =
+          source.readProblems ?? (listed ? [] : ['the device list could not be read']);
+        return {
+          ok: problems.length === 0,
+          devices: scheduler.stats().devices,
+          ...(problems.length === 0 ? {} : { problems }),
+          ...(secretProblems.length === 0 ? {} : { warnings: secretProblems }),
+        };
+      });
+      reloads = next.catch(() => {});
+      return next;
+    };
+    if (args.http !== undefined && access !== undefined) {
+      const { ConfigHistory } = await import('./http/history.js');
+      const { startHttpApi } = await import('./http/server.js');
+      const metrics = await schedulerMetricsText(scheduler, notifier, (line) =>
+        log(`note: ${line}`),
+      );
+      httpApi = await startHttpApi(args.http, {
+        scheduler,
+        ...(metrics ? { metrics } : {}),
+        history: new ConfigHistory(args.out),
+        access,
+        groupOf: (id) => source.current.deviceGroups?.get(id),
+        adviceFor: (id, failure) =>
+          explainFailure(
+            failure.kind,
+            failure.message,
+            adviceContext(args, source.current, id, 'run'),
+            failure,
+          ).advice,
+        reload: () => reloadInventory('POST /api/reload'),
+        notReady: () => (stopping ? 'stopping' : started ? undefined : 'starting'),
+      });
+      log(
+        `HTTP API and web UI on ${httpApi.url} (${access.tokenRequired ? `token from ${args.httpTokenEnv ?? DEFAULT_HTTP_TOKEN_ENV} required` : 'no token: this machine only'})`,
+      );
+    }
     await scheduler.start();
     started = true;
     onReloadReady(async () => {
-      log(`SIGHUP: re-reading the inventory ${args.inventory}`);
-      source.rereadOnNextList();
-      await scheduler.refresh();
-      for (const problem of await findSecretProblems(
-        source.current.devices,
-        (id) => source.current.credentials.get(id),
-        io.env,
-      )) {
-        log(`warning ${problem}`);
-      }
+      await reloadInventory('SIGHUP');
     });
     if (opened.connection) {
       logNatsOutages(opened.connection, redactUrl(args.natsUrl ?? ''), log);
@@ -161,6 +226,7 @@ async function runScheduler(
         `; first backups within ${formatDuration(Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS))}. Stop with Ctrl-C or SIGTERM; SIGHUP re-reads the inventory.`,
     );
     await aborted(io.signal);
+    stopping = true;
     const inFlight = scheduler.stats().slotsHeld;
     onReloadReady(() => Promise.resolve());
     log(
@@ -170,8 +236,13 @@ async function runScheduler(
     );
     await responder?.close();
     responder = undefined;
+    await httpApi?.close();
+    httpApi = undefined;
     await scheduler.stop();
+    if (notifier) await closeHooks(notifier, (message) => log(`warning ${message}`));
   } finally {
+    await notifier?.close({ graceMs: 0 });
+    await httpApi?.close();
     await responder?.close();
     await opened.close();
     if (redis) await closeRedis(redis);
@@ -179,6 +250,25 @@ async function runScheduler(
   }
   log('stopped');
   return EXIT.ok;
+}
+
+/**
+ * Who may use `--http`: the token from the environment variable `--http-token-env` names.
+ *
+ * @throws {SetupError} (exit 2) beyond loopback without a token, or for a token too short.
+ */
+function httpAccess(args: RunArgs, env: Readonly<Record<string, string | undefined>>): AccessRule {
+  const tokenEnv = args.httpTokenEnv ?? DEFAULT_HTTP_TOKEN_ENV;
+  const token = env[tokenEnv];
+  if (args.httpTokenEnv !== undefined && (token === undefined || token.trim() === '')) {
+    throw new SetupError(
+      `--http-token-env ${tokenEnv}: the variable ${tokenEnv} is not set or empty; set it to a long random secret (e.g. openssl rand -hex 32)`,
+      2,
+    );
+  }
+  const rule = AccessRule.for(args.http!.host, token, tokenEnv);
+  if (typeof rule === 'string') throw new SetupError(rule, 2);
+  return rule;
 }
 
 function plural(count: number, noun: string): string {
@@ -262,6 +352,7 @@ export class InventorySource implements DeviceSource {
   #stamp = '';
   #badStamp = '';
   #forced = false;
+  #readProblems: readonly string[] | undefined;
 
   constructor(
     readonly file: string,
@@ -285,6 +376,11 @@ export class InventorySource implements DeviceSource {
     return this.current;
   }
 
+  /** Why the last re-read inventory was not used; `undefined` when the last read was good. */
+  get readProblems(): readonly string[] | undefined {
+    return this.#readProblems;
+  }
+
   /** Makes the next `list()` read the file even when it looks unchanged (a reload on SIGHUP). */
   rereadOnNextList(): void {
     this.#forced = true;
@@ -304,6 +400,7 @@ export class InventorySource implements DeviceSource {
         this.#badStamp = stamp;
         const problems =
           error instanceof InventoryError ? error.message.split('\n') : [errorText(error)];
+        this.#readProblems = problems;
         this.log(
           `warning the changed inventory cannot be used; keeping the last good one (${this.current.devices.length} devices):`,
         );
@@ -350,6 +447,7 @@ export class InventorySource implements DeviceSource {
     this.#byId = new Map(inventory.devices.map((device) => [device.id, device]));
     this.#stamp = stamp;
     this.#badStamp = '';
+    this.#readProblems = undefined;
     for (const skipped of inventory.skippedDevices) this.log(`warning ${skipped}`);
   }
 

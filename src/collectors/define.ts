@@ -298,9 +298,48 @@ function checkOptions(where: string, options: unknown): readonly CollectorOption
       if (typeof option!.doc !== 'string' || option!.doc.trim() === '') {
         throw new TypeError(`${where}: option ${name}: doc must say what the option does`);
       }
-      return Object.freeze({ ...option, name, type, doc: option!.doc });
+      const check = option!.check;
+      if (check !== undefined && typeof check !== 'function') {
+        throw new TypeError(
+          `${where}: option ${name}: check must be a function of the value returning what is wrong with it, or undefined`,
+        );
+      }
+      const declared = Object.freeze({ ...option, name, type, doc: option!.doc });
+      if (declared.default !== undefined) {
+        const problem = collectorOptionProblem(declared, declared.default);
+        if (problem !== undefined) {
+          throw new TypeError(`${where}: option ${name}: the default fails its check: ${problem}`);
+        }
+      }
+      return declared;
     }),
   );
+}
+
+/**
+ * What the option's own `check` says is wrong with a value of its type, on one line; `undefined`
+ * when it has no check or the check passes. A check that throws, or returns anything but a string
+ * or `undefined`, is reported as such rather than thrown.
+ */
+export function collectorOptionProblem(
+  option: CollectorOption,
+  value: CollectorOptionValue,
+): string | undefined {
+  if (option.check === undefined) return undefined;
+  let result: unknown;
+  try {
+    result = option.check(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `its check failed (${oneLine(reason) || 'no reason given'})`;
+  }
+  if (result === undefined) return undefined;
+  if (typeof result !== 'string') return 'its check returned something other than a message';
+  return oneLine(result) || 'is refused by its check';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 /** The device's option values over the declared defaults (undeclared names are left out). */

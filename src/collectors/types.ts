@@ -101,6 +101,25 @@ export interface CollectorOption {
   readonly default?: CollectorOptionValue;
   /** One sentence for the documentation and error messages. */
   readonly doc: string;
+  /**
+   * A further check of a value already of the option's type (a range, a pattern, a list's length):
+   * returns what is wrong with it, in words for the inventory's author (`must be from 1 to 10`), or
+   * `undefined` when it is fine. The CLI's inventory reports the message with the file, the device
+   * (or level) and the option; `defineCollector` checks the default with it. It must not throw
+   * (a throw is reported as the check failing) and is given no secret.
+   *
+   * @example
+   * ```ts
+   * const retries: CollectorOption = {
+   *   name: 'retries',
+   *   type: 'integer',
+   *   default: 2,
+   *   doc: 'How often a refused command is retried.',
+   *   check: (value) => (typeof value === 'number' && value >= 0 && value <= 5 ? undefined : 'must be from 0 to 5'),
+   * };
+   * ```
+   */
+  readonly check?: (value: CollectorOptionValue) => string | undefined;
 }
 
 /**

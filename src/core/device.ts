@@ -49,6 +49,12 @@ export interface Device {
    */
   readonly options?: Readonly<Record<string, CollectorOptionValue>>;
   /**
+   * Free-form variables of the device (Oxidized's `vars`), by name: text the service or the
+   * inventory attaches for collectors to read as `context.device.vars`. Unlike `options`, nothing
+   * declares or checks them beyond being strings; confsnap itself reads none.
+   */
+  readonly vars?: Readonly<Record<string, string>>;
+  /**
    * This device's own SSH settings, each overriding the scheduler's (or `collectConfig`'s) option
    * of the same name for this device only (SPEC §8), e.g. `{ algorithms: 'legacy' }` for the one
    * old switch in a modern fleet. Checked with the record: a bad value makes it invalid.

@@ -97,6 +97,13 @@ export interface Lock {
   /** The random token identifying this holder. Not a secret, but unguessable by other holders. */
   readonly token: string;
   /**
+   * The device's last success, when the locker read it in the same round trip as it took the lock
+   * (`RedisLocker` given its `lastSuccess` store): ms since the epoch, or `null` when none is
+   * recorded. The scheduler then uses it instead of asking its {@link LastSuccessStore} again.
+   * Absent when the locker did not read it.
+   */
+  readonly lastSuccessAt?: number | null;
+  /**
    * Sets the lock to expire `ttlMs` from now, if this holder still owns it. Resolves `true` when
    * extended, `false` when the lock is lost (expired, or held by someone else now) — stop the work
    * it protects then. Rejects with a {@link LockUnavailableError} when the backend cannot be reached:

@@ -64,16 +64,19 @@ export class RedisLastSuccessStore implements LastSuccessStore {
   }
 
   async get(deviceId: string, signal?: AbortSignal): Promise<number | undefined> {
-    const key = this.#keyPrefix + deviceId;
+    const key = this.keyOf(deviceId);
     const value = await sendCommand(
       this.#redis,
       `Could not read ${key}`,
       () => this.#redis.get(key),
       this.#deadline(signal),
     );
-    if (value === null || !/^\d+$/.test(value)) return undefined;
-    const atMs = Number(value);
-    return Number.isSafeInteger(atMs) ? atMs : undefined;
+    return parseLastSuccess(value);
+  }
+
+  /** The Redis key of a device's record. @internal */
+  keyOf(deviceId: string): string {
+    return this.#keyPrefix + deviceId;
   }
 
   async set(deviceId: string, atMs: number, signal?: AbortSignal): Promise<void> {
@@ -98,4 +101,14 @@ export class RedisLastSuccessStore implements LastSuccessStore {
   #deadline(signal: AbortSignal | undefined): CommandDeadline {
     return { clock: this.#clock, timeoutMs: this.#commandTimeoutMs, signal };
   }
+}
+
+/**
+ * A stored last-success value as ms since the epoch; `undefined` for no record or a value that is
+ * not a whole number of ms. @internal
+ */
+export function parseLastSuccess(value: string | null | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
+  const atMs = Number(value);
+  return Number.isSafeInteger(atMs) ? atMs : undefined;
 }

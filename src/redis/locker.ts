@@ -12,7 +12,9 @@ import {
   type CommandDeadline,
 } from './command.js';
 import { runLuaScript, type LuaScript } from './lua-script.js';
+import { parseLastSuccess, type RedisLastSuccessStore } from './last-success-store.js';
 import { OutageLog } from './outage-log.js';
+import { acquireLockReadingScript } from './scripts/acquire-lock.js';
 import { extendLockScript } from './scripts/extend-lock.js';
 import { releaseLockScript } from './scripts/release-lock.js';
 
@@ -29,7 +31,19 @@ export interface RedisLockerOptions {
   clock?: Clock;
   /** Receives one warning per Redis outage and one info line when it ends. Default silent. */
   logger?: Logger;
+  /**
+   * The scheduler's last-success store, on the same Redis: taking a device's lock
+   * (`backup:device:<deviceId>`) then also reads its last success in the same round trip (one Lua
+   * script), set on the lock as `lastSuccessAt`, and the scheduler does not ask the store again.
+   * Pass the same store you give the scheduler as `lastSuccess`. With Redis Cluster, both keys
+   * must hash to one slot (a `{…}` hash tag in the store's `keyPrefix` and device ids), or leave
+   * this out. Default: none (the lock is a plain `SET NX PX`).
+   */
+  lastSuccess?: RedisLastSuccessStore;
 }
+
+/** The prefix of the scheduler's lock keys, after which comes the device id. */
+const DEVICE_LOCK_PREFIX = 'backup:device:';
 
 /**
  * A {@link Locker} on Redis, shared by every poller instance that uses the same Redis: the lock is
@@ -66,9 +80,11 @@ export class RedisLocker implements Locker {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #outage: OutageLog;
+  readonly #lastSuccess: RedisLastSuccessStore | undefined;
 
   constructor(options: RedisLockerOptions) {
     this.#redis = options.redis;
+    this.#lastSuccess = options.lastSuccess;
     this.#commandTimeoutMs = checkPositiveMs(
       'RedisLocker commandTimeoutMs',
       options.commandTimeoutMs ?? 1_000,
@@ -87,6 +103,32 @@ export class RedisLocker implements Locker {
     throwIfAborted(signal);
     const expiresInMs = checkTtlMs(ttlMs);
     const token = randomBytes(16).toString('hex');
+    const store = this.#lastSuccess;
+    if (store && key.startsWith(DEVICE_LOCK_PREFIX)) {
+      const deviceId = key.slice(DEVICE_LOCK_PREFIX.length);
+      const reading = await this.#send(
+        `Could not take the lock ${key}`,
+        key,
+        () =>
+          runLuaScript(
+            this.#redis,
+            acquireLockReadingScript,
+            [key, store.keyOf(deviceId)],
+            [token, expiresInMs],
+          ),
+        signal,
+        (lateReply) => {
+          if (Array.isArray(lateReply) && lateReply[0] === 1) this.#giveBack(key, token);
+        },
+      );
+      if (!Array.isArray(reading) || reading[0] !== 1) return undefined;
+      const value: unknown = reading[1];
+      return this.#lock(
+        key,
+        token,
+        parseLastSuccess(typeof value === 'string' ? value : null) ?? null,
+      );
+    }
     const reply = await this.#send(
       `Could not take the lock ${key}`,
       key,
@@ -99,10 +141,11 @@ export class RedisLocker implements Locker {
     return reply === 'OK' ? this.#lock(key, token) : undefined;
   }
 
-  #lock(key: string, token: string): Lock {
+  #lock(key: string, token: string, lastSuccessAt?: number | null): Lock {
     return {
       key,
       token,
+      ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
       extend: async (ttlMs, signal) => {
         throwIfAborted(signal);
         const expiresInMs = checkTtlMs(ttlMs);

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { BackupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { startTimer } from '../core/timer.js';
+import type { TranscriptListener } from './transcript.js';
 
 /**
  * The shared state of one collection attempt: its abort signal (cancel, time limit, output limit),
@@ -14,6 +15,8 @@ export class Attempt {
   #bytes = 0;
   /** Set once the SSH transport closed or failed: a channel closing after that was cut short. */
   connectionLost = false;
+  /** Told everything sent and received, when the caller records the session. */
+  transcript: TranscriptListener | undefined;
 
   constructor(
     readonly deviceId: string,

@@ -23,6 +23,7 @@ import { runExec } from './exec.js';
 import { isUpdaterPinning, type HostKeyPinning } from './host-keys.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
 import { ShellSession } from './shell.js';
+import type { TranscriptListener } from './transcript.js';
 import { isFingerprint } from './fingerprint.js';
 import { checkDeviceRecord } from './device-record.js';
 import { withDeviceSSH } from './device-settings.js';
@@ -94,6 +95,12 @@ export interface CollectOptions {
   maskSecrets?: boolean;
   /** SSH keepalive interval of the device's session, in ms; `0`: none. Default 0. */
   keepaliveIntervalMs?: number;
+  /**
+   * Told, in order, everything typed into the device's shell and everything it sent back (see
+   * `TranscriptEvent`), e.g. to record the session as a test case. The enable secret is
+   * marked `secret`; the login password never passes through it. Default: none.
+   */
+  transcript?: TranscriptListener;
   signal?: AbortSignal;
   /** Time source of the deadlines. Default the system clock. */
   clock?: Clock;
@@ -209,6 +216,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     settings.commandTimeoutMs,
     settings.maxOutputBytes,
   );
+  attempt.transcript = options.transcript;
   const detachCaller = onAbort(options.signal, () => {
     const reason: unknown = options.signal?.reason;
     attempt.fail(

@@ -87,6 +87,17 @@ export function checkDeviceRecord(record: unknown): DeviceRecordProblem | undefi
   ) {
     return { field: 'options', message: 'must be an object of collector option values by name' };
   }
+  if (device.vars !== undefined) {
+    const vars = device.vars;
+    if (
+      typeof vars !== 'object' ||
+      vars === null ||
+      Array.isArray(vars) ||
+      Object.values(vars).some((value) => typeof value !== 'string')
+    ) {
+      return { field: 'vars', message: 'must be an object of strings by name' };
+    }
+  }
   const pinProblem = checkPin(device.hostKeyFingerprint, 'hostKeyFingerprint');
   if (pinProblem !== undefined) return pinProblem;
   return checkVia(device.via) ?? checkSSHSettings(device.ssh);

@@ -36,8 +36,11 @@ export function runExec(
       let exitCode: number | undefined;
       let exitSignal: string | undefined;
       const take = (into: Buffer[]) => (chunk: Buffer) => {
-        if (attempt.count(chunk.length)) into.push(chunk);
+        if (!attempt.count(chunk.length)) return;
+        into.push(chunk);
+        attempt.transcript?.({ type: 'received', text: chunk.toString('latin1') });
       };
+      attempt.transcript?.({ type: 'exec', command });
       client.exec(command, (error, stream) => {
         if (done) {
           stream?.destroy();

@@ -41,3 +41,4 @@ export {
   SSH_COMPRESSION_ALGORITHMS,
   LEGACY_ALGORITHMS,
 } from './algorithms.js';
+export type { TranscriptEvent, TranscriptListener } from './transcript.js';

@@ -102,7 +102,9 @@ class ShellReader {
   ) {
     channel.onData((chunk: Buffer): void => {
       if (!attempt.count(chunk.length)) return;
-      this.#append(chunk.toString('latin1'));
+      const text = chunk.toString('latin1');
+      attempt.transcript?.({ type: 'received', text });
+      this.#append(text);
     });
     channel.onClose(() => {
       this.closed = true;
@@ -110,7 +112,9 @@ class ShellReader {
     });
   }
 
-  write(text: string): void {
+  /** Types `text`; `secret` keeps it out of a transcript's stored text. */
+  write(text: string, secret = false): void {
+    this.attempt.transcript?.(secret ? { type: 'sent', text, secret } : { type: 'sent', text });
     this.channel.write(text);
   }
 
@@ -180,7 +184,7 @@ class ShellReader {
         // Cut the pager prompt out of the output and ask for the next page.
         this.#dropEnd(this.tail.length - (this.tail.lastIndexOf('\n') + 1));
         this.#afterPager = '';
-        this.channel.write(this.collector.pagerResponse);
+        this.write(this.collector.pagerResponse);
       }
     }
     this.#notify?.();
@@ -340,7 +344,7 @@ export class ShellSession {
     let answer = reader.take();
     if (step.passwordPrompt.test(lastLine(answer))) {
       attempt.logger.debug(log, 'answering the enable password prompt');
-      reader.write(`${enableSecret}\n`);
+      reader.write(`${enableSecret}\n`, true);
       await reader.until(() => {
         if (!reader.tail.includes('\n')) return false;
         const line = lastLine(reader.tail);

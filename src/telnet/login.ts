@@ -11,13 +11,16 @@ import type { Attempt } from '../ssh/attempt.js';
 import { maskSecret } from '../ssh/privilege.js';
 import { lastLine } from '../ssh/shell.js';
 
-/** A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`. */
-export const TELNET_USERNAME_PROMPT = /(?:user ?name|login)\s*:$/i;
+/**
+ * A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`, ArubaOS's
+ * `User:`, FastIron's `Please Enter Login Name:`.
+ */
+export const TELNET_USERNAME_PROMPT = /(?:user(?: ?name)?|login(?: name)?)\s*:$/i;
 /** A password prompt. */
 export const TELNET_PASSWORD_PROMPT = /pass(?:word|code)\s*:$/i;
 /** What devices print when they refuse a login. */
 const LOGIN_REFUSED =
-  /% ?(?:Login invalid|Authentication failed|Access denied|Bad passwords?)|Login incorrect|Authentication fail(?:ed|ure)|Error: (?:Failed to pass the authentication|Username or password error)/i;
+  /% ?(?:Login invalid|Authentication failed|Access denied|Bad passwords?)|Login incorrect|Authentication fail(?:ed|ure)|Error: (?:Failed to pass the authentication|Username or password error)|Error - Incorrect username or password|Username or password is invalid/i;
 /** Text kept for the refusal search; prompts are searched in the last line only. */
 const KEPT_CHARS = 4096;
 

@@ -43,3 +43,12 @@ export {
   type RecordedDeviceOptions,
   type RecordedSession,
 } from './simulated/index.js';
+export {
+  recordSession,
+  toOxidizedSimulation,
+  escapeRubyString,
+  hostnameOfPrompt,
+  type AnonymizeOptions,
+  type RecordSessionOptions,
+  type SessionRecording,
+} from './record.js';

@@ -20,7 +20,7 @@ describe('usage errors', () => {
     const run = await cli(['bakup']);
     expect(run.code).toBe(2);
     expect(run.stderr()).toContain('unknown command "bakup"');
-    expect(run.stderr()).toContain('backup, run, hostkeys, show, diff, inventory and demo');
+    expect(run.stderr()).toContain('backup, run, hostkeys, show, diff, inventory, record and demo');
   });
 
   it('rejects an unknown option and suggests the closest known one', async () => {

@@ -3,12 +3,14 @@
  * shell lines, run with the CLI against simulated devices on 127.0.0.1 standing in for the
  * documentation addresses and ports.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../src/cli/args.js';
+import { loadInventory } from '../../src/cli/inventory.js';
+import { buildCli } from './built-cli.js';
 import { cli, Lab, tempDir } from './helpers.js';
 
 const doc = readFileSync(
@@ -36,6 +38,47 @@ function lines(name: string): string[] {
 function argvOf(line: string): string[] {
   expect(line.startsWith('confsnap ')).toBe(true);
   return line.split(/\s+/).slice(1);
+}
+
+/** The built program, for the daemon of step 4, which runs until its SIGTERM. */
+let main: string;
+let removeBuild: (() => void) | undefined;
+beforeAll(async () => {
+  ({ main, remove: removeBuild } = await buildCli('walkthrough'));
+}, 120_000);
+afterAll(() => removeBuild?.());
+
+/**
+ * Runs `argv` as a process of its own until its stderr matches `ready`, then sends SIGTERM;
+ * resolves with how it exited and what it wrote.
+ */
+async function runUntil(
+  argv: readonly string[],
+  options: { cwd: string; env: Record<string, string>; ready: RegExp; timeoutMs: number },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, [main, ...argv], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  try {
+    const deadline = Date.now() + options.timeoutMs;
+    while (!options.ready.test(stderr)) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`stderr never matched ${String(options.ready)}:\n${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGTERM');
+    return { ...(await exited), stderr };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 }
 
 let dir: string;
@@ -140,8 +183,9 @@ describe("docs/migrating.md's walk-through from Oxidized", () => {
     });
     for (const id of devices.keys()) expect(remoteLog).toContain(`${id}: `);
 
-    // Step 4: the daemon's command line is valid and means what the doc says (the daemon itself
-    // is tested in run.test.ts).
+    // Step 4: the daemon's command line means what the doc says; started as a process of its
+    // own, it backs up (each device's first backup comes within a minute) and stops cleanly on
+    // SIGTERM.
     const [runLine, ...restOfRun] = lines('run');
     expect(restOfRun).toEqual([]);
     const runArgs = parseRunArgs(argvOf(runLine!).slice(1), dir);
@@ -152,6 +196,16 @@ describe("docs/migrating.md's walk-through from Oxidized", () => {
       gitPush: 'origin',
       inventory: join(dir, 'inventory.yaml'),
     });
+    const daemon = await runUntil(argvOf(runLine!), {
+      cwd: dir,
+      env,
+      ready: /ok +(?:core-sw1|edge-r1)\.example\.net +unchanged/,
+      timeoutMs: 75_000,
+    });
+    expect(daemon.stderr).toContain('confsnap run: 2 devices from');
+    expect(daemon.stderr).toMatch(/stopped\n$/);
+    expect(daemon).toMatchObject({ code: 0, signal: null });
+    expect(daemon.stderr).not.toMatch(/core-secret|edge-secret|en-core-1|failed/);
 
     // Step 5: show prints the latest config; diff says it was committed once.
     const [showLine, diffLine, ...restOfShow] = lines('show');
@@ -166,6 +220,21 @@ describe("docs/migrating.md's walk-through from Oxidized", () => {
     expect(diffed.stderr()).toContain('no earlier version of "core-sw1.example.net"');
     expect(diffed.code).toBe(1);
     expect(existsSync(join(dir, 'inventory.secrets'))).toBe(true);
+  }, 180_000);
+
+  it("takes the groups example's vars and mask_secrets as documented", async () => {
+    // The doc's block, with one device in each group.
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      `${block('groups')}devices:\n` +
+        '  - { id: c1, host: 192.0.2.11, vendor: cisco-ios, group: core, vars: { rack: r9 } }\n' +
+        '  - { id: l1, host: 192.0.2.31, vendor: routeros, group: lab }\n',
+    );
+    const inventory = await loadInventory('inventory.yaml', { cwd: dir });
+    expect(inventory.devices.map((d) => [d.id, d.vars, d.maskSecrets])).toEqual([
+      ['c1', { site: 'ams1', tier: 'core', rack: 'r9' }, undefined],
+      ['l1', { site: 'ams1' }, false],
+    ]);
   });
 
   it('maps every setting of the Oxidized config it starts from', () => {

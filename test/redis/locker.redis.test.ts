@@ -1,7 +1,9 @@
 /** RedisLocker and its Lua scripts against a private redis-server. */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisLastSuccessStore } from '../../src/redis/last-success-store.js';
 import { RedisLocker } from '../../src/redis/locker.js';
+import { ACQUIRE_LOCK_READING_LUA } from '../../src/redis/scripts/acquire-lock.js';
 import type { Lock } from '../../src/core/ports.js';
 import { RedisService, servicesAvailable } from '../harness/services.js';
 import { closeClient, createClient, expectNoLeakedHandles, pause, ready } from './clients.js';
@@ -108,5 +110,66 @@ describe.skipIf(!servicesAvailable('redis-server'))('RedisLocker on Redis', () =
     await admin.script('FLUSH');
     await expect(lock.extend(30_000)).resolves.toBe(true);
     await expect(lock.release()).resolves.toBe(true);
+  });
+
+  describe('with the last-success store (one round trip)', () => {
+    let reading: RedisLocker;
+    let store: RedisLastSuccessStore;
+    beforeAll(() => {
+      store = new RedisLastSuccessStore({ redis: admin });
+      reading = new RedisLocker({ redis: admin, lastSuccess: store });
+    });
+    beforeEach(async () => {
+      await admin.del('backup:last:r1');
+    });
+
+    it('reads the recorded last success while taking the lock, in one command', async () => {
+      await store.set('r1', 1_767_000_000_123);
+      await admin.script('LOAD', ACQUIRE_LOCK_READING_LUA);
+      const sent: string[] = [];
+      const counting = new RedisLocker({
+        redis: {
+          get status() {
+            return admin.status;
+          },
+          set: (...args: Parameters<Redis['set']>) => (sent.push('set'), admin.set(...args)),
+          evalsha: (...args: Parameters<Redis['evalsha']>) => (
+            sent.push('evalsha'),
+            admin.evalsha(...args)
+          ),
+          eval: (...args: Parameters<Redis['eval']>) => (sent.push('eval'), admin.eval(...args)),
+        } as never,
+        lastSuccess: store,
+      });
+      const lock = await counting.acquire(key, 30_000);
+      expect(lock?.lastSuccessAt).toBe(1_767_000_000_123);
+      expect(await admin.get(key)).toBe(lock!.token);
+      expect(await admin.pttl(key)).toBeGreaterThan(29_000);
+      expect(sent).toEqual(['evalsha']);
+      await lock!.release();
+    });
+
+    it('says null when nothing is recorded, and reads nothing when the lock is held', async () => {
+      const lock = await reading.acquire(key, 30_000);
+      expect(lock?.lastSuccessAt).toBeNull();
+      await expect(reading.acquire(key, 30_000)).resolves.toBeUndefined();
+      await lock!.release();
+      await expect(admin.exists(key)).resolves.toBe(0);
+    });
+
+    it('takes a lock that is not a device lock as a plain SET, without reading', async () => {
+      const lock = await reading.acquire('maintenance:window', 30_000);
+      expect(lock).toBeDefined();
+      expect(lock!.lastSuccessAt).toBeUndefined();
+      await lock!.release();
+    });
+
+    it('runs again after the server forgot the script (SCRIPT FLUSH)', async () => {
+      await store.set('r1', 42);
+      await admin.script('FLUSH');
+      const lock = await reading.acquire(key, 30_000);
+      expect(lock?.lastSuccessAt).toBe(42);
+      await lock!.release();
+    });
   });
 });

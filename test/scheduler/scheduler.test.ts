@@ -4,7 +4,7 @@ import { BackupError } from '../../src/core/errors.js';
 import type { Device } from '../../src/core/device.js';
 import { BackupScheduler, type BackupSchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { MemoryLocker } from '../../src/scheduler/memory-locker.js';
-import type { LastSuccessStore, OnlineStatus } from '../../src/core/ports.js';
+import type { LastSuccessStore, Locker, OnlineStatus } from '../../src/core/ports.js';
 import { LockUnavailableError } from '../../src/core/ports.js';
 import { fingerprintOf } from '../../src/ssh/fingerprint.js';
 import { MemoryHostKeyStore } from '../../src/ssh/host-keys.js';
@@ -601,6 +601,57 @@ describe('BackupScheduler across instances', () => {
     );
     await clock.advance(200 * SECOND);
     expect(fake.callsFor('b')).toHaveLength(0);
+  });
+
+  it('uses the last success the locker read with the lock, without asking the store again', async () => {
+    const clock = new FakeClock();
+    const memory = new MemoryLocker({ clock });
+    const readAt = clock.now() - HOUR;
+    // A locker that read the last success in the same round trip (as RedisLocker can).
+    const locker: Locker = {
+      acquire: async (key, ttlMs, signal) => {
+        const lock = await memory.acquire(key, ttlMs, signal);
+        return lock && { ...lock, lastSuccessAt: readAt };
+      },
+    };
+    const lastSuccess = new SharedLastSuccess();
+    const asked: string[] = [];
+    const store: LastSuccessStore = {
+      get: (id) => (asked.push(id), lastSuccess.get(id)),
+      set: (id, at) => lastSuccess.set(id, at),
+    };
+    const { fake, scheduler, of } = setup({ clock, locker, lastSuccess: store });
+    await using _stopsScheduler = scheduler;
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(fake.calls).toHaveLength(0);
+    expect(of('backup:skipped')[0]?.payload.reason).toBe('fresh');
+    expect(asked).toEqual([]);
+  });
+
+  it('backs up when the locker read that nothing is recorded (null), without asking the store', async () => {
+    const clock = new FakeClock();
+    const memory = new MemoryLocker({ clock });
+    const locker: Locker = {
+      acquire: async (key, ttlMs, signal) => {
+        const lock = await memory.acquire(key, ttlMs, signal);
+        return lock && { ...lock, lastSuccessAt: null };
+      },
+    };
+    const lastSuccess = new SharedLastSuccess();
+    // The store would say "fresh"; the lock's own read wins.
+    lastSuccess.times.set('r1', clock.now());
+    const asked: string[] = [];
+    const store: LastSuccessStore = {
+      get: (id) => (asked.push(id), lastSuccess.get(id)),
+      set: (id, at) => lastSuccess.set(id, at),
+    };
+    const { fake, scheduler } = setup({ clock, locker, lastSuccess: store });
+    await using _stopsScheduler = scheduler;
+    await scheduler.start();
+    await clock.advance(30 * SECOND);
+    expect(fake.calls).toHaveLength(1);
+    expect(asked).toEqual([]);
   });
 
   it('backs a device up whose last success lies further ahead than the clock-skew allowance', async () => {

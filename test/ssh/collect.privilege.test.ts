@@ -4,6 +4,7 @@ import type { Credentials } from '../../src/core/device.js';
 import { isBackupError, type BackupError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
 import { createCollectorRegistry } from '../../src/collectors/registry.js';
+import { normalizeConfig } from '../../src/collectors/normalize.js';
 import { ciscoAsa } from '../../src/collectors/vendors/cisco-asa.js';
 import { collectConfig } from '../../src/ssh/collect.js';
 import { simulatedPersonality, startSimulatedDevice } from '../../src/testing/simulated/index.js';
@@ -15,7 +16,15 @@ import type {
 import { sampleConfig } from '../fixtures/configs.js';
 
 const ENABLE_SECRET = 'En4ble-secret-that-must-never-leak';
-const PRIVILEGED_VENDORS = ['cisco-asa', 'cisco-ios', 'arista-eos'] as const;
+const PRIVILEGED_VENDORS = [
+  'cisco-asa',
+  'cisco-ios',
+  'arista-eos',
+  'ruckus-icx',
+  'aruba-aoscx',
+  'aruba-aosw',
+  'aruba-instant',
+] as const;
 
 const lines: string[] = [];
 const logger: Logger = {
@@ -75,7 +84,7 @@ describe('an account that lands at the unprivileged prompt', () => {
     async (vendor) => {
       const device = await start(vendor, { privilege: { enableSecret: ENABLE_SECRET } });
       const result = await backUp(device, { enableSecret: ENABLE_SECRET });
-      expect(result.text).toContain('interface');
+      expect(result.text).toContain(normalizeConfig(vendor, sampleConfig(vendor)).text);
       expect(device.commands[0]).toBe('enable');
       // The secret answered the password prompt; it is no command line of its own.
       expect(device.commands).not.toContain(ENABLE_SECRET);
@@ -106,7 +115,7 @@ describe('an account that lands at the unprivileged prompt', () => {
         faults: { packetize: { minBytes: 1, maxBytes: 3 } },
       });
       const result = await backUp(device, { enableSecret: ENABLE_SECRET });
-      expect(result.text).toContain('interface');
+      expect(result.text).toContain(normalizeConfig(vendor, sampleConfig(vendor)).text);
     },
   );
 

@@ -83,8 +83,16 @@ describe('startRecordedDevice', () => {
 
       shell.clear();
       shell.send('show bogus\n');
-      await shell.waitFor('SSH@#HOSTNAME#');
-      expect(shell.output).toContain('Invalid input -> show bogus');
+      // The unknown command ends in the prompt the device showed last, not the login's.
+      await shell.waitFor('SSH@#HOSTNAME##');
+      expect(shell.output).toBe('show bogus\r\nInvalid input -> show bogus\r\nSSH@#HOSTNAME##');
+      expect(device.unknownCommands).toEqual(['show bogus']);
+
+      // An empty line gets a line break before the recorded prompt, as a terminal echoes it.
+      shell.clear();
+      shell.send('\n');
+      await shell.waitFor('SSH@#HOSTNAME##');
+      expect(shell.output).toBe('\r\nSSH@#HOSTNAME##');
       expect(device.unknownCommands).toEqual(['show bogus']);
     } finally {
       await connected.end();
@@ -124,6 +132,11 @@ describe('startRecordedDevice', () => {
         await shell.waitFor(reply);
         expect(shell.output).toBe(reply);
       }
+      // The recording holds no empty line: the device answers it with its prompt, not an error.
+      shell.clear();
+      shell.send('\n');
+      await shell.waitFor(recording.initPrompt.slice(recording.initPrompt.lastIndexOf('\n') + 1));
+      expect(shell.output).not.toContain('Invalid input');
       expect(device.unknownCommands).toEqual([]);
     } finally {
       await connected.end();

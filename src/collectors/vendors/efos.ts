@@ -8,9 +8,9 @@ import { isWholeFastpathConfig } from './fastpath.js';
  * TACACS+ keys, PEM private keys.
  */
 const EFOS_SECRETS: readonly SecretRule[] = [
-  { line: /\bpassword ("[^"]*"|\S+)/ },
-  { line: /^\s*snmp-server community ("[^"]*"|\S+)/ },
-  { line: /^\s*(?:radius-server|tacacs-server) .*\bkey (?:\d+ )?("[^"]*"|\S+)/ },
+  { line: /\bpassword ("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*snmp-server community ("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*(?:radius-server|tacacs-server) .*\bkey (?:\d+ )?("[^"]*"(?=\s|$)|\S+)/ },
   PRIVATE_KEY_BLOCK,
 ];
 

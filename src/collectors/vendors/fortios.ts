@@ -12,7 +12,7 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
 const FORTIOS_SECRETS: readonly SecretRule[] = [
   { line: /^\s*set \S+ ENC (\S.*)$/ },
   {
-    line: /^\s*set (?:password|passwd|psksecret|secret|key|passphrase|login-passwd|auth-pwd|priv-pwd|group-password|sso-password|radius-secret|secondary-secret|tertiary-secret|tacacs-secret|server-key|auth-password|ppk-secret|inter-controller-key|wpa-passphrase)(?: ENC)? (?!ENC )("(?:[^"\\]|\\.)*"|\S+)/,
+    line: /^\s*set (?:password|passwd|psksecret|secret|key|passphrase|login-passwd|auth-pwd|priv-pwd|group-password|sso-password|radius-secret|rsso-secret|secondary-secret|tertiary-secret|tacacs-secret|server-key|auth-password|ppk-secret|inter-controller-key|wpa-passphrase)(?: ENC)? (?!ENC )("(?:[^"\\]|\\.)*"|\S+)/,
   },
   {
     line: /^\s*set name "([^"]*)"/,

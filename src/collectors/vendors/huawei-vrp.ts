@@ -5,10 +5,16 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
 
 /**
  * Huawei VRP secrets: everything after `cipher`/`irreversible-cipher` (local users, AAA, RADIUS and
- * HWTACACS shared keys, IKE pre-shared keys, OSPF/BGP keys, SNMP communities), plain
+ * HWTACACS shared keys, IKE pre-shared keys, OSPF/BGP keys, SNMP communities) and any
+ * `%^%#…%^%#` / `%@%@…%@%@` cipher text, SIM PINs (`pin verify`), plain
  * `simple` passwords, `snmp-agent community` names, PEM private keys.
  */
 const VRP_SECRETS: readonly SecretRule[] = [
+  // VRP's cipher text wherever it stands (`%^%#…%^%#`, irreversible `%@%@…%@%@`), first: it may
+  // hold spaces, which the `cipher (\S+)` rule below would cut short.
+  { line: /(%\^%#.*?%\^%#|%@%@.*?%@%@)/g },
+  // A SIM card's PIN (LTE/5G cellular interfaces), as Oxidized's VRP model hides it.
+  { line: /^\s*pin verify (?:auto )?(?!cipher )(\S+)/ },
   { line: /^(?!\s*description ).*? (?:cipher|irreversible-cipher) (\S+)/ },
   { line: /(?:password|key|shared-key|authentication-mode \S+) simple (\S+)/ },
   { line: /^snmp-agent community (?:read|write) (?!cipher )(\S+)/ },

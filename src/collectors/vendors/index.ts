@@ -8,15 +8,20 @@
  */
 import type { ConfigCollector } from '../types.js';
 import { aristaEos } from './arista-eos.js';
+import { arubaAoscx } from './aruba-aoscx.js';
+import { arubaAosw } from './aruba-aosw.js';
+import { arubaInstant } from './aruba-instant.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
 import { ciscoNxos } from './cisco-nxos.js';
 import { fortios } from './fortios.js';
+import { hpeComware } from './hpe-comware.js';
 import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
+import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
@@ -51,6 +56,11 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'fortios',
   'vyos',
   'linux',
+  'ruckus-icx',
+  'aruba-aoscx',
+  'hpe-comware',
+  'aruba-aosw',
+  'aruba-instant',
   'pfsense',
   'opnsense',
   'mlnxos',
@@ -79,6 +89,11 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     fortios,
     vyos,
     linux,
+    'ruckus-icx': ruckusIcx,
+    'aruba-aoscx': arubaAoscx,
+    'hpe-comware': hpeComware,
+    'aruba-aosw': arubaAosw,
+    'aruba-instant': arubaInstant,
     pfsense,
     opnsense,
     mlnxos,

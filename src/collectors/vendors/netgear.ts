@@ -10,11 +10,13 @@ import { isWholeFastpathConfig } from './fastpath.js';
  * "<name>"`), RADIUS/TACACS+ keys, PEM private keys.
  */
 const NETGEAR_SECRETS: readonly SecretRule[] = [
-  { line: /\bencrypted ("[^"]*"|\S+)/g },
-  { line: /\bpassword (?!encrypted\b)("[^"]*"|\S+)/ },
-  { line: /^\s*snmp-server community (?:(?:ro|rw) )?("[^"]*"|\S+)/ },
-  { line: /^\s*snmp community ("[^"]*"|\S+)/ },
-  { line: /^\s*(?:radius-server|tacacs-server) (?:host \S+ )?key (?!encrypted\b)("[^"]*"|\S+)/ },
+  { line: /\bencrypted ("[^"]*"(?=\s|$)|\S+)/g },
+  { line: /\bpassword (?!encrypted\b)("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*snmp-server community (?:(?:ro|rw) )?("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*snmp community ("[^"]*"(?=\s|$)|\S+)/ },
+  {
+    line: /^\s*(?:radius-server|tacacs-server) (?:host \S+ )?key (?!encrypted\b)("[^"]*"(?=\s|$)|\S+)/,
+  },
   PRIVATE_KEY_BLOCK,
 ];
 

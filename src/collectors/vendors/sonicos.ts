@@ -10,8 +10,8 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  */
 const SONICOS_SECRETS: readonly SecretRule[] = [
   { line: /\b(?:password|secret|shared-secret|passphrase|psk|key)(?: default)? \d+,(\S+)/ },
-  { line: /^\s*(?:shared-secret|pre-shared-secret|password) (?!\d+,)("[^"]*"|\S+)/ },
-  { line: /^\s*community (?:(?:get|trap|public|private) )?("[^"]*"|\S+)/ },
+  { line: /^\s*(?:shared-secret|pre-shared-secret|password) (?!\d+,)("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*community (?:(?:get|trap|public|private) )?("[^"]*"(?=\s|$)|\S+)/ },
   PRIVATE_KEY_BLOCK,
 ];
 

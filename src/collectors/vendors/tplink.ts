@@ -8,9 +8,9 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  * <value>` of local users and `enable`, SNMP communities, RADIUS/TACACS+ keys, PEM private keys.
  */
 const TPLINK_SECRETS: readonly SecretRule[] = [
-  { line: /\b(?:secret|password) (?:\d+ )?(?!\d+$)("[^"]*"|\S+)/ },
-  { line: /^\s*snmp-server community ("[^"]*"|\S+)/ },
-  { line: /^\s*(?:radius-server|tacacs-server) .*\bkey (?:\d+ )?("[^"]*"|\S+)/ },
+  { line: /\b(?:secret|password) (?:\d+ )?(?!\d+$)("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*snmp-server community ("[^"]*"(?=\s|$)|\S+)/ },
+  { line: /^\s*(?:radius-server|tacacs-server) .*\bkey (?:\d+ )?("[^"]*"(?=\s|$)|\S+)/ },
   PRIVATE_KEY_BLOCK,
 ];
 

@@ -6,11 +6,11 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
 /**
  * VyOS/EdgeOS secrets in the `set` command form: `encrypted-password`, `plaintext-password`,
  * `password`, `secret`, `pre-shared-secret`, `key` (RADIUS/TACACS+, BGP, OSPF md5, WireGuard
- * private keys), SNMP communities, PEM private keys.
+ * private keys), WireGuard peers' `preshared-key`, SNMP communities, PEM private keys.
  */
 const VYOS_SECRETS: readonly SecretRule[] = [
   {
-    line: /^set .* (?:encrypted-password|plaintext-password|password|secret|pre-shared-secret|private-key|key|md5-key|passphrase|shared-secret) (?:'([^']*)'|(\S+))$/,
+    line: /^set .* (?:encrypted-password|plaintext-password|password|secret|pre-shared-secret|private-key|preshared-key|key|md5-key|passphrase|shared-secret) (?:'([^']*)'|(\S+))$/,
   },
   { line: /^set service snmp community (?:'([^']*)'|(\S+))/ },
   PRIVATE_KEY_BLOCK,

@@ -110,18 +110,25 @@ export async function startRecordedDevice(
   const unknownCommands: string[] = [];
   const sockets = new Set<Socket>();
 
-  const answer = (input: string): string => {
+  // `current` is the prompt the device showed last (a shell's replies may end in another prompt
+  // than the login text). An empty line is answered as a device does, with a line break and that
+  // prompt, whether or not the recording holds one (Oxidized records `"\n"` without its echo).
+  const answer = (input: string, current = prompt): string => {
     const reply = session.commands.get(input);
+    if (input === '\n') {
+      if (reply === undefined) return `\r\n${current}`;
+      return /^[\r\n]/.test(reply) ? reply : `\r\n${reply}`;
+    }
     if (reply !== undefined) return reply;
     const command = input.replace(/\r?\n$/, '');
-    // An empty line the recording lacks gets what every CLI answers: a new line and the prompt.
-    if (command === '') return `\r\n${prompt}`;
     unknownCommands.push(command);
-    return `${command}\r\n${unknownReply(command)}${prompt}`;
+    return `${command}\r\n${unknownReply(command)}${current}`;
   };
+  const lastLine = (text: string): string => text.slice(text.lastIndexOf('\n') + 1);
 
   const serveShell = (channel: ServerChannel): void => {
     channel.write(session.initPrompt);
+    let current = prompt;
     let buffer = '';
     channel.on('data', (data: Buffer) => {
       buffer += data.toString('latin1').replace(/\r\n?/g, '\n');
@@ -129,7 +136,9 @@ export async function startRecordedDevice(
       while ((at = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, at + 1);
         buffer = buffer.slice(at + 1);
-        channel.write(Buffer.from(answer(line), 'latin1'));
+        const reply = answer(line, current);
+        if (lastLine(reply) !== '') current = lastLine(reply);
+        channel.write(Buffer.from(reply, 'latin1'));
       }
     });
   };

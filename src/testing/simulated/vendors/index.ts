@@ -1,16 +1,21 @@
 import { BUILT_IN_VENDORS } from '../../../collectors/vendors/index.js';
 import type { SimulatedPersonality, SimulatedVendorId } from '../types.js';
 import { aristaEos } from './arista-eos.js';
+import { arubaAoscx } from './aruba-aoscx.js';
+import { arubaAosw } from './aruba-aosw.js';
+import { arubaInstant } from './aruba-instant.js';
 import { ciscoAsa } from './cisco-asa.js';
 import { ciscoIos } from './cisco-ios.js';
 import { ciscoIosxr } from './cisco-iosxr.js';
 import { ciscoNxos } from './cisco-nxos.js';
 import { fortios } from './fortios.js';
+import { hpeComware } from './hpe-comware.js';
 import { huaweiVrp } from './huawei-vrp.js';
 import { junos } from './junos.js';
 import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
+import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
 import { pfsense } from './pfsense.js';
 import { opnsense } from './opnsense.js';
@@ -39,6 +44,11 @@ const FACTORIES: Readonly<
   fortios,
   vyos,
   linux,
+  'ruckus-icx': ruckusIcx,
+  'aruba-aoscx': arubaAoscx,
+  'hpe-comware': hpeComware,
+  'aruba-aosw': arubaAosw,
+  'aruba-instant': arubaInstant,
   pfsense,
   opnsense,
   mlnxos,
