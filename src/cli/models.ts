@@ -44,6 +44,17 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'aruba-aosw': 'aruba-aosw',
   arubainstant: 'aruba-instant',
   'aruba-instant': 'aruba-instant',
+  pfsense: 'pfsense',
+  opnsense: 'opnsense',
+  mlnxos: 'mlnxos',
+  onyx: 'mlnxos',
+  sonicos: 'sonicos',
+  netgear: 'netgear',
+  tplink: 'tplink',
+  firelinuxos: 'firelinuxos',
+  ftd: 'firelinuxos',
+  efos: 'efos',
+  cumulus: 'cumulus',
 });
 
 /**

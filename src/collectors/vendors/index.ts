@@ -23,6 +23,15 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
+import { pfsense } from './pfsense.js';
+import { opnsense } from './opnsense.js';
+import { mlnxos } from './mlnxos.js';
+import { sonicos } from './sonicos.js';
+import { netgear } from './netgear.js';
+import { tplink } from './tplink.js';
+import { firelinuxos } from './firelinuxos.js';
+import { efos } from './efos.js';
+import { cumulus } from './cumulus.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -52,6 +61,15 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'hpe-comware',
   'aruba-aosw',
   'aruba-instant',
+  'pfsense',
+  'opnsense',
+  'mlnxos',
+  'sonicos',
+  'netgear',
+  'tplink',
+  'firelinuxos',
+  'efos',
+  'cumulus',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -76,4 +94,13 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'hpe-comware': hpeComware,
     'aruba-aosw': arubaAosw,
     'aruba-instant': arubaInstant,
+    pfsense,
+    opnsense,
+    mlnxos,
+    sonicos,
+    netgear,
+    tplink,
+    firelinuxos,
+    efos,
+    cumulus,
   });
