@@ -2,7 +2,8 @@
 // Python peers), collecting every device of a list at a fixed concurrency:
 //
 //   node bench/contenders.mjs --contender=raw-ssh2|confsnap|confsnap-scheduled|openssh \
-//        --concurrency=50 [--redis=URL --nats=URL] [--id-prefix=r]  < job.json
+//        --concurrency=50 [--redis=URL --nats=URL] [--id-prefix=r] [--vendor=cisco-ios] \
+//        [--sample-rss=1]  < job.json
 //
 // Diagnostics: collect, scheduler-memory, scheduler-nats (parts of the pipeline). --dist=PATH
 // imports confsnap from another build (to measure a change before it lands).
@@ -35,6 +36,34 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 const privateKey = job.privateKeyPath ? readFileSync(job.privateKeyPath) : undefined;
 
+/**
+ * With `--sample-rss=1`: this process's resident set size before the timed span (idle: every import,
+ * connection and the scheduler already there, no session open) and every 200 ms during it; the
+ * plateau is the median of the samples of the span's middle half, where every slot is busy.
+ */
+function rssSampler() {
+  if (!args.has('sample-rss')) return { stop: () => ({}) };
+  const idle = process.memoryUsage.rss();
+  const samples = [];
+  const timer = setInterval(() => samples.push(process.memoryUsage.rss()), 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      const middle = samples.slice(
+        Math.floor(samples.length / 4),
+        Math.ceil((samples.length * 3) / 4),
+      );
+      middle.sort((a, b) => a - b);
+      const plateau = middle[Math.floor(middle.length / 2)] ?? idle;
+      return {
+        rss_idle_kb: Math.round(idle / 1024),
+        rss_plateau_kb: Math.round(plateau / 1024),
+        rss_peak_kb: Math.round(Math.max(idle, ...samples) / 1024),
+      };
+    },
+  };
+}
+
 /** Runs `work(i)` for i in [0, count) with at most `limit` at once; counts failures by message. */
 async function pool(count, limit, work) {
   let next = 0;
@@ -56,20 +85,24 @@ async function pool(count, limit, work) {
       }
     }
   };
+  const rss = rssSampler();
   const cpuBefore = cpuMs();
   const gcBefore = gcMs;
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpuMs = cpuMs() - cpuBefore;
+  const memory = rss.stop();
   await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
   return {
     done,
     failed,
     seconds,
-    client_cpu_ms: cpuMs() - cpuBefore,
+    client_cpu_ms: clientCpuMs,
     gc_ms: gcMs - gcBefore,
     bytes,
     errors,
+    ...memory,
   };
 }
 
@@ -175,13 +208,16 @@ const dist = (entry) =>
       : new URL('../dist/', import.meta.url),
   ).href;
 
-/** The devices as confsnap sees them: RouterOS, no version hint (v7 form with v6 fallback). */
+/**
+ * The devices as confsnap sees them: RouterOS by default, no version hint (v7 form with v6
+ * fallback); `--vendor=cisco-ios` for the shell-mode fleet.
+ */
 function confsnapDevices(prefix) {
   return job.devices.map((target, i) => ({
     id: `${prefix}${i}`,
     host: target.host,
     port: target.port,
-    vendor: 'routeros',
+    vendor: args.get('vendor') ?? 'routeros',
     tenantId: 'bench',
   }));
 }
@@ -290,6 +326,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
   let cpuBefore;
   let gcBefore;
   let outcomes;
+  let rss;
   if (scheduled) {
     outcomes = await new Promise((resolve) => {
       const seen = [];
@@ -304,6 +341,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
       scheduler.on('backup:skipped', (event) =>
         settle({ status: 'skipped', reason: event.reason }),
       );
+      rss = rssSampler();
       cpuBefore = cpuMs();
       gcBefore = gcMs;
       started = process.hrtime.bigint();
@@ -311,6 +349,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
     });
   } else {
     await scheduler.refresh();
+    rss = rssSampler();
     cpuBefore = cpuMs();
     gcBefore = gcMs;
     started = process.hrtime.bigint();
@@ -318,6 +357,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const clientCpuMs = cpuMs() - cpuBefore;
+  const memory = rss.stop();
   await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
   const gcUsed = gcMs - gcBefore;
   let done = 0;
@@ -344,6 +384,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
     ...(added === undefined ? {} : { stream_messages_added: added }),
     ...(stats.publisher ? { publisher: stats.publisher } : {}),
     errors,
+    ...memory,
   };
 }
 

@@ -111,7 +111,7 @@ const skip = new Set(
     .map((name) => name.trim())
     .filter(Boolean),
 );
-const scaleDevices = number('scale-devices', quick ? 20_000 : 100_000);
+const scaleDevices = number('scale-devices', quick ? 20_000 : 1_000_000);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
