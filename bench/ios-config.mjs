@@ -51,7 +51,7 @@ export function iosConfig(index, targetBytes = 30_000) {
   const tail = 600; // room for the lines after the loop
   for (let port = 1; bytes < size * 0.6 - tail; port++) {
     push(`interface GigabitEthernet1/0/${port}`);
-    push(` description access port ${port} of sw${index} # rack ${1 + (port % 12)}`);
+    push(` description access port ${port}, rack ${1 + (port % 12)}`);
     push(' switchport access vlan ' + (10 + (port % 40)));
     push(' switchport mode access');
     push(' spanning-tree portfast');

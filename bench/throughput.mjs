@@ -841,6 +841,12 @@ async function serveFleet(argv) {
         vendor,
         config,
         hostname: vendor === 'cisco-ios' ? `sw${i}` : `r${i}`,
+        // RANCID's clogin takes the first `#` after the password for the prompt: a login banner
+        // with `#` in it (the simulator's default) puts it one prompt out of step, and it loses
+        // the start of the configuration. Real IOS login banners rarely hold one.
+        ...(vendor === 'cisco-ios'
+          ? { banner: 'Authorized access only. Disconnect now otherwise.' }
+          : {}),
         ...(outputDelayMs > 0 ? { faults: { outputDelayMs } } : {}),
       };
     }),
