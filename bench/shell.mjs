@@ -50,8 +50,9 @@ export async function measureShell({
   const samples = {};
   const cleanups = [];
   const load = { before: loadavg().map(round2) };
-  const python = skip.has('netmiko') ? undefined : pythonWith('netmiko');
-  if (!python && !skip.has('netmiko')) {
+  const skipNetmiko = skip.has('netmiko') || skip.has('python');
+  const python = skipNetmiko ? undefined : pythonWith('netmiko');
+  if (!python && !skipNetmiko) {
     notes.push('netmiko: skipped, no python3 imports it (Debian: apt-get install python3-netmiko)');
   }
   const clogin = skip.has('rancid') ? undefined : cloginPath();
