@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshotDist, startFleet } from './throughput.mjs';

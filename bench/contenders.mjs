@@ -14,6 +14,7 @@
 // `client_cpu_ms` is this process's CPU time over that span (with the `ssh` processes it spawned).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import ssh2 from 'ssh2';
