@@ -44,9 +44,10 @@ const privateKey = job.privateKeyPath ? readFileSync(job.privateKeyPath) : undef
  */
 function rssSampler() {
   if (!args.has('sample-rss')) return { stop: () => ({}) };
-  const idle = process.memoryUsage.rss();
+  const idle = process.memoryUsage();
   const samples = [];
-  const timer = setInterval(() => samples.push(process.memoryUsage.rss()), 200);
+  const timer = setInterval(() => samples.push(process.memoryUsage()), 200);
+  const kb = (bytes) => Math.round(bytes / 1024);
   return {
     stop() {
       clearInterval(timer);
@@ -54,12 +55,22 @@ function rssSampler() {
         Math.floor(samples.length / 4),
         Math.ceil((samples.length * 3) / 4),
       );
-      middle.sort((a, b) => a - b);
+      middle.sort((a, b) => a.rss - b.rss);
       const plateau = middle[Math.floor(middle.length / 2)] ?? idle;
+      // Where the memory is, idle and at the plateau: V8's heap (used and reserved), and memory
+      // outside it that V8 knows of (Buffers and other ArrayBuffers among it).
+      const parts = (m) => ({
+        rss: kb(m.rss),
+        heap_total: kb(m.heapTotal),
+        heap_used: kb(m.heapUsed),
+        external: kb(m.external),
+        array_buffers: kb(m.arrayBuffers),
+      });
       return {
-        rss_idle_kb: Math.round(idle / 1024),
-        rss_plateau_kb: Math.round(plateau / 1024),
-        rss_peak_kb: Math.round(Math.max(idle, ...samples) / 1024),
+        rss_idle_kb: kb(idle.rss),
+        rss_plateau_kb: kb(plateau.rss),
+        rss_peak_kb: kb(Math.max(idle.rss, ...samples.map((m) => m.rss))),
+        memory_kb: { idle: parts(idle), plateau: parts(plateau) },
       };
     },
   };

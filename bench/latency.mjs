@@ -137,6 +137,7 @@ export async function measureLatency({
           idle: s.rss_idle_kb ?? null,
           plateau: s.rss_plateau_kb ?? null,
           peak: s.rss_peak_kb ?? null,
+          ...(s.memory_kb ? { parts: s.memory_kb } : {}),
         },
       ]),
     ),

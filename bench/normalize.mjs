@@ -44,42 +44,51 @@ export function naiveNormalize(bytes) {
   return lines.join('\n');
 }
 
-/** Median MB/s of `fn(input)` over `runs` calls, after 20 warm-up calls. */
-function medianRate(fn, input, runs) {
-  // Steady state, as in a long-running poller: let the JIT optimize the line loop first (one call
-  // is not enough; the first dozen run at about two thirds of the final speed).
-  for (let i = 0; i < 20; i++) fn(input);
-  const rates = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    fn(input);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    rates.push(input.length / 1e6 / seconds);
-  }
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(runs / 2)];
-}
-
 /**
  * normalizeConfig('routeros', …) MB/s on a 1 MB export, and the naive line loop's MB/s on the
- * same bytes, measured interleaved (three passes each, the best median of each kept) so that a
- * change in the machine's speed meanwhile hits both alike.
+ * same bytes. The two run call by call in turn (after 20 warm-up calls each), so that a change of
+ * the machine's speed meanwhile (other work, a slower core) hits both alike; each rate is the
+ * median of its `runs` calls, and the ratio is the median of the per-pair ratios.
  */
-export function measureNormalize(bytes = 1024 * 1024, runs = 15) {
+export function measureNormalize(bytes = 1024 * 1024, runs = 41) {
   const input = routerosExport(bytes);
   const normalize = (buffer) => normalizeConfig('routeros', buffer);
-  let best = 0;
-  let bestNaive = 0;
-  for (let pass = 0; pass < 3; pass++) {
-    best = Math.max(best, medianRate(normalize, input, runs));
-    bestNaive = Math.max(bestNaive, medianRate(naiveNormalize, input, runs));
+  // Steady state, as in a long-running poller: let the JIT optimize both loops first (one call is
+  // not enough; the first dozen run at about two thirds of the final speed).
+  for (let i = 0; i < 20; i++) {
+    normalize(input);
+    naiveNormalize(input);
   }
+  const seconds = (fn) => {
+    const started = process.hrtime.bigint();
+    fn(input);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const ours = [];
+  const naive = [];
+  const ratios = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so neither always runs right after the other's garbage.
+    let mine;
+    let theirs;
+    if (i % 2) {
+      mine = seconds(normalize);
+      theirs = seconds(naiveNormalize);
+    } else {
+      theirs = seconds(naiveNormalize);
+      mine = seconds(normalize);
+    }
+    ours.push(input.length / 1e6 / mine);
+    naive.push(input.length / 1e6 / theirs);
+    ratios.push(theirs / mine);
+  }
+  const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
   const round1 = (value) => Math.round(value * 10) / 10;
   return {
     input_bytes: input.length,
-    mb_per_s: round1(best),
-    naive_mb_per_s: round1(bestNaive),
-    ratio_vs_naive: Math.round((best / bestNaive) * 100) / 100,
+    mb_per_s: round1(median(ours)),
+    naive_mb_per_s: round1(median(naive)),
+    ratio_vs_naive: Math.round(median(ratios) * 100) / 100,
   };
 }
 

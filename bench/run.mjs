@@ -31,7 +31,7 @@ import { measureCli } from './cli.mjs';
 import { measureJump } from './jump.mjs';
 import { measureLatency } from './latency.mjs';
 import { measureNormalize, measureStages } from './normalize.mjs';
-import { measureScale } from './scale.mjs';
+import { measureScaleInChild } from './scale.mjs';
 import { measureShell } from './shell.mjs';
 import { measureThroughput, stopAll } from './throughput.mjs';
 
@@ -133,7 +133,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 const measuredAt = new Date().toISOString();
 // Scale and normalize first, on a machine the fleet does not load yet.
-const scale = skip.has('scale') ? undefined : await measureScale(scaleDevices);
+const scale = skip.has('scale') ? undefined : measureScaleInChild(scaleDevices);
 const normalize = skip.has('normalize') ? undefined : measureNormalize();
 const stages = skip.has('stages') ? undefined : await measureStages();
 let throughput;
