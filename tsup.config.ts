@@ -15,7 +15,9 @@ export default defineConfig([
     ...common,
     entry: {
       index: 'src/index.ts',
+      'hooks/index': 'src/hooks/index.ts',
       'nats/index': 'src/nats/index.ts',
+      'prometheus/index': 'src/prometheus/index.ts',
       'redis/index': 'src/redis/index.ts',
       'testing/index': 'src/testing/index.ts',
     },

@@ -8,7 +8,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^confsnap$/, replacement: src('index.ts') },
-      { find: /^confsnap\/(nats|redis|testing)$/, replacement: src('$1/index.ts') },
+      {
+        find: /^confsnap\/(nats|redis|testing|prometheus|hooks)$/,
+        replacement: src('$1/index.ts'),
+      },
     ],
   },
   test: {

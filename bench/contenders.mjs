@@ -2,7 +2,8 @@
 // Python peers), collecting every device of a list at a fixed concurrency:
 //
 //   node bench/contenders.mjs --contender=raw-ssh2|confsnap|confsnap-scheduled|openssh \
-//        --concurrency=50 [--redis=URL --nats=URL] [--id-prefix=r]  < job.json
+//        --concurrency=50 [--redis=URL --nats=URL] [--id-prefix=r] [--vendor=cisco-ios] \
+//        [--sample-rss=1]  < job.json
 //
 // Diagnostics: collect, scheduler-memory, scheduler-nats (parts of the pipeline). --dist=PATH
 // imports confsnap from another build (to measure a change before it lands).
@@ -13,6 +14,7 @@
 // `client_cpu_ms` is this process's CPU time over that span (with the `ssh` processes it spawned).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import ssh2 from 'ssh2';
@@ -35,6 +37,45 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 const privateKey = job.privateKeyPath ? readFileSync(job.privateKeyPath) : undefined;
 
+/**
+ * With `--sample-rss=1`: this process's resident set size before the timed span (idle: every import,
+ * connection and the scheduler already there, no session open) and every 200 ms during it; the
+ * plateau is the median of the samples of the span's middle half, where every slot is busy.
+ */
+function rssSampler() {
+  if (!args.has('sample-rss')) return { stop: () => ({}) };
+  const idle = process.memoryUsage();
+  const samples = [];
+  const timer = setInterval(() => samples.push(process.memoryUsage()), 200);
+  const kb = (bytes) => Math.round(bytes / 1024);
+  return {
+    stop() {
+      clearInterval(timer);
+      const middle = samples.slice(
+        Math.floor(samples.length / 4),
+        Math.ceil((samples.length * 3) / 4),
+      );
+      middle.sort((a, b) => a.rss - b.rss);
+      const plateau = middle[Math.floor(middle.length / 2)] ?? idle;
+      // Where the memory is, idle and at the plateau: V8's heap (used and reserved), and memory
+      // outside it that V8 knows of (Buffers and other ArrayBuffers among it).
+      const parts = (m) => ({
+        rss: kb(m.rss),
+        heap_total: kb(m.heapTotal),
+        heap_used: kb(m.heapUsed),
+        external: kb(m.external),
+        array_buffers: kb(m.arrayBuffers),
+      });
+      return {
+        rss_idle_kb: kb(idle.rss),
+        rss_plateau_kb: kb(plateau.rss),
+        rss_peak_kb: kb(Math.max(idle.rss, ...samples.map((m) => m.rss))),
+        memory_kb: { idle: parts(idle), plateau: parts(plateau) },
+      };
+    },
+  };
+}
+
 /** Runs `work(i)` for i in [0, count) with at most `limit` at once; counts failures by message. */
 async function pool(count, limit, work) {
   let next = 0;
@@ -56,20 +97,24 @@ async function pool(count, limit, work) {
       }
     }
   };
+  const rss = rssSampler();
   const cpuBefore = cpuMs();
   const gcBefore = gcMs;
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpuMs = cpuMs() - cpuBefore;
+  const memory = rss.stop();
   await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
   return {
     done,
     failed,
     seconds,
-    client_cpu_ms: cpuMs() - cpuBefore,
+    client_cpu_ms: clientCpuMs,
     gc_ms: gcMs - gcBefore,
     bytes,
     errors,
+    ...memory,
   };
 }
 
@@ -175,13 +220,16 @@ const dist = (entry) =>
       : new URL('../dist/', import.meta.url),
   ).href;
 
-/** The devices as confsnap sees them: RouterOS, no version hint (v7 form with v6 fallback). */
+/**
+ * The devices as confsnap sees them: RouterOS by default, no version hint (v7 form with v6
+ * fallback); `--vendor=cisco-ios` for the shell-mode fleet.
+ */
 function confsnapDevices(prefix) {
   return job.devices.map((target, i) => ({
     id: `${prefix}${i}`,
     host: target.host,
     port: target.port,
-    vendor: 'routeros',
+    vendor: args.get('vendor') ?? 'routeros',
     tenantId: 'bench',
   }));
 }
@@ -290,6 +338,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
   let cpuBefore;
   let gcBefore;
   let outcomes;
+  let rss;
   if (scheduled) {
     outcomes = await new Promise((resolve) => {
       const seen = [];
@@ -304,6 +353,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
       scheduler.on('backup:skipped', (event) =>
         settle({ status: 'skipped', reason: event.reason }),
       );
+      rss = rssSampler();
       cpuBefore = cpuMs();
       gcBefore = gcMs;
       started = process.hrtime.bigint();
@@ -311,6 +361,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
     });
   } else {
     await scheduler.refresh();
+    rss = rssSampler();
     cpuBefore = cpuMs();
     gcBefore = gcMs;
     started = process.hrtime.bigint();
@@ -318,6 +369,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const clientCpuMs = cpuMs() - cpuBefore;
+  const memory = rss.stop();
   await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
   const gcUsed = gcMs - gcBefore;
   let done = 0;
@@ -344,6 +396,7 @@ async function confsnap({ scheduled = false, nats = true, redis: useRedis = true
     ...(added === undefined ? {} : { stream_messages_added: added }),
     ...(stats.publisher ? { publisher: stats.publisher } : {}),
     errors,
+    ...memory,
   };
 }
 

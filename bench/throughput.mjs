@@ -31,21 +31,10 @@ import { createConnection, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { iosConfig, random } from './ios-config.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Device exports
-
-/** A small deterministic PRNG (mulberry32), so every run serves the same fleet. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The configuration of device `index`: `targetBytes` ± 10 % (varied per device), `\n` line ends.
@@ -369,7 +358,7 @@ const FLEET_CREDENTIALS = { username: 'admin', password: 'admin' };
  * runs cannot break the contenders it starts later. It lives under node_modules/.cache, where
  * imports of confsnap's dependencies still resolve.
  */
-function snapshotDist(source) {
+export function snapshotDist(source) {
   const target = fileURLToPath(
     new URL(`../node_modules/.cache/confsnap-bench/dist-${process.pid}/`, import.meta.url),
   );
@@ -382,8 +371,13 @@ function snapshotDist(source) {
   return { path: target, remove };
 }
 
-/** Starts the simulated fleet in a child process; resolves with its devices and `stop()`. */
-export async function startFleet(devices, configBytes, dist) {
+/**
+ * Starts the simulated fleet in a child process; resolves with its devices and `stop()`.
+ * `vendor`: `routeros` (exec, `/export`) or `cisco-ios` (shell, `show running-config`).
+ * `delayMs`: `[min, max]` — every device waits that long (random per device, the same every run)
+ * before it answers the configuration command, as real devices take time to build it.
+ */
+export async function startFleet(devices, configBytes, dist, { vendor, delayMs } = {}) {
   const child = spawn(
     process.execPath,
     [
@@ -392,6 +386,8 @@ export async function startFleet(devices, configBytes, dist) {
       `--devices=${devices}`,
       `--config-bytes=${configBytes}`,
       ...(dist ? [`--dist=${dist}`] : []),
+      ...(vendor ? [`--vendor=${vendor}`] : []),
+      ...(delayMs ? [`--delay-ms=${delayMs[0]}-${delayMs[1]}`] : []),
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -426,7 +422,7 @@ export async function startFleet(devices, configBytes, dist) {
  * Runs one contender process with `job` on stdin; resolves with the JSON line it printed.
  * A contender that fails or hangs (10 min) rejects with its stderr.
  */
-function runContender(file, args, job, { env } = {}) {
+export function runContender(file, args, job, { env } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -456,7 +452,7 @@ function runContender(file, args, job, { env } = {}) {
   });
 }
 
-function nodeContender(contender, job, concurrency, extra = [], { profile } = {}) {
+export function nodeContender(contender, job, concurrency, extra = [], { profile } = {}) {
   const flags = profile
     ? ['--cpu-prof', `--cpu-prof-dir=${here('./results/')}`, `--cpu-prof-name=${profile}`]
     : [];
@@ -474,7 +470,7 @@ function nodeContender(contender, job, concurrency, extra = [], { profile } = {}
 }
 
 /** A Python 3 that imports `module` (Debian's first: the packages are Debian's), or undefined. */
-function pythonWith(module) {
+export function pythonWith(module) {
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
       execFileSync(python, ['-c', `import ${module}`], {
@@ -522,6 +518,16 @@ function cpuPerDevice(sample) {
       Object.entries(sample.server_cpu_ms ?? {}).map(([name, ms]) => [name, perDevice(ms, sample)]),
     ),
   };
+}
+
+/** Client CPU ms per device of `a`'s best sample ÷ `b`'s, or null. */
+function cpuRatio(a = [], b = []) {
+  const one = bestSample(a);
+  const other = bestSample(b);
+  if (!one || !other) return null;
+  const x = perDevice(one.client_cpu_ms, one);
+  const y = perDevice(other.client_cpu_ms, other);
+  return x === null || y === null || y === 0 ? null : Math.round((x / y) * 100) / 100;
 }
 
 function summary(samples) {
@@ -746,6 +752,9 @@ export async function measureThroughput({
     raw_ssh2_per_s: round1(raw),
     confsnap_per_s: round1(confsnap),
     ratio_vs_raw: ratio(confsnap, raw),
+    // Client CPU per device, confsnap's ÷ the bare loop's (each of its best round): what confsnap's
+    // own work costs, steadier than the rates on a machine shared with other work.
+    cpu_ratio_vs_raw: cpuRatio(samples.confsnap, samples.raw_ssh2),
     confsnap_scheduled_per_s: round1(b('confsnap_scheduled')),
     openssh_spawn_per_s: round1(openssh),
     ratio_vs_openssh: ratio(confsnap, openssh),
@@ -799,8 +808,8 @@ function opensshVersion() {
 // The fleet process
 
 /**
- * `node bench/throughput.mjs fleet --devices=1000 --config-bytes=30000 [--dist=PATH]`: N RouterOS
- * devices (ssh2 servers on loopback ports, password admin/admin, ~30 KB exports varied per
+ * `node bench/throughput.mjs fleet --devices=1000 --config-bytes=30000 [--dist=PATH]
+ * [--vendor=routeros|cisco-ios] [--delay-ms=MIN-MAX]`: N RouterOS (or Cisco IOS) devices (ssh2 servers on loopback ports, password admin/admin, ~30 KB exports varied per
  * device), from `startSimulatedFleet` of confsnap/testing. Prints one JSON line on stdout,
  * {"devices":[{"host","port","fingerprint","configBytes"}]}, then serves until stdin closes or
  * SIGTERM/SIGINT arrives, and closes every device before it exits.
@@ -819,9 +828,28 @@ async function serveFleet(argv) {
       ? pathToFileURL(join(args.get('dist'), 'testing/index.js')).href
       : '../dist/testing/index.js'
   );
-  const configs = Array.from({ length: count }, (_, i) => routerosConfig(i, configBytes));
+  const vendor = args.get('vendor') ?? 'routeros';
+  const [minDelay, maxDelay] = (args.get('delay-ms') ?? '0-0').split('-').map(Number);
+  const delay = random(0x5eed);
+  const configs = Array.from({ length: count }, (_, i) =>
+    vendor === 'cisco-ios' ? iosConfig(i, configBytes) : routerosConfig(i, configBytes),
+  );
   const fleet = await startSimulatedFleet(
-    configs.map((config, i) => ({ vendor: 'routeros', config, hostname: `r${i}` })),
+    configs.map((config, i) => {
+      const outputDelayMs = Math.round(minDelay + delay() * (maxDelay - minDelay));
+      return {
+        vendor,
+        config,
+        hostname: vendor === 'cisco-ios' ? `sw${i}` : `r${i}`,
+        // RANCID's clogin takes the first `#` after the password for the prompt: a login banner
+        // with `#` in it (the simulator's default) puts it one prompt out of step, and it loses
+        // the start of the configuration. Real IOS login banners rarely hold one.
+        ...(vendor === 'cisco-ios'
+          ? { banner: 'Authorized access only. Disconnect now otherwise.' }
+          : {}),
+        ...(outputDelayMs > 0 ? { faults: { outputDelayMs } } : {}),
+      };
+    }),
   );
   let closing;
   const shutdown = () => {

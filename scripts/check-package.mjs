@@ -43,11 +43,19 @@ const CONSUMER_SOURCE = `import {
 import { NatsSnapshotPublisher, type NatsSnapshotPublisherOptions } from 'confsnap/nats';
 import { RedisLocker, type RedisLockerOptions } from 'confsnap/redis';
 import { FakeClock, startSimulatedDevice, type SimulatedDeviceOptions } from 'confsnap/testing';
+import { registerSchedulerMetrics, type SchedulerMetricsOptions } from 'confsnap/prometheus';
+import { createNotifier, type NotifierOptions } from 'confsnap/hooks';
 
 const algorithms: AlgorithmsOption = LEGACY_ALGORITHMS;
 const device: Device = { id: 'core-sw1', host: '127.0.0.1', vendor: 'cisco-ios' };
 const simulated: SimulatedDeviceOptions = { vendor: 'cisco-ios', config: 'hostname core-sw1\\nend\\n' };
-type Options = [CollectOptions, NatsSnapshotPublisherOptions, RedisLockerOptions];
+type Options = [
+  CollectOptions,
+  NatsSnapshotPublisherOptions,
+  RedisLockerOptions,
+  SchedulerMetricsOptions,
+  NotifierOptions,
+];
 
 export const used: unknown[] = [
   algorithms,
@@ -58,6 +66,8 @@ export const used: unknown[] = [
   RedisLocker,
   startSimulatedDevice,
   new FakeClock(),
+  registerSchedulerMetrics,
+  createNotifier,
   undefined as unknown as Options,
 ];
 `;
@@ -168,6 +178,9 @@ function consumerProject(tarball) {
   const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   const closure = dependencyClosure([
     ...dependenciesOf(manifest),
+    // The optional peers: a consumer of `confsnap/prometheus` has prom-client, of `confsnap/hooks`
+    // diff, and so on; each entry point is imported below.
+    ...Object.keys(manifest.peerDependencies ?? {}).map((name) => ({ name, optional: true })),
     // The consumer's own development dependencies: what every TypeScript project on Node has.
     { name: '@types/node', optional: false },
   ]);

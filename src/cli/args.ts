@@ -47,6 +47,8 @@ export interface PipelineArgs {
   readonly inventoryFormat: 'oxidized' | undefined;
   /** Absolute paths of the `--collector FILE` modules, in the order given. */
   readonly collectorFiles: readonly string[];
+  /** `--webhook URL`s: every hook event is POSTed to each (see the inventory's `hooks:`). */
+  readonly webhooks?: readonly string[];
 }
 
 /** `confsnap backup`. */
@@ -113,6 +115,9 @@ const PIPELINE_HELP = `  --inventory FILE     devices to back up (YAML or JSON, 
                        file with format: oxidized and source:)
   --collector FILE     load a custom collector (a module whose default export is a
                        defineCollector result); may be repeated
+  --webhook URL        POST a JSON notification to URL on each config change, repeated
+                       failure, blocked or recovered device, and finished backup; may be
+                       repeated (more in the inventory's hooks:, see docs/cli.md)
   -h, --help           show this help`;
 
 export const BACKUP_USAGE = `Usage: confsnap backup --inventory FILE --out DIR [options]
@@ -193,6 +198,7 @@ const PIPELINE_OPTIONS: Options = {
   'no-mask-secrets': { type: 'boolean' },
   format: { type: 'string' },
   collector: { type: 'string', multiple: true },
+  webhook: { type: 'string', multiple: true },
 };
 
 const BACKUP_OPTIONS: Options = { ...PIPELINE_OPTIONS, json: { type: 'boolean' } };
@@ -397,7 +403,33 @@ function pipelineArgs(command: string, parsed: Parsed, cwd: string): PipelineArg
     collectorFiles: ((values.collector as string[] | undefined) ?? []).map((file) =>
       resolve(cwd, file),
     ),
+    webhooks: webhookUrls(command, values),
   };
+}
+
+/** `--webhook URL`, each an http(s) URL. */
+function webhookUrls(command: string, values: Values): string[] {
+  const urls = (values.webhook as string[] | undefined) ?? [];
+  for (const url of urls) {
+    let ok = false;
+    try {
+      const parsed = new URL(url);
+      ok =
+        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+        parsed.username === '' &&
+        parsed.password === '';
+    } catch {
+      ok = false;
+    }
+    // The URL may hold a token: the message does not repeat it.
+    if (!ok) {
+      throw new UsageError(
+        "--webhook must be an http:// or https:// URL without user:password@ (put a token in the inventory's hooks: headers_env)",
+        command,
+      );
+    }
+  }
+  return urls;
 }
 
 /** `--format`: only `oxidized` (confsnap's own YAML/JSON needs no flag). */

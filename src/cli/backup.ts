@@ -11,6 +11,8 @@ import { BACKUP_USAGE, parseBackupArgs, type BackupArgs, type PipelineArgs } fro
 import { inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
+import { finishHooks, prepareHooks } from './hooks.js';
+import type { Notifier } from '../hooks/index.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import { inventoryOptionsOf, type Inventory } from './inventory.js';
 import { writeLine, type CliIO } from './io.js';
@@ -95,16 +97,27 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
       result,
     );
   let results: DeviceResult[];
+  let notifier: Notifier | undefined;
   try {
+    const hooks = await prepareHooks({
+      inventory,
+      webhookUrls: args.webhooks ?? [],
+      env: io.env,
+      out: args.out,
+      maskSecrets: args.maskSecrets,
+      publisher: opened.publisher,
+      logger: libraryLogger(warn),
+    });
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       devices: staticSource(inventory.devices),
       collectors: inventory.collectors,
       credentials: inventoryCredentials((id) => inventory.credentials.get(id), io.env),
-      publisher: opened.publisher,
+      publisher: hooks?.publisher ?? opened.publisher,
       hostKeys,
       logger: libraryLogger(warn),
     });
+    notifier = hooks?.attach(scheduler);
     scheduler.on('warning', (e) => warn(`${e.deviceId ? `${e.deviceId}: ` : ''}${e.message}`));
     scheduler.on('device:invalid', (e) => warn(`invalid device ${e.message}`));
     try {
@@ -112,6 +125,9 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     } finally {
       await scheduler.stop({ graceful: false });
     }
+  } catch (error) {
+    await notifier?.close({ graceMs: 0 });
+    throw error;
   } finally {
     await opened.close();
   }
@@ -125,6 +141,7 @@ export async function backupInventory(args: BackupArgs, io: CliIO): Promise<Back
     }).pushNow();
   }
   const summary = summarize(results);
+  if (notifier) await finishHooks(notifier, summary, performance.now() - began, warn);
   if (args.json) {
     writeLine(io.stdout, summaryJson(summary));
   } else {

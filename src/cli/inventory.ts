@@ -18,6 +18,7 @@ import {
 import { collectorOptionProblem } from '../collectors/define.js';
 import { telnetRecordProblem } from '../telnet/record.js';
 import { loadCollectorFiles } from './inventory/collectors.js';
+import { validateHooks, type HooksSpec } from './inventory/hooks.js';
 import {
   DEFAULT_ROUTER_DB_SETTINGS,
   readRouterDb,
@@ -74,6 +75,8 @@ export interface Inventory {
   readonly skippedDevices: readonly string[];
   /** The vendors it may use: the built-in collectors and those of `collectors:` / `--collector`. */
   readonly collectors: CollectorRegistry;
+  /** The `hooks:` section: webhooks and commands to notify. Absent when the file has none. */
+  readonly hooks?: HooksSpec;
   /** The `group:` of each device that names one, by device id. */
   readonly deviceGroups?: ReadonlyMap<string, string>;
 }
@@ -686,6 +689,9 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     }
   }
   const groups = validateGroups(root.groups, problems);
+  const hooks = validateHooks(root.hooks, context.file, (path, problem) =>
+    problems.add(path, problem),
+  );
   const list = root.devices;
   if (!Array.isArray(list) || list.length === 0) {
     problems.add(['devices'], {
@@ -737,6 +743,7 @@ function validate(source: Source, context: Context, routerDb?: RouterDbContent):
     jumpHosts: [...jumpHosts.values()].map((hop) => hop.jumpHost),
     skippedDevices: routerDb?.skipped ?? [],
     collectors: context.collectors,
+    ...(hooks ? { hooks } : {}),
     deviceGroups,
   };
 }
@@ -856,6 +863,7 @@ const TOP_LEVEL_KEYS: readonly string[] = [
   'defaults',
   'groups',
   'devices',
+  'hooks',
 ];
 
 /**

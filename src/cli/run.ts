@@ -9,6 +9,9 @@ import { adviceContext, openHostKeys, pipelineOptions } from './backup.js';
 import { findSecretProblems, inventoryCredentials, requireSecrets } from './credentials.js';
 import { EXIT } from './exit.js';
 import { GitPusher } from './git-push.js';
+import { closeHooks, prepareHooks } from './hooks.js';
+import { schedulerMetricsText } from './metrics.js';
+import type { Notifier } from '../hooks/index.js';
 import { loadInventoryWithSources } from './http-inventory.js';
 import {
   InventoryError,
@@ -102,6 +105,7 @@ async function runScheduler(
   }));
   let redis: Redis | undefined;
   let responder: TriggerResponder | undefined;
+  let notifier: Notifier | undefined;
   let httpApi: RunningHttpApi | undefined;
   const pusher =
     args.gitPush === undefined
@@ -117,19 +121,30 @@ async function runScheduler(
       redisUrl === undefined
         ? undefined
         : await withCreatedOutDir(createdOut, () => openRedis(redisUrl, log));
+    const hooks = await prepareHooks({
+      inventory: source.current,
+      current: () => source.current,
+      webhookUrls: args.webhooks ?? [],
+      env: io.env,
+      out: args.out,
+      maskSecrets: args.maskSecrets,
+      publisher: opened.publisher,
+      logger: libraryLogger((line) => log(`warning ${line}`)),
+    });
     const scheduler = new BackupScheduler({
       ...pipelineOptions(args),
       ...(redis ? await redisPorts(redis, args.intervalMs) : {}),
       devices: source,
       collectors: source.current.collectors,
       credentials: inventoryCredentials((id) => source.current.credentials.get(id), io.env),
-      publisher: opened.publisher,
+      publisher: hooks?.publisher ?? opened.publisher,
       hostKeys,
       intervalMs: args.intervalMs,
       initialJitterMs: [0, Math.min(args.intervalMs, RUN_FIRST_BACKUPS_WITHIN_MS)],
       stopGraceMs: RUN_STOP_GRACE_MS,
       logger: libraryLogger((line) => log(`warning ${line}`)),
     });
+    notifier = hooks?.attach(scheduler);
     const telnet = telnetWarning(source.current.devices);
     if (telnet !== undefined) log(`warning ${telnet}`);
     let started = false;
@@ -166,8 +181,12 @@ async function runScheduler(
     if (args.http !== undefined && access !== undefined) {
       const { ConfigHistory } = await import('./http/history.js');
       const { startHttpApi } = await import('./http/server.js');
+      const metrics = await schedulerMetricsText(scheduler, notifier, (line) =>
+        log(`note: ${line}`),
+      );
       httpApi = await startHttpApi(args.http, {
         scheduler,
+        ...(metrics ? { metrics } : {}),
         history: new ConfigHistory(args.out),
         access,
         groupOf: (id) => source.current.deviceGroups?.get(id),
@@ -220,7 +239,9 @@ async function runScheduler(
     await httpApi?.close();
     httpApi = undefined;
     await scheduler.stop();
+    if (notifier) await closeHooks(notifier, (message) => log(`warning ${message}`));
   } finally {
+    await notifier?.close({ graceMs: 0 });
     await httpApi?.close();
     await responder?.close();
     await opened.close();

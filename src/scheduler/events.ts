@@ -38,6 +38,8 @@ export interface SchedulerEvents {
     kind: BackupErrorKind;
     message: string;
     consecutiveFailures: number;
+    /** How long the attempt took, from its start to the failure. */
+    durationMs: number;
     /** True for `auth-failed` and `host-key-mismatch`: the device is blocked now. */
     permanent: boolean;
     /** How the device was reached: `ssh`, or `telnet` where its record says so. */

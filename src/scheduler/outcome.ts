@@ -292,6 +292,7 @@ function failed(
       kind: error.kind,
       message: error.message,
       consecutiveFailures,
+      durationMs: now - result.startedAt,
       permanent: error.permanent,
       transport: transportOf(record.device ?? {}),
       ...failedPart(error),

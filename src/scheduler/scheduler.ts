@@ -302,6 +302,11 @@ export class BackupScheduler extends EventEmitter<SchedulerEvents> {
     return this.#stopped;
   }
 
+  /** True once `stop()` was called: no attempt starts any more, and `start()` throws. */
+  get stopped(): boolean {
+    return this.#stopped !== undefined;
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }

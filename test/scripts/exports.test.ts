@@ -191,7 +191,9 @@ describe(`confsnap's public surface (${EXPORTS_FILE})`, () => {
   it('lists every entry point of package.json and no other', () => {
     expect(entries.map((entry) => entry.specifier)).toEqual([
       'confsnap',
+      'confsnap/hooks',
       'confsnap/nats',
+      'confsnap/prometheus',
       'confsnap/redis',
       'confsnap/testing',
     ]);

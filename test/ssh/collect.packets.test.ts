@@ -51,6 +51,10 @@ function longConfig(vendor: SimulatedVendorId): string {
     if (vendor === 'fortios') {
       extra.push('config firewall address', `    edit "host-${n} --More--"`);
       extra.push(`        set subnet 192.0.2.${n} 255.255.255.255`, '    next', 'end');
+    } else if (vendor === 'cumulus') {
+      // YAML: more ports under the sample's `interface:` mapping.
+      extra.push(`      swp${n + 10}:`, `        description: 'port ${n} # > --More--'`);
+      extra.push(`        mtu: 9216`, `        type: swp`);
     } else if (vendor === 'vyos') {
       extra.push(`set interfaces ethernet eth${n} description 'port ${n} # > --More--'`);
       extra.push(`set interfaces ethernet eth${n} address '198.51.100.${n}/32'`);
@@ -63,11 +67,17 @@ function longConfig(vendor: SimulatedVendorId): string {
       );
       extra.push(
         `  ip address 198.51.100.${n} 255.255.255.255`,
-        vendor === 'huawei-vrp' ? '#' : '!',
+        // EFOS closes every interface block with `exit`, and counts them to tell a whole output.
+        vendor === 'huawei-vrp' ? '#' : vendor === 'efos' ? 'exit' : '!',
       );
     }
   }
-  const at = vendor === 'fortios' || vendor === 'vyos' ? 0 : 2;
+  const at =
+    vendor === 'fortios' || vendor === 'vyos'
+      ? 0
+      : vendor === 'cumulus'
+        ? lines.indexOf('    interface:') + 1
+        : 2;
   return [...lines.slice(0, at), ...extra, ...lines.slice(at)].join('\n');
 }
 

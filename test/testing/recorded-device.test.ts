@@ -50,6 +50,12 @@ describe('parseOxidizedSimulation', () => {
     expect(() => parseOxidizedSimulation('commands: {}\n')).toThrow(/init_prompt/);
     expect(() => parseOxidizedSimulation('init_prompt: x\n')).toThrow(/commands/);
   });
+
+  it('reads an empty init_prompt (an exec recording) as no text', () => {
+    const session = parseOxidizedSimulation('init_prompt:\ncommands:\n  "cat x\\n": |-\n    y\n');
+    expect(session.initPrompt).toBe('');
+    expect(session.commands.get('cat x\n')).toBe('y');
+  });
 });
 
 describe('startRecordedDevice', () => {

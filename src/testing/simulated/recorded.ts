@@ -45,7 +45,9 @@ export function unescapeRubyString(body: string): string {
 export function parseOxidizedSimulation(yamlText: string): RecordedSession {
   const doc: unknown = parse(yamlText);
   if (typeof doc !== 'object' || doc === null) throw new Error('simulation: not a YAML mapping');
-  const { init_prompt: initPrompt, commands } = doc as Record<string, unknown>;
+  const { init_prompt: initValue, commands } = doc as Record<string, unknown>;
+  // Exec recordings (pfSense, OPNsense) have an empty `init_prompt:`, which YAML reads as null.
+  const initPrompt = initValue === null && 'init_prompt' in doc ? '' : initValue;
   if (typeof initPrompt !== 'string') throw new Error('simulation: init_prompt must be a string');
   if (typeof commands !== 'object' || commands === null) {
     throw new Error('simulation: commands must be a mapping');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
+import { parseExposition } from '../../prometheus/exposition.js';
 import { captureIo, cli, entry, Lab, tempDir, USERNAME, writeInventory } from '../helpers.js';
 
 const PASSWORD = 'pw-http-77c1';
@@ -78,11 +79,15 @@ describe('confsnap run --http', () => {
     expect(await reload.json()).toEqual({ ok: true, devices: 1 });
     expect((await fetch(new URL('/readyz', base))).status).toBe(200);
     const metrics = await fetch(new URL('/metrics', base));
-    expect(metrics.status).toBe(404);
-    expect(await metrics.json()).toEqual({
-      error: 'not-found',
-      message: 'metrics are not enabled in this confsnap run',
-    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const scraped = parseExposition(await metrics.text());
+    expect(scraped.value('confsnap_backups_total', { status: 'success', kind: '' })).toBe(1);
+    expect(scraped.value('confsnap_devices', { state: 'idle' })).toBe(1);
+    expect(
+      scraped.all('confsnap_device_last_success_timestamp_seconds').map((s) => s.labels.device),
+    ).toEqual(['r1']);
+    expect(scraped.all('process_cpu_user_seconds_total')).toHaveLength(1);
 
     writeInventory(dir, { devices: [{ id: 'r1', vendor: 'routeros' }] });
     const broken = await fetch(new URL('/api/reload', base), { method: 'POST' });

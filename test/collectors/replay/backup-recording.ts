@@ -29,12 +29,14 @@ export interface RecordingBackup {
 
 /**
  * Backs up a replayed recording with `collector` over real SSH on loopback, as the scheduler would
- * (collectConfig with the collector's registry). `device` overrides fields of the device record.
+ * (collectConfig with the collector's registry). `device` overrides fields of the device record;
+ * `enableSecret` is given for a collector with a privilege step.
  */
 export async function backupRecording(
   recording: RecordedSession,
   collector: ConfigCollector,
   device: Partial<Device> = {},
+  enableSecret?: string,
 ): Promise<RecordingBackup> {
   const replay = await startRecordedDevice(recording);
   try {
@@ -46,7 +48,11 @@ export async function backupRecording(
         port: replay.port,
         ...device,
       },
-      credentials: { username: 'admin', password: 'admin' },
+      credentials: {
+        username: 'admin',
+        password: 'admin',
+        ...(enableSecret === undefined ? {} : { enableSecret }),
+      },
       collectors: createCollectorRegistry([collector]),
       commandTimeoutMs: 5_000,
       connectTimeoutMs: 5_000,

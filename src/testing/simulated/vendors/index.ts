@@ -17,6 +17,15 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { ruckusIcx } from './ruckus-icx.js';
 import { vyos } from './vyos.js';
+import { pfsense } from './pfsense.js';
+import { opnsense } from './opnsense.js';
+import { mlnxos } from './mlnxos.js';
+import { sonicos } from './sonicos.js';
+import { netgear } from './netgear.js';
+import { tplink } from './tplink.js';
+import { firelinuxos } from './firelinuxos.js';
+import { efos } from './efos.js';
+import { cumulus } from './cumulus.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
@@ -49,6 +58,15 @@ const FACTORIES: Readonly<
   'hpe-comware': hpeComware,
   'aruba-aosw': arubaAosw,
   'aruba-instant': arubaInstant,
+  pfsense,
+  opnsense,
+  mlnxos,
+  sonicos,
+  netgear,
+  tplink,
+  firelinuxos,
+  efos,
+  cumulus,
   panos,
   tmos,
   acos,
