@@ -24,6 +24,9 @@ const PRIVILEGED_VENDORS = [
   'aruba-aoscx',
   'aruba-aosw',
   'aruba-instant',
+  'acos',
+  'zynos',
+  'edgecos',
 ] as const;
 
 const lines: string[] = [];

@@ -32,6 +32,15 @@ import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
 import { cumulus } from './cumulus.js';
+import { panos } from './panos.js';
+import { tmos } from './tmos.js';
+import { acos } from './acos.js';
+import { netscaler } from './netscaler.js';
+import { firewareos } from './firewareos.js';
+import { zynos } from './zynos.js';
+import { dlink } from './dlink.js';
+import { opengear } from './opengear.js';
+import { edgecos } from './edgecos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -70,6 +79,15 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'firelinuxos',
   'efos',
   'cumulus',
+  'panos',
+  'tmos',
+  'acos',
+  'netscaler',
+  'firewareos',
+  'zynos',
+  'dlink',
+  'opengear',
+  'edgecos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -103,4 +121,13 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     firelinuxos,
     efos,
     cumulus,
+    panos,
+    tmos,
+    acos,
+    netscaler,
+    firewareos,
+    zynos,
+    dlink,
+    opengear,
+    edgecos,
   });

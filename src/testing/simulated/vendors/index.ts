@@ -26,6 +26,15 @@ import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
 import { cumulus } from './cumulus.js';
+import { panos } from './panos.js';
+import { tmos } from './tmos.js';
+import { acos } from './acos.js';
+import { netscaler } from './netscaler.js';
+import { firewareos } from './firewareos.js';
+import { zynos } from './zynos.js';
+import { dlink } from './dlink.js';
+import { opengear } from './opengear.js';
+import { edgecos } from './edgecos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -58,6 +67,15 @@ const FACTORIES: Readonly<
   firelinuxos,
   efos,
   cumulus,
+  panos,
+  tmos,
+  acos,
+  netscaler,
+  firewareos,
+  zynos,
+  dlink,
+  opengear,
+  edgecos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
