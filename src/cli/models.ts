@@ -30,6 +30,10 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'mikrotik-routeros': 'routeros',
   linuxgeneric: 'linux',
   linux: 'linux',
+  procurve: 'arubaos-switch',
+  'arubaos-switch': 'arubaos-switch',
+  'aruba-os-switch': 'arubaos-switch',
+  'hp-procurve': 'arubaos-switch',
 });
 
 /**

@@ -18,6 +18,7 @@ import { junos } from './junos.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
+import { arubaosSwitch } from './arubaos-switch.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -42,6 +43,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'fortios',
   'vyos',
   'linux',
+  'arubaos-switch',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -61,4 +63,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     fortios,
     vyos,
     linux,
+    'arubaos-switch': arubaosSwitch,
   });

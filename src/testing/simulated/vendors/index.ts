@@ -12,6 +12,7 @@ import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
 import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
+import { arubaosSwitch } from './arubaos-switch.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -30,6 +31,7 @@ const FACTORIES: Readonly<
   fortios,
   vyos,
   linux,
+  'arubaos-switch': arubaosSwitch,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */

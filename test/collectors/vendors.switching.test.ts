@@ -1,0 +1,95 @@
+/**
+ * The campus and data-centre switch and controller vendors: their prompts, pagers, error texts,
+ * setup and configuration commands, one table per property.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_COLLECTORS } from '../../src/collectors/vendors/index.js';
+import type { ConfigCollector } from '../../src/collectors/types.js';
+import type { Device } from '../../src/core/device.js';
+
+interface VendorFacts {
+  readonly prompts: readonly string[];
+  /** Lines that must not pass for a prompt (besides the ones every vendor is checked against). */
+  readonly notPrompts?: readonly string[];
+  readonly pager?: string;
+  readonly setup: readonly string[];
+  readonly command: string;
+  readonly errors: readonly string[];
+  /** The prompt of an account that needs the privilege step, if the CLI has one. */
+  readonly unprivilegedPrompt?: string;
+}
+
+const FACTS: Readonly<Record<string, VendorFacts>> = {
+  'arubaos-switch': {
+    prompts: ['HP-2920-24G#', 'Aruba-2930F-48G(config)# ', 'HP ProCurve Switch 2650# ', 'CORE>'],
+    notPrompts: ['hostname "HP-2920#"', '   exit'],
+    pager: '-- MORE --, next page: Space, next line: Enter, quit: Control-C',
+    setup: ['no page'],
+    command: 'show running-config',
+    errors: [
+      'Invalid input: runnig-config\r\n',
+      '\x1b[24;1HInvalid input: running-config\r\n',
+      'Ambiguous input: s\r\n',
+    ],
+    unprivilegedPrompt: 'HP-2920>',
+  },
+};
+
+const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });
+const collectorOf = (vendor: string): ConfigCollector =>
+  (BUILT_IN_COLLECTORS as Readonly<Record<string, ConfigCollector>>)[vendor]!;
+const rows = Object.entries(FACTS).map(([vendor, facts]) => [vendor, facts] as const);
+
+describe.each(rows)('%s', (vendor, facts) => {
+  const collector = collectorOf(vendor);
+
+  it('is a shell collector with an exit command', () => {
+    expect(collector.mode).toBe('shell');
+    expect(collector.exitCommand).toBeTruthy();
+  });
+
+  it('accepts its real prompts and nothing a banner or configuration line holds', () => {
+    for (const prompt of facts.prompts) {
+      expect(collector.promptPattern.test(prompt), prompt).toBe(true);
+    }
+    for (const line of [
+      ...(facts.notPrompts ?? []),
+      '################',
+      '# Authorized access only >',
+      ' description uplink#',
+      '',
+    ]) {
+      expect(collector.promptPattern.test(line), JSON.stringify(line)).toBe(false);
+    }
+  });
+
+  it('recognises its pager prompt, if it has one', () => {
+    if (facts.pager === undefined) expect(collector.pagerPattern).toBeUndefined();
+    else expect(collector.pagerPattern?.test(facts.pager)).toBe(true);
+  });
+
+  it('turns paging off, then runs its configuration command', () => {
+    const context = { device: deviceOf(vendor) };
+    expect(collector.setupCommands(context)).toEqual(facts.setup);
+    expect(collector.commands(context)).toEqual({ commands: [facts.command] });
+  });
+
+  it('recognises its error texts, and not its configuration', () => {
+    for (const output of facts.errors) {
+      expect(
+        collector.errorPatterns.some((pattern) => pattern.test(output)),
+        JSON.stringify(output),
+      ).toBe(true);
+    }
+  });
+
+  it('steps up from its unprivileged prompt where the CLI has a privilege level', () => {
+    if (facts.unprivilegedPrompt === undefined) {
+      expect(collector.privilege).toBeUndefined();
+      return;
+    }
+    const step = collector.privilege!;
+    expect(step.privilegedPrompt.test(facts.unprivilegedPrompt)).toBe(false);
+    expect(step.privilegedPrompt.test(facts.prompts[0]!)).toBe(true);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The campus and data-centre switch and controller vendors end to end on simulated devices: the
+ * privilege step where the CLI has one, and a device that pages whatever the collector sends.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { normalizeConfig } from '../../src/collectors/normalize.js';
+import { collectConfig } from '../../src/ssh/collect.js';
+import {
+  simulatedPersonality,
+  startSimulatedDevice,
+  type SimulatedDevice,
+  type SimulatedPersonality,
+  type SimulatedVendorId,
+} from '../../src/testing/simulated/index.js';
+import { sampleConfig } from '../fixtures/configs.js';
+
+const ENABLE_SECRET = 'En4ble-switching-secret';
+/** Vendors whose CLI has an unprivileged level and an `enable` step. */
+const PRIVILEGED: readonly SimulatedVendorId[] = ['arubaos-switch'];
+/** Every vendor of this file. */
+const VENDORS: readonly SimulatedVendorId[] = ['arubaos-switch'];
+
+const devices: SimulatedDevice[] = [];
+afterAll(async () => {
+  await Promise.all(devices.map((device) => device.close()));
+});
+
+async function backUp(
+  vendor: SimulatedVendorId,
+  personality: SimulatedPersonality | SimulatedVendorId,
+  config: string,
+  options: { enableSecret?: string; privileged?: boolean } = {},
+) {
+  const device = await startSimulatedDevice({
+    vendor: personality,
+    config,
+    ...(options.privileged === false ? { privilege: { enableSecret: ENABLE_SECRET } } : {}),
+  });
+  devices.push(device);
+  const result = await collectConfig({
+    device: { id: `sw-${vendor}`, host: device.host, port: device.port, vendor },
+    credentials: {
+      username: 'admin',
+      password: 'admin',
+      ...(options.enableSecret === undefined ? {} : { enableSecret: options.enableSecret }),
+    },
+    commandTimeoutMs: 5_000,
+  });
+  return { device, result };
+}
+
+/** The sample configuration with 60 more lines, so that a device that keeps paging pages it. */
+function longConfig(vendor: SimulatedVendorId): string {
+  const lines = sampleConfig(vendor).split('\n');
+  const extra = Array.from({ length: 60 }, (_, n) => `snmp-server location "rack ${n} # >"`);
+  return [lines[0]!, ...extra, ...lines.slice(1)].join('\n');
+}
+
+describe.each(PRIVILEGED)('%s from the unprivileged prompt', (vendor) => {
+  it('steps up with the enable secret, then backs up', async () => {
+    const config = sampleConfig(vendor);
+    const { device, result } = await backUp(vendor, vendor, config, {
+      enableSecret: ENABLE_SECRET,
+      privileged: false,
+    });
+    expect(device.commands[0]).toBe('enable');
+    expect(device.commands).not.toContain(ENABLE_SECRET);
+    expect(result.text).toContain(normalizeConfig(vendor, config).text);
+  });
+});
+
+describe.each(VENDORS)('%s on a device that keeps paging', (vendor) => {
+  it('answers every pager prompt and leaves no remnant of it', async () => {
+    const base = simulatedPersonality(vendor);
+    const paging: SimulatedPersonality = {
+      ...base,
+      pageLines: 9,
+      respond(command, session) {
+        const reply = base.respond(command, session);
+        session.paging = true;
+        return reply;
+      },
+    };
+    const config = longConfig(vendor);
+    const { result } = await backUp(vendor, paging, config);
+    expect(result.text).toContain(normalizeConfig(vendor, config).text);
+    expect(result.text).not.toMatch(/more/i);
+  });
+});
