@@ -34,6 +34,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'arubaos-switch': 'arubaos-switch',
   'aruba-os-switch': 'arubaos-switch',
   'hp-procurve': 'arubaos-switch',
+  powerconnect: 'dell-powerconnect',
+  'dell-powerconnect': 'dell-powerconnect',
 });
 
 /**

@@ -11,8 +11,11 @@ import type { Attempt } from '../ssh/attempt.js';
 import { maskSecret } from '../ssh/privilege.js';
 import { lastLine } from '../ssh/shell.js';
 
-/** A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`. */
-export const TELNET_USERNAME_PROMPT = /(?:user ?name|login)\s*:$/i;
+/**
+ * A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`, Dell
+ * PowerConnect's and Cisco AireOS's `User:`, Cisco Small Business's `User Name:`.
+ */
+export const TELNET_USERNAME_PROMPT = /(?:user(?: ?name)?|login)\s*:$/i;
 /** A password prompt. */
 export const TELNET_PASSWORD_PROMPT = /pass(?:word|code)\s*:$/i;
 /** What devices print when they refuse a login. */

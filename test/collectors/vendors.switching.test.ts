@@ -33,6 +33,19 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: 'HP-2920>',
   },
+  'dell-powerconnect': {
+    prompts: ['console#', 'DIST-SW-6248-01>', 'console(config-if-1/g1)#', 'SW 6224#'],
+    notPrompts: ['!Current Configuration:', 'exit'],
+    pager: '--More-- or (q)uit',
+    setup: ['terminal datadump', 'terminal length 0'],
+    command: 'show running-config',
+    errors: [
+      "          ^\r\n% Invalid input detected at '^' marker.\r\n",
+      '% Incomplete command.\r\n',
+      '% Unrecognized command\r\n',
+    ],
+    unprivilegedPrompt: 'console>',
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

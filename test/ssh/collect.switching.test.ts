@@ -16,9 +16,9 @@ import { sampleConfig } from '../fixtures/configs.js';
 
 const ENABLE_SECRET = 'En4ble-switching-secret';
 /** Vendors whose CLI has an unprivileged level and an `enable` step. */
-const PRIVILEGED: readonly SimulatedVendorId[] = ['arubaos-switch'];
+const PRIVILEGED: readonly SimulatedVendorId[] = ['arubaos-switch', 'dell-powerconnect'];
 /** Every vendor of this file. */
-const VENDORS: readonly SimulatedVendorId[] = ['arubaos-switch'];
+const VENDORS: readonly SimulatedVendorId[] = ['arubaos-switch', 'dell-powerconnect'];
 
 const devices: SimulatedDevice[] = [];
 afterAll(async () => {

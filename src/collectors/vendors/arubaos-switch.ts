@@ -10,13 +10,13 @@ import { PRIVATE_KEY_BLOCK, type SecretRule } from '../secrets.js';
  */
 const ARUBAOS_SWITCH_SECRETS: readonly SecretRule[] = [
   {
-    line: /^password (?:manager|operator|port-access)\b.*? (?:plaintext|sha1|sha256) "?([^"\s]+)"?/,
+    line: /^password (?:manager|operator|port-access)\b.*? (?:plaintext|sha1|sha256) (?:"([^"]*)"|(\S+))/,
   },
-  { line: /^snmp-server community "?([^"\s]+)"?/ },
+  { line: /^snmp-server community (?:"([^"]*)"|(\S+))/ },
   { line: /^snmp-server host \S+ (?:community )?"([^"]*)"/ },
-  { line: /^snmpv3 user "?[^"\s]+"? .*?\bauth (?:md5|sha) "?([^"\s]+)"?/ },
-  { line: /^snmpv3 user "?[^"\s]+"? .*?\bpriv (?:des|aes) "?([^"\s]+)"?/ },
-  { line: /^(?:radius|tacacs)-server (?:host \S+ )?(?:encrypted-)?key "?([^"\s]+)"?/ },
+  { line: /^snmpv3 user "?[^"\s]+"? .*?\bauth (?:md5|sha) (?:"([^"]*)"|(\S+))/ },
+  { line: /^snmpv3 user "?[^"\s]+"? .*?\bpriv (?:des|aes) (?:"([^"]*)"|(\S+))/ },
+  { line: /^(?:radius|tacacs)-server (?:host \S+ )?(?:encrypted-)?key (?:"([^"]*)"|(\S+))/ },
   PRIVATE_KEY_BLOCK,
 ];
 

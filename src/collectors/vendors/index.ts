@@ -19,6 +19,7 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { arubaosSwitch } from './arubaos-switch.js';
+import { dellPowerconnect } from './dell-powerconnect.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -44,6 +45,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'vyos',
   'linux',
   'arubaos-switch',
+  'dell-powerconnect',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -64,4 +66,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     vyos,
     linux,
     'arubaos-switch': arubaosSwitch,
+    'dell-powerconnect': dellPowerconnect,
   });

@@ -13,6 +13,7 @@ import { linux } from './linux.js';
 import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { arubaosSwitch } from './arubaos-switch.js';
+import { dellPowerconnect } from './dell-powerconnect.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -32,6 +33,7 @@ const FACTORIES: Readonly<
   vyos,
   linux,
   'arubaos-switch': arubaosSwitch,
+  'dell-powerconnect': dellPowerconnect,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
