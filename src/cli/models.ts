@@ -36,6 +36,12 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'hp-procurve': 'arubaos-switch',
   powerconnect: 'dell-powerconnect',
   'dell-powerconnect': 'dell-powerconnect',
+  os10: 'dell-os10',
+  'dell-os10': 'dell-os10',
+  dnos: 'dell-dnos',
+  ftos: 'dell-dnos',
+  force10: 'dell-dnos',
+  'dell-dnos': 'dell-dnos',
 });
 
 /**

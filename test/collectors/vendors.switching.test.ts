@@ -46,6 +46,31 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: 'console>',
   },
+  'dell-os10': {
+    prompts: ['OS10# ', 'LEAF-S5248F-01(config)# ', 'leaf1(conf-if-eth1/1/1)#', 'OS10>'],
+    notPrompts: ['! Version 10.5.2.3', ' no shutdown'],
+    pager: '--more--',
+    setup: ['terminal length 0'],
+    command: 'show running-configuration',
+    errors: [
+      '         ^\r\n% Error: Unrecognized command.\r\n',
+      '% Error: Incomplete command.\r\n',
+      '% Error: Permission denied.\r\n',
+    ],
+    unprivilegedPrompt: 'OS10>',
+  },
+  'dell-dnos': {
+    prompts: ['Dell#', 'CORE-S4810-01(conf-if-te-0/1)#', 'Force10>'],
+    notPrompts: ['! Version 9.14(2.4)', 'end'],
+    pager: ' --More-- ',
+    setup: ['terminal length 0', 'terminal width 0'],
+    command: 'show running-config',
+    errors: [
+      '          ^\r\n% Error: Invalid input at "^" marker.\r\n',
+      '% Error: Incomplete command.\r\n',
+    ],
+    unprivilegedPrompt: 'Dell>',
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });
@@ -103,6 +128,6 @@ describe.each(rows)('%s', (vendor, facts) => {
     }
     const step = collector.privilege!;
     expect(step.privilegedPrompt.test(facts.unprivilegedPrompt)).toBe(false);
-    expect(step.privilegedPrompt.test(facts.prompts[0]!)).toBe(true);
+    expect(step.privilegedPrompt.test(facts.prompts[0]!.trimEnd())).toBe(true);
   });
 });

@@ -16,9 +16,19 @@ import { sampleConfig } from '../fixtures/configs.js';
 
 const ENABLE_SECRET = 'En4ble-switching-secret';
 /** Vendors whose CLI has an unprivileged level and an `enable` step. */
-const PRIVILEGED: readonly SimulatedVendorId[] = ['arubaos-switch', 'dell-powerconnect'];
+const PRIVILEGED: readonly SimulatedVendorId[] = [
+  'arubaos-switch',
+  'dell-powerconnect',
+  'dell-os10',
+  'dell-dnos',
+];
 /** Every vendor of this file. */
-const VENDORS: readonly SimulatedVendorId[] = ['arubaos-switch', 'dell-powerconnect'];
+const VENDORS: readonly SimulatedVendorId[] = [
+  'arubaos-switch',
+  'dell-powerconnect',
+  'dell-os10',
+  'dell-dnos',
+];
 
 const devices: SimulatedDevice[] = [];
 afterAll(async () => {

@@ -20,6 +20,8 @@ import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { arubaosSwitch } from './arubaos-switch.js';
 import { dellPowerconnect } from './dell-powerconnect.js';
+import { dellOs10 } from './dell-os10.js';
+import { dellDnos } from './dell-dnos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -46,6 +48,8 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'linux',
   'arubaos-switch',
   'dell-powerconnect',
+  'dell-os10',
+  'dell-dnos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -67,4 +71,6 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     linux,
     'arubaos-switch': arubaosSwitch,
     'dell-powerconnect': dellPowerconnect,
+    'dell-os10': dellOs10,
+    'dell-dnos': dellDnos,
   });

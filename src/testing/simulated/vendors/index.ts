@@ -14,6 +14,8 @@ import { routeros } from './routeros.js';
 import { vyos } from './vyos.js';
 import { arubaosSwitch } from './arubaos-switch.js';
 import { dellPowerconnect } from './dell-powerconnect.js';
+import { dellOs10 } from './dell-os10.js';
+import { dellDnos } from './dell-dnos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -34,6 +36,8 @@ const FACTORIES: Readonly<
   linux,
   'arubaos-switch': arubaosSwitch,
   'dell-powerconnect': dellPowerconnect,
+  'dell-os10': dellOs10,
+  'dell-dnos': dellDnos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
