@@ -42,6 +42,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   ftos: 'dell-dnos',
   force10: 'dell-dnos',
   'dell-dnos': 'dell-dnos',
+  ciscosmb: 'cisco-smb',
+  'cisco-smb': 'cisco-smb',
+  'cisco-sb': 'cisco-smb',
 });
 
 /**

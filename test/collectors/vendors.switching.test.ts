@@ -71,6 +71,19 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: 'Dell>',
   },
+  'cisco-smb': {
+    prompts: ['switch01#', 'sg300-28>', 'ACC-CBS350-01(config-if)#', 'switch4f2c1a#'],
+    notPrompts: ['config-file-header', '@', 'exit'],
+    pager: 'More: <space>,  Quit: q or CTRL+Z, One line: <return> ',
+    setup: ['terminal datadump', 'terminal width 0', 'terminal length 0'],
+    command: 'show running-config',
+    errors: [
+      '% Unrecognized command\r\n',
+      '% missing mandatory parameter\r\n',
+      '% bad parameter value\r\n',
+    ],
+    unprivilegedPrompt: 'switch01>',
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

@@ -22,6 +22,7 @@ import { arubaosSwitch } from './arubaos-switch.js';
 import { dellPowerconnect } from './dell-powerconnect.js';
 import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
+import { ciscoSmb } from './cisco-smb.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -50,6 +51,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'dell-powerconnect',
   'dell-os10',
   'dell-dnos',
+  'cisco-smb',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -73,4 +75,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'dell-powerconnect': dellPowerconnect,
     'dell-os10': dellOs10,
     'dell-dnos': dellDnos,
+    'cisco-smb': ciscoSmb,
   });

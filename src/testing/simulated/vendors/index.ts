@@ -16,6 +16,7 @@ import { arubaosSwitch } from './arubaos-switch.js';
 import { dellPowerconnect } from './dell-powerconnect.js';
 import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
+import { ciscoSmb } from './cisco-smb.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -38,6 +39,7 @@ const FACTORIES: Readonly<
   'dell-powerconnect': dellPowerconnect,
   'dell-os10': dellOs10,
   'dell-dnos': dellDnos,
+  'cisco-smb': ciscoSmb,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
