@@ -140,6 +140,11 @@ export interface ConfigCollector {
    * unprivileged (see {@link PrivilegeStep}). Absent: the collector never asks for it.
    */
   readonly privilege?: PrivilegeStep | undefined;
+  /**
+   * Shell mode over SSH: the device asks for the username and password again inside the shell
+   * (Cisco AireOS). Absent: the SSH login is the only one.
+   */
+  readonly shellLogin?: boolean | undefined;
   /** Shell mode: a pager prompt in the output (e.g. `--More--`), answered with `pagerResponse`. */
   readonly pagerPattern: RegExp | undefined;
   /** Shell mode: what to send to a pager prompt. Default a space. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BUILT_IN_VENDORS,
   createCollectorRegistry,
   DEFAULT_ENABLE_PASSWORD_PROMPT,
   DEFAULT_PROMPT_PATTERN,
@@ -123,6 +124,11 @@ describe('defineCollector', () => {
       /only run in shell mode/,
     ],
     [
+      'a login inside the shell in exec mode',
+      { ...minimal, shellLogin: true },
+      /shellLogin must be a boolean, and true only in shell mode/,
+    ],
+    [
       'a completeness check that is not a function',
       { ...minimal, isComplete: true },
       /isComplete must be a function/,
@@ -193,7 +199,7 @@ describe('a custom collector in about twenty lines', () => {
     const registry = createCollectorRegistry([acmeEdge]);
     expect(registry.get('acme-edge')).toBe(acmeEdge);
     expect(registry.has('routeros')).toBe(true);
-    expect(registry.vendors()).toHaveLength(12);
+    expect(registry.vendors()).toEqual([...BUILT_IN_VENDORS, 'acme-edge']);
   });
 
   it('normalizes and checks output without a network', () => {
