@@ -45,6 +45,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   ciscosmb: 'cisco-smb',
   'cisco-smb': 'cisco-smb',
   'cisco-sb': 'cisco-smb',
+  aireos: 'cisco-aireos',
+  'cisco-aireos': 'cisco-aireos',
+  'cisco-wlc': 'cisco-aireos',
 });
 
 /**

@@ -84,6 +84,22 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: 'switch01>',
   },
+  'cisco-aireos': {
+    prompts: [
+      '(Cisco Controller) >',
+      '(WLC-HQ-01) >',
+      '(WLC-HQ-01) config>',
+      '(Cisco Controller) > ',
+    ],
+    notPrompts: ['(Cisco Controller)', 'User:', 'sysname WLC-01'],
+    pager: '--More-- or (q)uit',
+    setup: ['config paging disable'],
+    command: 'show run-config commands',
+    errors: [
+      "\r\nIncorrect usage. Use the '?' or <TAB> key to list commands.\r\n",
+      "Incorrect input! Use 'show run-config [commands|no-ap]'\r\n",
+    ],
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

@@ -285,7 +285,7 @@ describe('shell-mode conversation', () => {
   it.each(shellCollectors.map((collector) => [collector.vendor, collector] as const))(
     '%s logs out with an exit command',
     (_vendor, collector) => {
-      expect(collector.exitCommand).toMatch(/^(?:exit|quit)$/);
+      expect(collector.exitCommand).toMatch(/^(?:exit|quit|logout)$/);
     },
   );
 

@@ -2,8 +2,10 @@
  * The campus and data-centre switch and controller vendors end to end on simulated devices: the
  * privilege step where the CLI has one, and a device that pages whatever the collector sends.
  */
+import { utils } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeConfig } from '../../src/collectors/normalize.js';
+import { isBackupError } from '../../src/core/errors.js';
 import { collectConfig } from '../../src/ssh/collect.js';
 import {
   simulatedPersonality,
@@ -76,6 +78,42 @@ describe.each(PRIVILEGED)('%s from the unprivileged prompt', (vendor) => {
     expect(device.commands[0]).toBe('enable');
     expect(device.commands).not.toContain(ENABLE_SECRET);
     expect(result.text).toContain(normalizeConfig(vendor, config).text);
+  });
+});
+
+describe('cisco-aireos: the login inside the SSH shell', () => {
+  it('answers User: and Password: with the credentials, then backs up', async () => {
+    const config = sampleConfig('cisco-aireos');
+    const { device, result } = await backUp('cisco-aireos', 'cisco-aireos', config);
+    expect(result.text).toContain('sysname WLC-01\n');
+    // Neither the username nor the password is taken for a command.
+    expect(device.commands).toEqual([
+      'config paging disable',
+      'show run-config commands',
+      'logout',
+    ]);
+  });
+
+  it('is auth-failed when the controller refuses the password, and never quotes it', async () => {
+    const password = 'Wr0ng-shell-password';
+    const key = utils.generateKeyPairSync('ed25519');
+    const device = await startSimulatedDevice({
+      vendor: 'cisco-aireos',
+      config: sampleConfig('cisco-aireos'),
+      credentials: { username: 'admin', password: 'right-one', authorizedKeys: [key.public] },
+    });
+    devices.push(device);
+    // The key passes SSH authentication; the shell asks again and refuses this password.
+    const error: unknown = await collectConfig({
+      device: { id: 'wlc-1', host: device.host, port: device.port, vendor: 'cisco-aireos' },
+      credentials: { username: 'admin', privateKey: key.private, password },
+      commandTimeoutMs: 5_000,
+    }).catch((e: unknown) => e);
+    expect(isBackupError(error) ? error.kind : error).toBe('auth-failed');
+    expect(isBackupError(error) ? error.details : undefined).toMatchObject({
+      stage: 'shell-login',
+    });
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(password);
   });
 });
 

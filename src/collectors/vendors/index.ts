@@ -23,6 +23,7 @@ import { dellPowerconnect } from './dell-powerconnect.js';
 import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
+import { ciscoAireos } from './cisco-aireos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -52,6 +53,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'dell-os10',
   'dell-dnos',
   'cisco-smb',
+  'cisco-aireos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -76,4 +78,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'dell-os10': dellOs10,
     'dell-dnos': dellDnos,
     'cisco-smb': ciscoSmb,
+    'cisco-aireos': ciscoAireos,
   });

@@ -17,6 +17,7 @@ import { dellPowerconnect } from './dell-powerconnect.js';
 import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
+import { ciscoAireos } from './cisco-aireos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -40,6 +41,7 @@ const FACTORIES: Readonly<
   'dell-os10': dellOs10,
   'dell-dnos': dellDnos,
   'cisco-smb': ciscoSmb,
+  'cisco-aireos': ciscoAireos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
