@@ -51,6 +51,12 @@ export interface CollectorDefinition {
    * device's credentials before the prompt is learned. Default false.
    */
   readonly shellLogin?: boolean;
+  /**
+   * Shell mode: the prompt counts commands (Extreme EXOS: `sw1.4 # `, then `sw1.5 # `), so a
+   * prompt is the learned one with any numbers in place of its digits. Default false: the prompt
+   * is the learned text exactly.
+   */
+  readonly numberedPrompt?: boolean;
   /** Default none. */
   readonly pagerPattern?: RegExp;
   /** Default a space. */
@@ -212,6 +218,10 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
   if (typeof shellLogin !== 'boolean' || (shellLogin && mode !== 'shell')) {
     throw new TypeError(`${where}: shellLogin must be a boolean, and true only in shell mode`);
   }
+  const numberedPrompt = definition.numberedPrompt ?? false;
+  if (typeof numberedPrompt !== 'boolean' || (numberedPrompt && mode !== 'shell')) {
+    throw new TypeError(`${where}: numberedPrompt must be a boolean, and true only in shell mode`);
+  }
   const pagerResponse = definition.pagerResponse ?? ' ';
   if (typeof pagerResponse !== 'string') {
     throw new TypeError(`${where}: pagerResponse must be a string`);
@@ -252,6 +262,7 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     promptPattern,
     ...(privilege === undefined ? {} : { privilege }),
     ...(shellLogin ? { shellLogin } : {}),
+    ...(numberedPrompt ? { numberedPrompt } : {}),
     pagerPattern,
     pagerResponse,
     exitCommand,

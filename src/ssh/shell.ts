@@ -276,6 +276,17 @@ export class ShellSession {
   }
 
   /**
+   * Whether `line` is the prompt `prompt`: the same text, or — for a collector whose prompt
+   * counts commands (`numberedPrompt`, EXOS `sw1.7 # `) — the same text with other numbers.
+   */
+  #samePrompt(prompt: string, line: string): boolean {
+    if (line === prompt) return true;
+    if (this.collector.numberedPrompt !== true || line === '') return false;
+    const shape = prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+');
+    return new RegExp(`^${shape}$`).test(line);
+  }
+
+  /**
    * The login some devices ask for inside the SSH shell (Cisco AireOS: `User:`, `Password:`):
    * answers each prompt once and returns when the CLI's prompt shows. A prompt asked again, a
    * refusal or a password the credentials lack is `auth-failed` (`details.stage: 'shell-login'`).
@@ -338,7 +349,7 @@ export class ShellSession {
         return line !== '' && pattern.test(line);
       }, 'the device prompt');
       const line = lastLine(reader.tail);
-      if (line === candidate) {
+      if (candidate !== undefined && this.#samePrompt(candidate, line)) {
         this.prompt = line;
         reader.take();
         this.attempt.logger.debug(
@@ -447,7 +458,7 @@ export class ShellSession {
       // The prompt must stand on a line of its own after the echo.
       const promptLineStart =
         reader.length - (reader.tail.length - (reader.tail.lastIndexOf('\n') + 1));
-      return promptLineStart >= echoEnd && lastLine(reader.tail) === prompt;
+      return promptLineStart >= echoEnd && this.#samePrompt(prompt, lastLine(reader.tail));
     }, `the command "${command}"`);
     const text = reader.take();
     const promptStart = text.lastIndexOf('\n') + 1;

@@ -129,6 +129,11 @@ describe('defineCollector', () => {
       /shellLogin must be a boolean, and true only in shell mode/,
     ],
     [
+      'a numbered prompt in exec mode',
+      { ...minimal, numberedPrompt: true },
+      /numberedPrompt must be a boolean, and true only in shell mode/,
+    ],
+    [
       'a completeness check that is not a function',
       { ...minimal, isComplete: true },
       /isComplete must be a function/,

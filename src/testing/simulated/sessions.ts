@@ -174,14 +174,15 @@ export async function runShell(
   context: SessionContext,
 ): Promise<void> {
   const { personality, session, faults } = context;
-  const privilegedPrompt = personality.prompt ?? '> ';
-  const userPrompt = personality.privilege?.userPrompt ?? privilegedPrompt;
+  // Read for every prompt: a personality's prompt may count commands (EXOS `sw1.5 # `).
+  const privilegedPrompt = (): string => personality.prompt ?? '> ';
+  const userPrompt = (): string => personality.privilege?.userPrompt ?? privilegedPrompt();
   const pager = personality.pager;
   try {
     if (context.banner !== '') await io.write(withNewlines(`\n${context.banner}\n\n`, '\r\n'));
     if (faults.promptNeverShown) await io.stall();
     for (;;) {
-      await io.write(session.privileged ? privilegedPrompt : userPrompt);
+      await io.write(session.privileged ? privilegedPrompt() : userPrompt());
       const command = (await readLine(io, input)).trim();
       if (command === '') continue;
       context.recordCommand(command);
