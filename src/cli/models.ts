@@ -48,6 +48,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   aireos: 'cisco-aireos',
   'cisco-aireos': 'cisco-aireos',
   'cisco-wlc': 'cisco-aireos',
+  xos: 'extreme-exos',
+  exos: 'extreme-exos',
+  'extreme-exos': 'extreme-exos',
 });
 
 /**

@@ -100,6 +100,18 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
       "Incorrect input! Use 'show run-config [commands|no-ap]'\r\n",
     ],
   },
+  'extreme-exos': {
+    prompts: ['X440G2-01.1 # ', '* Slot-1 DIST-STACK-01.12 # ', 'VPEX sw1.3 # ', 'sw1.4 > '],
+    notPrompts: ['# Module vlan configuration.', '#'],
+    pager: 'Press <SPACE> to continue or <Q> to quit:',
+    setup: ['disable clipaging session'],
+    command: 'show configuration',
+    errors: [
+      "          ^\r\n%% Invalid input detected at '^' marker.\r\n",
+      '%% Incomplete command\r\n',
+      '%% Ambiguous command: "sh"\r\n',
+    ],
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

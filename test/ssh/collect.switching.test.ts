@@ -117,6 +117,18 @@ describe('cisco-aireos: the login inside the SSH shell', () => {
   });
 });
 
+describe('extreme-exos: a prompt that counts commands', () => {
+  it('finds the end of every command although the prompt number moves', async () => {
+    const config = sampleConfig('extreme-exos');
+    const { device, result } = await backUp('extreme-exos', 'extreme-exos', config);
+    expect(device.commands.slice(0, 2)).toEqual([
+      'disable clipaging session',
+      'show configuration',
+    ]);
+    expect(result.text).toContain(normalizeConfig('extreme-exos', config).text);
+  });
+});
+
 describe.each(VENDORS)('%s on a device that keeps paging', (vendor) => {
   it('answers every pager prompt and leaves no remnant of it', async () => {
     const base = simulatedPersonality(vendor);

@@ -24,6 +24,7 @@ import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
+import { extremeExos } from './extreme-exos.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -54,6 +55,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'dell-dnos',
   'cisco-smb',
   'cisco-aireos',
+  'extreme-exos',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -79,4 +81,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'dell-dnos': dellDnos,
     'cisco-smb': ciscoSmb,
     'cisco-aireos': ciscoAireos,
+    'extreme-exos': extremeExos,
   });

@@ -18,6 +18,7 @@ import { dellOs10 } from './dell-os10.js';
 import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
+import { extremeExos } from './extreme-exos.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -42,6 +43,7 @@ const FACTORIES: Readonly<
   'dell-dnos': dellDnos,
   'cisco-smb': ciscoSmb,
   'cisco-aireos': ciscoAireos,
+  'extreme-exos': extremeExos,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
