@@ -51,6 +51,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   xos: 'extreme-exos',
   exos: 'extreme-exos',
   'extreme-exos': 'extreme-exos',
+  voss: 'extreme-voss',
+  'extreme-voss': 'extreme-voss',
 });
 
 /**

@@ -112,6 +112,18 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
       '%% Ambiguous command: "sh"\r\n',
     ],
   },
+  'extreme-voss': {
+    prompts: ['VSP-8284XSQ:1#', 'VSP-4450GSX:1>', 'CORE-VSP8284-01:1(config)#'],
+    notPrompts: ['config terminal', '# box type             : VSP-4450GSX-PWR+', 'end'],
+    pager: '--More-- (q = quit)',
+    setup: ['terminal more disable'],
+    command: 'show running-config',
+    errors: [
+      "          ^\r\n% Invalid input detected at '^' marker.\r\n",
+      '% Incomplete command.\r\n',
+    ],
+    unprivilegedPrompt: 'VSP-4450GSX:1>',
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

@@ -117,6 +117,29 @@ describe('cisco-aireos: the login inside the SSH shell', () => {
   });
 });
 
+describe('extreme-voss from VSP-4450GSX:1>', () => {
+  it("steps up with an enable that asks no password (enableSecret '')", async () => {
+    const config = sampleConfig('extreme-voss');
+    const device = await startSimulatedDevice({
+      vendor: 'extreme-voss',
+      config,
+      privilege: { enableSecret: '' },
+    });
+    devices.push(device);
+    const result = await collectConfig({
+      device: { id: 'vsp-1', host: device.host, port: device.port, vendor: 'extreme-voss' },
+      credentials: { username: 'admin', password: 'admin', enableSecret: '' },
+      commandTimeoutMs: 5_000,
+    });
+    expect(device.commands.slice(0, 3)).toEqual([
+      'enable',
+      'terminal more disable',
+      'show running-config',
+    ]);
+    expect(result.text).toContain(normalizeConfig('extreme-voss', config).text);
+  });
+});
+
 describe('extreme-exos: a prompt that counts commands', () => {
   it('finds the end of every command although the prompt number moves', async () => {
     const config = sampleConfig('extreme-exos');

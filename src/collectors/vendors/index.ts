@@ -25,6 +25,7 @@ import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
+import { extremeVoss } from './extreme-voss.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -56,6 +57,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'cisco-smb',
   'cisco-aireos',
   'extreme-exos',
+  'extreme-voss',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -82,4 +84,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'cisco-smb': ciscoSmb,
     'cisco-aireos': ciscoAireos,
     'extreme-exos': extremeExos,
+    'extreme-voss': extremeVoss,
   });

@@ -19,6 +19,7 @@ import { dellDnos } from './dell-dnos.js';
 import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
+import { extremeVoss } from './extreme-voss.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -44,6 +45,7 @@ const FACTORIES: Readonly<
   'cisco-smb': ciscoSmb,
   'cisco-aireos': ciscoAireos,
   'extreme-exos': extremeExos,
+  'extreme-voss': extremeVoss,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
