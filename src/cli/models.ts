@@ -53,6 +53,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'extreme-exos': 'extreme-exos',
   voss: 'extreme-voss',
   'extreme-voss': 'extreme-voss',
+  edgeswitch: 'ubiquiti-edgeswitch',
+  'ubiquiti-edgeswitch': 'ubiquiti-edgeswitch',
 });
 
 /**

@@ -124,6 +124,23 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: 'VSP-4450GSX:1>',
   },
+  'ubiquiti-edgeswitch': {
+    prompts: [
+      '(UBNT EdgeSwitch) #',
+      '(ACC-ES24-01) (Config)#',
+      '(ES-48-LITE) (Interface 0/1)#',
+      '(UBNT EdgeSwitch) >',
+    ],
+    notPrompts: ['!Current Configuration:', 'exit', "description 'uplink # to core >'"],
+    pager: '--More-- or (q)uit',
+    setup: ['terminal length 0'],
+    command: 'show running-config',
+    errors: [
+      "          ^\r\n% Invalid input detected at '^' marker.\r\n",
+      '% Incomplete command.\r\n',
+    ],
+    unprivilegedPrompt: '(UBNT EdgeSwitch) >',
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

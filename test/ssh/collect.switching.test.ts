@@ -23,6 +23,9 @@ const PRIVILEGED: readonly SimulatedVendorId[] = [
   'dell-powerconnect',
   'dell-os10',
   'dell-dnos',
+  'cisco-smb',
+  'extreme-voss',
+  'ubiquiti-edgeswitch',
 ];
 /** Every vendor of this file. */
 const VENDORS: readonly SimulatedVendorId[] = [
@@ -30,6 +33,11 @@ const VENDORS: readonly SimulatedVendorId[] = [
   'dell-powerconnect',
   'dell-os10',
   'dell-dnos',
+  'cisco-smb',
+  'cisco-aireos',
+  'extreme-exos',
+  'extreme-voss',
+  'ubiquiti-edgeswitch',
 ];
 
 const devices: SimulatedDevice[] = [];

@@ -26,6 +26,7 @@ import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
 import { extremeVoss } from './extreme-voss.js';
+import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -58,6 +59,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'cisco-aireos',
   'extreme-exos',
   'extreme-voss',
+  'ubiquiti-edgeswitch',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -85,4 +87,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'cisco-aireos': ciscoAireos,
     'extreme-exos': extremeExos,
     'extreme-voss': extremeVoss,
+    'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
   });

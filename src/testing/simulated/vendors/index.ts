@@ -20,6 +20,7 @@ import { ciscoSmb } from './cisco-smb.js';
 import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
 import { extremeVoss } from './extreme-voss.js';
+import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -46,6 +47,7 @@ const FACTORIES: Readonly<
   'cisco-aireos': ciscoAireos,
   'extreme-exos': extremeExos,
   'extreme-voss': extremeVoss,
+  'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
