@@ -55,6 +55,9 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   'extreme-voss': 'extreme-voss',
   edgeswitch: 'ubiquiti-edgeswitch',
   'ubiquiti-edgeswitch': 'ubiquiti-edgeswitch',
+  sros: 'nokia-sros',
+  timos: 'nokia-sros',
+  'nokia-sros': 'nokia-sros',
 });
 
 /**

@@ -141,6 +141,17 @@ const FACTS: Readonly<Record<string, VendorFacts>> = {
     ],
     unprivilegedPrompt: '(UBNT EdgeSwitch) >',
   },
+  'nokia-sros': {
+    prompts: ['A:pe1# ', '*A:PE-7750-01#', 'B:pe1>config>router# ', 'A:admin@pe1#'],
+    notPrompts: ['exit all', '# Generated TUE MAR 10 14:02:11 2026 UTC', '    exit'],
+    pager: 'Press any key to continue (Q to quit)',
+    setup: ['environment no more'],
+    command: 'admin display-config',
+    errors: [
+      '                 ^\r\nError: Bad command.\r\n',
+      'MINOR: CLI Command not allowed for this user.\r\n',
+    ],
+  },
 };
 
 const deviceOf = (vendor: string): Device => ({ id: 'dev-1', host: '192.0.2.1', vendor });

@@ -38,6 +38,7 @@ const VENDORS: readonly SimulatedVendorId[] = [
   'extreme-exos',
   'extreme-voss',
   'ubiquiti-edgeswitch',
+  'nokia-sros',
 ];
 
 const devices: SimulatedDevice[] = [];

@@ -27,6 +27,7 @@ import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
 import { extremeVoss } from './extreme-voss.js';
 import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
+import { nokiaSros } from './nokia-sros.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -60,6 +61,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'extreme-exos',
   'extreme-voss',
   'ubiquiti-edgeswitch',
+  'nokia-sros',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -88,4 +90,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'extreme-exos': extremeExos,
     'extreme-voss': extremeVoss,
     'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
+    'nokia-sros': nokiaSros,
   });

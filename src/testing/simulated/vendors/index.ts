@@ -21,6 +21,7 @@ import { ciscoAireos } from './cisco-aireos.js';
 import { extremeExos } from './extreme-exos.js';
 import { extremeVoss } from './extreme-voss.js';
 import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
+import { nokiaSros } from './nokia-sros.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -48,6 +49,7 @@ const FACTORIES: Readonly<
   'extreme-exos': extremeExos,
   'extreme-voss': extremeVoss,
   'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
+  'nokia-sros': nokiaSros,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
