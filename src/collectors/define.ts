@@ -45,6 +45,18 @@ export interface CollectorDefinition {
    * {@link DEFAULT_ENABLE_PASSWORD_PROMPT}, `failurePatterns` to none. Default: no privilege step.
    */
   readonly privilege?: PrivilegeDefinition;
+  /**
+   * Shell mode over SSH: the device asks for the username and password again inside the shell,
+   * after SSH authentication (Cisco AireOS: `User:`, `Password:`); they are answered with the
+   * device's credentials before the prompt is learned. Default false.
+   */
+  readonly shellLogin?: boolean;
+  /**
+   * Shell mode: the prompt counts commands (Extreme EXOS: `sw1.4 # `, then `sw1.5 # `), so a
+   * prompt is the learned one with any numbers in place of its digits. Default false: the prompt
+   * is the learned text exactly.
+   */
+  readonly numberedPrompt?: boolean;
   /** Default none. */
   readonly pagerPattern?: RegExp;
   /** Default a space. */
@@ -202,6 +214,14 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
   const commands = definition.commands;
   const staticPlan = typeof commands === 'function' ? undefined : checkPlan(where, commands);
 
+  const shellLogin = definition.shellLogin ?? false;
+  if (typeof shellLogin !== 'boolean' || (shellLogin && mode !== 'shell')) {
+    throw new TypeError(`${where}: shellLogin must be a boolean, and true only in shell mode`);
+  }
+  const numberedPrompt = definition.numberedPrompt ?? false;
+  if (typeof numberedPrompt !== 'boolean' || (numberedPrompt && mode !== 'shell')) {
+    throw new TypeError(`${where}: numberedPrompt must be a boolean, and true only in shell mode`);
+  }
   const pagerResponse = definition.pagerResponse ?? ' ';
   if (typeof pagerResponse !== 'string') {
     throw new TypeError(`${where}: pagerResponse must be a string`);
@@ -241,6 +261,8 @@ export function defineCollector(definition: CollectorDefinition): ConfigCollecto
     },
     promptPattern,
     ...(privilege === undefined ? {} : { privilege }),
+    ...(shellLogin ? { shellLogin } : {}),
+    ...(numberedPrompt ? { numberedPrompt } : {}),
     pagerPattern,
     pagerResponse,
     exitCommand,

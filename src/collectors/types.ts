@@ -159,6 +159,16 @@ export interface ConfigCollector {
    * unprivileged (see {@link PrivilegeStep}). Absent: the collector never asks for it.
    */
   readonly privilege?: PrivilegeStep | undefined;
+  /**
+   * Shell mode over SSH: the device asks for the username and password again inside the shell
+   * (Cisco AireOS). Absent: the SSH login is the only one.
+   */
+  readonly shellLogin?: boolean | undefined;
+  /**
+   * Shell mode: the prompt counts commands (EXOS `sw1.5 # `); a prompt is the learned one with
+   * any numbers in place of its digits. Absent: the learned prompt exactly.
+   */
+  readonly numberedPrompt?: boolean | undefined;
   /** Shell mode: a pager prompt in the output (e.g. `--More--`), answered with `pagerResponse`. */
   readonly pagerPattern: RegExp | undefined;
   /** Shell mode: what to send to a pager prompt. Default a space. */

@@ -350,7 +350,7 @@ export async function collectConfig(options: CollectOptions): Promise<CollectRes
     const ssh = client;
     const raw = await collectRaw(
       attempt,
-      { client: ssh, shell: () => ShellSession.open(attempt, ssh, collector) },
+      { client: ssh, shell: () => ShellSession.open(attempt, ssh, collector, credentials) },
       collector,
       device,
       credentials.enableSecret,

@@ -1,4 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
+import type { Credentials } from '../core/device.js';
 import { BackupError } from '../core/errors.js';
 import {
   applyBackspaces,
@@ -12,6 +13,10 @@ import { enableFailed, maskSecret } from './privilege.js';
 // What devices send to erase a pager prompt: backspaces, carriage returns, cursor moves, and the
 // spaces that blank it out (only between such controls, so indentation survives).
 const PAGER_ERASE = /^(?:\x08+|\r(?!\n)|\x1b\[[0-9;]*[A-Za-z]| +(?=[\x08\r\x1b]))+/;
+/** The username prompt of a login inside the shell: AireOS's `User:`, `Username:`, `login:`. */
+const SHELL_USERNAME_PROMPT = /(?:user(?: ?name)?|login)\s*:$/i;
+/** The password prompt of a login inside the shell. */
+const SHELL_PASSWORD_PROMPT = /password\s*:$/i;
 /** How much of the buffer's end is searched for a prompt or a pager. */
 const TAIL_CHARS = 512;
 /** How much of the buffer's start is searched for the command echo. */
@@ -224,11 +229,15 @@ export class ShellSession {
     private readonly collector: ConfigCollector,
   ) {}
 
-  /** Opens an interactive shell on an SSH connection and learns its prompt. */
+  /**
+   * Opens an interactive shell on an SSH connection, answers the login inside it when the
+   * collector says the device asks for one (`shellLogin`), and learns its prompt.
+   */
   static async open(
     attempt: Attempt,
     client: Client,
     collector: ConfigCollector,
+    credentials?: Credentials,
   ): Promise<ShellSession> {
     const channel = await attempt.wait<ClientChannel>(
       attempt.commandTimeoutMs,
@@ -248,7 +257,11 @@ export class ShellSession {
         });
       },
     );
-    return ShellSession.start(attempt, sshShellStream(channel), collector);
+    const session = new ShellSession(attempt, collector);
+    session.#reader = new ShellReader(attempt, sshShellStream(channel), collector);
+    if (collector.shellLogin === true && credentials) await session.#shellLogin(credentials);
+    await session.#learnPrompt();
+    return session;
   }
 
   /**
@@ -264,6 +277,63 @@ export class ShellSession {
     session.#reader = new ShellReader(attempt, stream, collector);
     await session.#learnPrompt();
     return session;
+  }
+
+  /**
+   * Whether `line` is the prompt `prompt`: the same text, or — for a collector whose prompt
+   * counts commands (`numberedPrompt`, EXOS `sw1.7 # `) — the same text with other numbers.
+   */
+  #samePrompt(prompt: string, line: string): boolean {
+    if (line === prompt) return true;
+    if (this.collector.numberedPrompt !== true || line === '') return false;
+    const shape = prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+');
+    return new RegExp(`^${shape}$`).test(line);
+  }
+
+  /**
+   * The login some devices ask for inside the SSH shell (Cisco AireOS: `User:`, `Password:`):
+   * answers each prompt once and returns when the CLI's prompt shows. A prompt asked again, a
+   * refusal or a password the credentials lack is `auth-failed` (`details.stage: 'shell-login'`).
+   * The password is typed only into a password prompt and never appears in an error or a log.
+   */
+  async #shellLogin(credentials: Credentials): Promise<void> {
+    const { attempt, collector } = this;
+    const reader = this.#reader;
+    const refused = (what: string): BackupError =>
+      new BackupError({
+        kind: 'auth-failed',
+        deviceId: attempt.deviceId,
+        message: `${attempt.deviceId}: the device ${what} at its login inside the SSH shell; fix the username/password for this device — it is blocked until its credentials change`,
+        details: { stage: 'shell-login' },
+      });
+    let sent: 'nothing' | 'username' | 'password' = 'nothing';
+    for (;;) {
+      let line = '';
+      await reader.until(() => {
+        line = lastLine(reader.tail);
+        return (
+          line !== '' &&
+          (SHELL_USERNAME_PROMPT.test(line) ||
+            SHELL_PASSWORD_PROMPT.test(line) ||
+            (sent !== 'nothing' && collector.promptPattern.test(line)))
+        );
+      }, 'the login prompt inside the shell');
+      reader.take();
+      if (SHELL_PASSWORD_PROMPT.test(line)) {
+        if (sent === 'password') throw refused('asked for the password again');
+        if (credentials.password === undefined)
+          throw refused('asks for a password the credentials lack');
+        reader.write(`${credentials.password}\n`);
+        sent = 'password';
+      } else if (SHELL_USERNAME_PROMPT.test(line)) {
+        if (sent !== 'nothing') throw refused('asked for the username again');
+        reader.write(`${credentials.username}\n`);
+        sent = 'username';
+      } else {
+        attempt.logger.debug({ deviceId: attempt.deviceId }, 'logged in inside the shell');
+        return;
+      }
+    }
   }
 
   /**
@@ -283,7 +353,7 @@ export class ShellSession {
         return line !== '' && pattern.test(line);
       }, 'the device prompt');
       const line = lastLine(reader.tail);
-      if (line === candidate) {
+      if (candidate !== undefined && this.#samePrompt(candidate, line)) {
         this.prompt = line;
         reader.take();
         this.attempt.logger.debug(
@@ -392,7 +462,7 @@ export class ShellSession {
       // The prompt must stand on a line of its own after the echo.
       const promptLineStart =
         reader.length - (reader.tail.length - (reader.tail.lastIndexOf('\n') + 1));
-      return promptLineStart >= echoEnd && lastLine(reader.tail) === prompt;
+      return promptLineStart >= echoEnd && this.#samePrompt(prompt, lastLine(reader.tail));
     }, `the command "${command}"`);
     const text = reader.take();
     const promptStart = text.lastIndexOf('\n') + 1;

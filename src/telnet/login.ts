@@ -12,8 +12,9 @@ import { maskSecret } from '../ssh/privilege.js';
 import { lastLine } from '../ssh/shell.js';
 
 /**
- * A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`, ArubaOS's
- * `User:`, FastIron's `Please Enter Login Name:`.
+ * A login name prompt: IOS's `Username:`, Unix-style `login:`, Huawei's `Username:`, ArubaOS's,
+ * Dell PowerConnect's and Cisco AireOS's `User:`, Cisco Small Business's `User Name:`, FastIron's
+ * `Please Enter Login Name:`.
  */
 export const TELNET_USERNAME_PROMPT = /(?:user(?: ?name)?|login(?: name)?)\s*:$/i;
 /** A password prompt. */

@@ -13,7 +13,7 @@ afterEach(() => cleanup());
 const ROUTER_DB = [
   'core-r1.example.net:routeros:backup:pw-core-1',
   'sw1:ios:netops:pw-sw\\:1',
-  'odd1:procurve:backup:pw-odd',
+  'odd1:zhone:backup:pw-odd',
   '',
 ].join('\n');
 
@@ -27,7 +27,7 @@ describe('confsnap inventory convert', () => {
     const yaml = readFileSync(join(dir, 'hosts.yaml'), 'utf8');
     expect(yaml).not.toMatch(/pw-/);
     expect(run.stdout() + run.stderr()).not.toMatch(/pw-/);
-    expect(run.stderr()).toMatch(/warning: router\.db:3: odd1: model "procurve" is not known/);
+    expect(run.stderr()).toMatch(/warning: router\.db:3: odd1: model "zhone" is not known/);
     expect(statSync(join(dir, 'hosts.secrets')).mode & 0o777).toBe(0o700);
     const passwordFile = join(dir, 'hosts.secrets', 'sw1.password');
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);

@@ -221,7 +221,7 @@ describe('confsnap backup over a router.db', () => {
       [
         `rtr1:routeros:${router.host}:${router.port}::core`,
         `fw1:asa:${firewall.host}:${firewall.port}:en-4f1c9b:fw`,
-        `odd1:procurve:${router.host}:${router.port}::core`,
+        `odd1:zhone:${router.host}:${router.port}::core`,
       ].join(':\n') + ':\n',
     );
     const inventory = writeInventory(dir, {
@@ -242,7 +242,7 @@ describe('confsnap backup over a router.db', () => {
     expect(readFileSync(join(dir, 'out', 'rtr1.cfg'), 'utf8')).not.toBe('');
     expect(readFileSync(join(dir, 'out', 'fw1.cfg'), 'utf8')).toContain(': end');
     expect(firewall.commands[0]).toBe('enable');
-    expect(run.stderr()).toMatch(/warning: router\.db:3: odd1: model "procurve" is not known/);
+    expect(run.stderr()).toMatch(/warning: router\.db:3: odd1: model "zhone" is not known/);
     expect(run.stdout() + run.stderr()).not.toContain('en-4f1c9b');
   });
 });

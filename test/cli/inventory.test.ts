@@ -65,7 +65,7 @@ describe('errors', () => {
     const path = writeInventory(dir, {
       defaults: { username: 'backup', password_env: 'P' },
       devices: [
-        { id: 'r1', host: 'a', vendor: 'nokia-sros' },
+        { id: 'r1', host: 'a', vendor: 'acme-unknown-os' },
         // A control character: refused by the library's id rule, which the CLI reports as is.
         { id: 'r\t2', host: 'b', vendor: 'routeros' },
         { id: 'r3', host: 'c', vendor: 'routeros', prot: 2222 },
@@ -73,7 +73,7 @@ describe('errors', () => {
     });
     const message = await problemsOf(path);
     expect(message).toContain(
-      'devices[0] (r1): vendor: unknown vendor "nokia-sros"; one of: routeros, cisco-ios',
+      'devices[0] (r1): vendor: unknown vendor "acme-unknown-os"; one of: routeros, cisco-ios',
     );
     expect(message).toContain(
       `devices[1] (r\t2): id: ${checkDeviceRecord({ id: 'r\t2', host: 'b', vendor: 'routeros' })!.message}`,

@@ -124,6 +124,16 @@ describe('defineCollector', () => {
       /only run in shell mode/,
     ],
     [
+      'a login inside the shell in exec mode',
+      { ...minimal, shellLogin: true },
+      /shellLogin must be a boolean, and true only in shell mode/,
+    ],
+    [
+      'a numbered prompt in exec mode',
+      { ...minimal, numberedPrompt: true },
+      /numberedPrompt must be a boolean, and true only in shell mode/,
+    ],
+    [
       'a completeness check that is not a function',
       { ...minimal, isComplete: true },
       /isComplete must be a function/,

@@ -233,7 +233,7 @@ describe('device state', () => {
   });
 
   it('rejects a vendor it does not know', async () => {
-    await expect(started({ vendor: 'nokia-sros' as 'routeros' })).rejects.toThrow(RangeError);
+    await expect(started({ vendor: 'acme-unknown-os' as 'routeros' })).rejects.toThrow(RangeError);
   });
 
   it('plays every built-in vendor', () => {

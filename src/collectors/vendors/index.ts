@@ -41,6 +41,16 @@ import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
 import { opengear } from './opengear.js';
 import { edgecos } from './edgecos.js';
+import { arubaosSwitch } from './arubaos-switch.js';
+import { dellPowerconnect } from './dell-powerconnect.js';
+import { dellOs10 } from './dell-os10.js';
+import { dellDnos } from './dell-dnos.js';
+import { ciscoSmb } from './cisco-smb.js';
+import { ciscoAireos } from './cisco-aireos.js';
+import { extremeExos } from './extreme-exos.js';
+import { extremeVoss } from './extreme-voss.js';
+import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
+import { nokiaSros } from './nokia-sros.js';
 
 /**
  * The ids of the vendors confsnap ships a collector (and a simulated device) for, in the order of
@@ -88,6 +98,16 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'dlink',
   'opengear',
   'edgecos',
+  'arubaos-switch',
+  'dell-powerconnect',
+  'dell-os10',
+  'dell-dnos',
+  'cisco-smb',
+  'cisco-aireos',
+  'extreme-exos',
+  'extreme-voss',
+  'ubiquiti-edgeswitch',
+  'nokia-sros',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -130,4 +150,14 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     dlink,
     opengear,
     edgecos,
+    'arubaos-switch': arubaosSwitch,
+    'dell-powerconnect': dellPowerconnect,
+    'dell-os10': dellOs10,
+    'dell-dnos': dellDnos,
+    'cisco-smb': ciscoSmb,
+    'cisco-aireos': ciscoAireos,
+    'extreme-exos': extremeExos,
+    'extreme-voss': extremeVoss,
+    'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
+    'nokia-sros': nokiaSros,
   });

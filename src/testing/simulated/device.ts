@@ -11,7 +11,7 @@ import type {
 import { stallMidHandshake } from './handshake-stall.js';
 import { parseAnyKey, resolveHostKey, type SimulatedHostKey } from './host-key.js';
 import { ChannelIO } from './session-io.js';
-import { runExec, runShell, type SessionContext } from './sessions.js';
+import { runExec, runShell, runShellAfterLogin, type SessionContext } from './sessions.js';
 import { TerminalInput } from './terminal.js';
 import type {
   SimulatedAlgorithms,
@@ -545,7 +545,18 @@ class SimulatedSshDevice implements SimulatedDevice {
       const input = new TerminalInput();
       channel.on('data', (data: Buffer) => input.push(data));
       channel.once('end', () => input.end());
-      this.#track(runShell(io, input, this.#sessionContext()));
+      const shellLogin = this.#personality.sshShellLogin;
+      this.#track(
+        shellLogin
+          ? runShellAfterLogin(
+              io,
+              input,
+              this.#sessionContext(),
+              shellLogin,
+              (username, password) => this.#credentialsMatch(username, password),
+            )
+          : runShell(io, input, this.#sessionContext()),
+      );
     });
   }
 

@@ -16,6 +16,7 @@ import type {
   SimulatedPrivilegeMode,
   SimulatedReply,
   SimulatedSession,
+  SimulatedTelnetLogin,
 } from './types.js';
 
 /** What a session needs from its device. Internal. */
@@ -173,14 +174,15 @@ export async function runShell(
   context: SessionContext,
 ): Promise<void> {
   const { personality, session, faults } = context;
-  const privilegedPrompt = personality.prompt ?? '> ';
-  const userPrompt = personality.privilege?.userPrompt ?? privilegedPrompt;
+  // Read for every prompt: a personality's prompt may count commands (EXOS `sw1.5 # `).
+  const privilegedPrompt = (): string => personality.prompt ?? '> ';
+  const userPrompt = (): string => personality.privilege?.userPrompt ?? privilegedPrompt();
   const pager = personality.pager;
   try {
     if (context.banner !== '') await io.write(withNewlines(`\n${context.banner}\n\n`, '\r\n'));
     if (faults.promptNeverShown) await io.stall();
     for (;;) {
-      await io.write(session.privileged ? privilegedPrompt : userPrompt);
+      await io.write(session.privileged ? privilegedPrompt() : userPrompt());
       const command = (await readLine(io, input)).trim();
       if (command === '') continue;
       context.recordCommand(command);
@@ -216,4 +218,34 @@ export async function runShell(
   } finally {
     io.dispose();
   }
+}
+
+/**
+ * A login dialog inside an SSH shell (Cisco AireOS), then the shell: up to `login.attempts`
+ * username and password prompts (the password not echoed), `login.failureText` after each
+ * refusal, and the shell once `accept` takes a pair. Never rejects.
+ */
+export async function runShellAfterLogin(
+  io: SessionIO,
+  input: TerminalInput,
+  context: SessionContext,
+  login: SimulatedTelnetLogin,
+  accept: (username: string, password: string) => boolean,
+): Promise<void> {
+  try {
+    await io.write(login.greeting);
+    for (let attempt = 1; attempt <= login.attempts; attempt++) {
+      await io.write(login.usernamePrompt);
+      const username = await readLine(io, input);
+      await io.write(login.passwordPrompt);
+      const password = await readLine(io, input, 'none');
+      if (accept(username, password)) return await runShell(io, input, context);
+      await io.write(login.failureText);
+    }
+    io.finish(0);
+  } catch (error) {
+    if (error instanceof EndOfInput) io.finish(0);
+    else if (!io.signal.aborted) io.closeChannel();
+  }
+  io.dispose();
 }

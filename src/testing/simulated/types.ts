@@ -147,6 +147,12 @@ export interface SimulatedPersonality {
    * `<hostname> login: ` / `Password: ` / `Login incorrect`.
    */
   readonly telnetLogin?: SimulatedTelnetLogin;
+  /**
+   * Shell mode over SSH: a second login inside the shell, after SSH authentication, as Cisco
+   * AireOS asks `User:` and `Password:`. The device's credentials must be typed again. Absent:
+   * the shell starts with the banner.
+   */
+  readonly sshShellLogin?: SimulatedTelnetLogin;
   /** The answer to one command line (trimmed), or `undefined` when the device does not know it. */
   respond(command: string, session: SimulatedSession): SimulatedReply | undefined;
   /**

@@ -35,6 +35,16 @@ import { zynos } from './zynos.js';
 import { dlink } from './dlink.js';
 import { opengear } from './opengear.js';
 import { edgecos } from './edgecos.js';
+import { arubaosSwitch } from './arubaos-switch.js';
+import { dellPowerconnect } from './dell-powerconnect.js';
+import { dellOs10 } from './dell-os10.js';
+import { dellDnos } from './dell-dnos.js';
+import { ciscoSmb } from './cisco-smb.js';
+import { ciscoAireos } from './cisco-aireos.js';
+import { extremeExos } from './extreme-exos.js';
+import { extremeVoss } from './extreme-voss.js';
+import { ubiquitiEdgeswitch } from './ubiquiti-edgeswitch.js';
+import { nokiaSros } from './nokia-sros.js';
 
 export type { PersonalitySettings } from './kit.js';
 export { SIMULATED_LINUX_CONFIG_PATH } from './linux.js';
@@ -76,6 +86,16 @@ const FACTORIES: Readonly<
   dlink,
   opengear,
   edgecos,
+  'arubaos-switch': arubaosSwitch,
+  'dell-powerconnect': dellPowerconnect,
+  'dell-os10': dellOs10,
+  'dell-dnos': dellDnos,
+  'cisco-smb': ciscoSmb,
+  'cisco-aireos': ciscoAireos,
+  'extreme-exos': extremeExos,
+  'extreme-voss': extremeVoss,
+  'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
+  'nokia-sros': nokiaSros,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
