@@ -23,6 +23,8 @@ an interface description) stays as the device sent it; --anonymize hides the hos
 Options:
   --host HOST              the device's address   [required]
   --port N                 SSH port (default 22)
+  --id NAME                the device's id: its host-key pin and its name in messages (default
+                           HOST, or HOST:PORT with --port)
   --vendor ID              a confsnap vendor id or an Oxidized model name   [required]
   --user NAME              login name   [required]
   --password-env VAR       the environment variable holding the password
@@ -49,6 +51,7 @@ up to the failure), 2 bad usage or setup.
 export interface RecordArgs {
   readonly host: string;
   readonly port: number | undefined;
+  readonly id: string;
   readonly vendor: string;
   readonly user: string;
   readonly passwordEnv: string | undefined;
@@ -71,6 +74,7 @@ export interface RecordArgs {
 const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
+  id: { type: 'string' },
   vendor: { type: 'string' },
   user: { type: 'string' },
   'password-env': { type: 'string' },
@@ -129,9 +133,13 @@ export function parseRecordArgs(argv: readonly string[], cwd: string): RecordArg
   if (values['passphrase-env'] !== undefined && values.key === undefined) {
     throw new UsageError('--passphrase-env needs --key FILE', 'record');
   }
+  const port = integer('port', 1, 65_535);
+  const id = values.id?.trim();
+  if (id === '') throw new UsageError('--id must not be empty', 'record');
   return {
     host,
-    port: integer('port', 1, 65_535),
+    port,
+    id: id ?? (port === undefined ? host : `${host}:${port}`),
     vendor,
     user,
     passwordEnv: values['password-env'],
@@ -171,7 +179,7 @@ export async function recordCommand(argv: readonly string[], io: CliIO): Promise
   const credentials = await credentialsOf(args, io);
   const hostKeys = await openHostKeys(args.knownHosts);
   const device: Device = {
-    id: args.host,
+    id: args.id,
     host: args.host,
     vendor,
     ...(args.port === undefined ? {} : { port: args.port }),
@@ -216,11 +224,21 @@ export async function recordCommand(argv: readonly string[], io: CliIO): Promise
     io.stderr,
     'confsnap record: read the file before you share it: text no rule knows (banners, descriptions) is kept as sent.',
   );
+  writeLine(
+    io.stderr,
+    `confsnap record: replay it with the same maskSecrets (${args.maskSecrets ? 'true' : 'false'}${args.maskSecrets ? '' : ', from --no-mask-secrets'}): the commands sent depend on it for some vendors (RouterOS: hide-sensitive or show-sensitive).`,
+  );
   if (recording.error) {
     writeLine(
       io.stderr,
       `confsnap record: the backup failed (${recording.error.kind}): ${recording.error.message}; the session up to the failure is recorded`,
     );
+    if (recording.error.kind === 'host-key-mismatch') {
+      writeLine(
+        io.stderr,
+        `confsnap record: if that key is the device's own, forget the old pin: confsnap hostkeys reset ${args.id} --known-hosts ${args.knownHosts} (or give another --id or --known-hosts)`,
+      );
+    }
     return EXIT.failed;
   }
   return EXIT.ok;

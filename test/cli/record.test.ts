@@ -73,6 +73,51 @@ describe('confsnap record', () => {
     }
   });
 
+  it('pins each device by host and port, so two devices on one address do not clash', async () => {
+    const first = await lab.start(PASSWORD, { vendor: 'cisco-ios', config: CONFIG });
+    const second = await lab.start(PASSWORD, { vendor: 'cisco-ios', config: CONFIG });
+    const pins = join(dir, 'pins.json');
+    for (const [i, device] of [first, second].entries()) {
+      const run = await cli(
+        [
+          'record',
+          ...['--host', device.host, '--port', String(device.port), '--vendor', 'cisco-ios'],
+          ...['--user', USERNAME, '--password-env', 'REC_PASS', '--known-hosts', pins],
+          ...['--out', join(dir, `r${i}.yaml`)],
+        ],
+        { env: env(), cwd: dir },
+      );
+      expect(run.stderr()).not.toContain('host-key-mismatch');
+      expect(run.code).toBe(0);
+      expect(run.stderr()).toContain('replay it with the same maskSecrets (true)');
+    }
+    const pinned = Object.keys(JSON.parse(readFileSync(pins, 'utf8')) as object);
+    expect(pinned).toEqual(
+      expect.arrayContaining([`${first.host}:${first.port}`, `${second.host}:${second.port}`]),
+    );
+  });
+
+  it('says how to forget a pin when the device presents another key', async () => {
+    const device = await lab.start(PASSWORD, { vendor: 'cisco-ios', config: CONFIG });
+    const other = await lab.start(PASSWORD, { vendor: 'cisco-ios', config: CONFIG });
+    const pins = join(dir, 'pins.json');
+    const record = (port: number) =>
+      cli(
+        [
+          'record',
+          ...['--host', device.host, '--port', String(port), '--id', 'sw9', '--vendor', 'ios'],
+          ...['--user', USERNAME, '--password-env', 'REC_PASS', '--known-hosts', pins],
+          ...['--out', join(dir, `p${port}.yaml`)],
+        ],
+        { env: env(), cwd: dir },
+      );
+    expect((await record(device.port)).code).toBe(0);
+    const run = await record(other.port);
+    expect(run.code).toBe(1);
+    expect(run.stderr()).toContain('host-key-mismatch');
+    expect(run.stderr()).toContain(`confsnap hostkeys reset sw9 --known-hosts ${pins}`);
+  });
+
   it('records a failing login up to the failure and exits 1', async () => {
     const device = await lab.start(PASSWORD, { vendor: 'cisco-ios', config: CONFIG });
     const out = join(dir, 'failed.yaml');
