@@ -51,6 +51,9 @@ async function convertInventory(args: InventoryConvertArgs, io: CliIO): Promise<
   const secretFiles: [string, string][] = [];
   const devices = read.routerDb.entries.map((entry) => {
     const device: Record<string, unknown> = { ...entry.fields };
+    // router.db columns are text; a port reads best as the number it is.
+    if (typeof device.port === 'string' && /^\d+$/.test(device.port))
+      device.port = Number(device.port);
     const id = entry.fields.id!;
     if (entry.secrets.password !== undefined) {
       const name = DirectorySnapshotPublisher.fileNameOf(id).replace(/\.cfg$/, '.password');

@@ -71,6 +71,28 @@ describe('confsnap inventory convert', () => {
     expect(run.stdout()).not.toContain('en-1');
   });
 
+  it('writes a port column as a number', async () => {
+    writeFileSync(join(dir, 'nodes.csv'), 'r1:192.0.2.1:ios:2222\n');
+    writeFileSync(
+      join(dir, 'oxidized.yaml'),
+      [
+        'format: oxidized',
+        'source:',
+        '  file: nodes.csv',
+        '  map: { name: 0, ip: 1, model: 2 }',
+        '  vars_map: { ssh_port: 3 }',
+        'defaults: { username: backup, password_env: P }',
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(['inventory', 'convert', 'oxidized.yaml'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const written = readFileSync(join(dir, 'inventory.yaml'), 'utf8');
+    expect(written).toMatch(/^\s+port: 2222$/m);
+    const inventory = await loadInventory(join(dir, 'inventory.yaml'), { cwd: dir });
+    expect(inventory.devices.find((d) => d.id === 'r1')?.port).toBe(2222);
+  });
+
   it('overwrites nothing', async () => {
     writeFileSync(join(dir, 'router.db'), ROUTER_DB);
     writeFileSync(join(dir, 'inventory.yaml'), 'keep me\n');
