@@ -101,6 +101,8 @@ export const MODEL_VENDORS: Readonly<Record<string, string>> = Object.freeze({
   sros: 'nokia-sros',
   timos: 'nokia-sros',
   'nokia-sros': 'nokia-sros',
+  'cumulus-frr': 'cumulus-frr',
+  'cumulus-linux-frr': 'cumulus-frr',
 });
 
 /**

@@ -32,6 +32,7 @@ import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
 import { cumulus } from './cumulus.js';
+import { cumulusFrr } from './cumulus-frr.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
@@ -108,6 +109,7 @@ export const BUILT_IN_VENDORS = Object.freeze([
   'extreme-voss',
   'ubiquiti-edgeswitch',
   'nokia-sros',
+  'cumulus-frr',
 ] as const);
 
 /** One of {@link BUILT_IN_VENDORS}. */
@@ -160,4 +162,5 @@ export const BUILT_IN_COLLECTORS: Readonly<Record<BuiltInVendorId, ConfigCollect
     'extreme-voss': extremeVoss,
     'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
     'nokia-sros': nokiaSros,
+    'cumulus-frr': cumulusFrr,
   });

@@ -26,6 +26,7 @@ import { tplink } from './tplink.js';
 import { firelinuxos } from './firelinuxos.js';
 import { efos } from './efos.js';
 import { cumulus } from './cumulus.js';
+import { cumulusFrr } from './cumulus-frr.js';
 import { panos } from './panos.js';
 import { tmos } from './tmos.js';
 import { acos } from './acos.js';
@@ -96,6 +97,7 @@ const FACTORIES: Readonly<
   'extreme-voss': extremeVoss,
   'ubiquiti-edgeswitch': ubiquitiEdgeswitch,
   'nokia-sros': nokiaSros,
+  'cumulus-frr': cumulusFrr,
 };
 
 /** Every built-in vendor id, in the order of SPEC §3: the same list as `BUILT_IN_VENDORS`. */
