@@ -1,6 +1,6 @@
 import type { SimulatedReply } from '../types.js';
 import type { BuiltInPersonality, PersonalitySettings } from './kit.js';
-import { shellWords } from './linux.js';
+import { catOperands, shellWords } from './linux.js';
 
 /**
  * NVIDIA Cumulus Linux with FRR, reached over exec (`\n` line ends): `cat [--] <path>…` prints
@@ -49,14 +49,6 @@ export function cumulusFrr(settings: PersonalitySettings = {}): BuiltInPersonali
       return { kind: 'output', stderr: `-bash: ${name}: command not found\n`, exitStatus: 127 };
     },
   };
-}
-
-/** The operands of a `cat` command line (after `--`, or every word not starting with `-`). */
-function catOperands(command: string): string[] | undefined {
-  const words = shellWords(command);
-  if (!words || words[0] !== 'cat') return undefined;
-  const at = words.indexOf('--');
-  return at >= 0 ? words.slice(at + 1) : words.slice(1).filter((word) => !word.startsWith('-'));
 }
 
 /** The `cumulus-frr` sample configuration: `/etc/network/interfaces` of a switch named `hostname`. */

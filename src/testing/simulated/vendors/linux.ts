@@ -48,7 +48,7 @@ export function shellWords(command: string): string[] | undefined {
 }
 
 /** The operands of a `cat` command line (after `--`, or every word not starting with `-`). */
-function catOperands(command: string): string[] | undefined {
+export function catOperands(command: string): string[] | undefined {
   const words = shellWords(command);
   if (!words || words[0] !== 'cat') return undefined;
   const operands: string[] = [];
