@@ -16,25 +16,8 @@
 //   cpu_ms_per_device                client and servers, per contender
 import { cpus, loadavg } from 'node:os';
 import { nodeContender, snapshotDist, startFleet, startNats, startRedis } from './throughput.mjs';
-import { cpuMs } from './throughput.mjs';
+import { rate, round1, round2, sampleContender, sampleLine, sampleSummaries } from './samples.mjs';
 import { fileURLToPath } from 'node:url';
-
-const round1 = (value) => Math.round(value * 10) / 10;
-const round2 = (value) => Math.round(value * 100) / 100;
-const rate = (sample) =>
-  sample.failed === 0 && sample.seconds > 0 ? sample.done / sample.seconds : null;
-
-/** CPU ms of each server process over `run()`, added to its result as `server_cpu_ms`. */
-async function charged(servers, run) {
-  const before = Object.fromEntries(
-    Object.entries(servers).map(([name, pid]) => [name, cpuMs(pid)]),
-  );
-  const result = await run();
-  result.server_cpu_ms = Object.fromEntries(
-    Object.entries(servers).map(([name, pid]) => [name, cpuMs(pid) - before[name]]),
-  );
-  return result;
-}
 
 const perDevice = (ms, sample) => round2(ms / (sample.done + sample.failed));
 
@@ -71,18 +54,10 @@ export async function measureLatency({
       ['raw_ssh2', 'raw-ssh2', 'x'],
       ['confsnap', 'confsnap', 'l'],
     ]) {
-      try {
-        samples[name] = await charged(servers, () =>
-          nodeContender(contender, job, concurrency, [...extra, `--id-prefix=${prefix}`]),
-        );
-      } catch (error) {
-        const message = String(error?.message ?? error).slice(0, 300);
-        samples[name] = { done: 0, failed: devices, seconds: 0, errors: { [message]: devices } };
-      }
-      const sample = samples[name];
-      log(
-        `${name}: ${round1(sample.seconds > 0 ? sample.done / sample.seconds : 0)}/s${sample.failed ? ` (${sample.failed} FAILED)` : ''}`,
+      samples[name] = await sampleContender(servers, devices, () =>
+        nodeContender(contender, job, concurrency, [...extra, `--id-prefix=${prefix}`]),
       );
+      log(sampleLine(name, samples[name]));
     }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -143,17 +118,7 @@ export async function measureLatency({
     ),
     cpu_ms_per_device: { raw_ssh2: cpu(raw), confsnap: cpu(confsnap) },
     load_average: load,
-    samples: Object.fromEntries(
-      Object.entries(samples).map(([name, s]) => [
-        name,
-        {
-          done: s.done,
-          failed: s.failed,
-          seconds: round2(s.seconds),
-          ...(Object.keys(s.errors ?? {}).length ? { errors: s.errors } : {}),
-        },
-      ]),
-    ),
+    samples: sampleSummaries(samples),
   };
 }
 

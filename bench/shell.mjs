@@ -15,8 +15,8 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { rate, round1, round2, sampleContender, sampleLine, sampleSummaries } from './samples.mjs';
 import {
-  cpuMs,
   findBinary,
   nodeContender,
   pythonWith,
@@ -28,11 +28,6 @@ import {
 } from './throughput.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const round1 = (value) => Math.round(value * 10) / 10;
-const round2 = (value) => Math.round(value * 100) / 100;
-const rate = (sample) =>
-  sample && sample.failed === 0 && sample.seconds > 0 ? sample.done / sample.seconds : null;
-
 /** Where RANCID's clogin is: on PATH, or where Debian puts it. */
 function cloginPath() {
   return findBinary('clogin') ?? ['/usr/lib/rancid/bin/clogin'].find((path) => existsSync(path));
@@ -109,22 +104,9 @@ export async function measureShell({
         : []),
     ];
     for (const [name, run] of contenders) {
-      const before = Object.fromEntries(
-        Object.entries(servers).map(([server, pid]) => [server, cpuMs(pid)]),
-      );
-      let sample;
-      try {
-        sample = await run();
-      } catch (error) {
-        const message = String(error?.message ?? error).slice(0, 300);
-        sample = { done: 0, failed: devices, seconds: 0, errors: { [message]: devices } };
-      }
-      sample.server_cpu_ms = Object.fromEntries(
-        Object.entries(servers).map(([server, pid]) => [server, cpuMs(pid) - before[server]]),
-      );
+      const sample = await sampleContender(servers, devices, run);
       samples[name] = sample;
-      const failed = sample.failed ? ` (${sample.failed} FAILED)` : '';
-      log(`${name}: ${round1(sample.seconds > 0 ? sample.done / sample.seconds : 0)}/s${failed}`);
+      log(sampleLine(name, sample));
       if (sample.failed) notes.push(`${name}: some devices failed; its rate is null (see samples)`);
     }
   } finally {
@@ -165,17 +147,7 @@ export async function measureShell({
     },
     load_average: load,
     notes,
-    samples: Object.fromEntries(
-      Object.entries(samples).map(([name, s]) => [
-        name,
-        {
-          done: s.done,
-          failed: s.failed,
-          seconds: round2(s.seconds),
-          ...(Object.keys(s.errors ?? {}).length ? { errors: s.errors } : {}),
-        },
-      ]),
-    ),
+    samples: sampleSummaries(samples),
   };
 }
 
